@@ -1,0 +1,5 @@
+"""policykg: trace policy lineage in Chinese government documents as a knowledge graph."""
+from .loaders import Extraction, ReadError, extract, extract_many, extract_text
+
+__version__ = "0.1.0"
+__all__ = ["extract", "extract_many", "extract_text", "Extraction", "ReadError"]

@@ -1,0 +1,114 @@
+"""Citations: 《titles》 (nested 〈〉 kept), the 文号 printed after a title, bare 文号, the issuer
+printed before a title; which of them the document names as its basis, and what it repeals."""
+from __future__ import annotations
+
+import re
+
+from . import patterns as P
+from .clean import Block, is_doc_number_line, label_of
+from .models import Citation, Document, Span
+
+_SENTENCE = re.compile(r"[^。！？]*[。！？]?")
+
+
+def _key(s: str) -> str:
+    return re.sub(r"[《》〈〉“”\s（）()]", "", s)
+
+
+def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
+    """Trim words that are not part of the issuer code (根据, 按照 …) from a 文号 match."""
+    code = m.group(1)
+    lead = P.DOC_NUMBER_LEAD.match(code)
+    cut = lead.end() if lead and lead.end() < len(code) else 0
+    return m.start() + cut, m.end(), code[cut:]
+
+
+def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
+                   own_titles: set[str]) -> tuple[list[Citation], list[str]]:
+    from .structure import doc_number_key
+    citations: list[Citation] = []
+    repeals: list[str] = []
+    own_number = doc.doc_number_key
+    first_task = next((i for i in range(start, end) if label_of(blocks[i].norm)), end)
+    for i in range(start, end):
+        b = blocks[i]
+        n, text = b.norm, b.text
+        if is_doc_number_line(n):
+            continue
+        used: list[tuple[int, int]] = []
+        found: list[tuple[Citation, int, int]] = []
+        for m in P.TITLE.finditer(n):
+            title = text[m.start(1):m.end(1)]
+            if _key(title) in own_titles or any(_key(title) and _key(title) in o for o in own_titles):
+                continue
+            number = None
+            after = n[m.end():]
+            tm = P.TRAILING_DOC_NUMBER.match(after)
+            stop = m.end()
+            if tm:
+                dm = P.DOC_NUMBER.search(after, tm.start(1))
+                number = text[m.end() + dm.start():m.end() + dm.end()]
+                stop = m.end() + tm.end()
+            issuer = _issuer_before(n, text, m.start())
+            c = Citation(title=title, doc_number=number, doc_number_key=doc_number_key(number), issuer=issuer,
+                         span=Span(*b.span_of(m.start(), stop)))
+            found.append((c, m.start(), stop))
+            used.append((m.start(), stop))
+        for m in P.DOC_NUMBER.finditer(n):
+            s, e, code = doc_number_in(n, m)
+            if any(a <= s < z for a, z in used):
+                continue
+            if not P.DOC_CODE_END.search(code):
+                continue
+            number = text[s:e]
+            key = doc_number_key(number)
+            if key == own_number:
+                continue
+            c = Citation(title=None, doc_number=number, doc_number_key=key, span=Span(*b.span_of(s, e)))
+            found.append((c, s, e))
+        if not found:
+            continue
+        found.sort(key=lambda x: x[1])
+        for sm in _SENTENCE.finditer(n):
+            if not sm.group(0):
+                continue
+            sentence = sm.group(0)
+            inside = [f for f in found if sm.start() <= f[1] < sm.end()]
+            if not inside:
+                continue
+            if i < first_task and P.BASIS_CUE.search(sentence[:max(0, inside[0][1] - sm.start()) + 1]):
+                for c, _, _ in inside:
+                    c.basis = True
+            if P.REPEAL_CUE.search(sentence[inside[-1][2] - sm.start():]):
+                for c, _, _ in inside:
+                    repeals.append(c.doc_number or c.title)
+        citations.extend(c for c, _, _ in found)
+    return _merge(citations), repeals
+
+
+def _issuer_before(norm: str, text: str, pos: int) -> str | None:
+    m = re.search(r"([\u4e00-\u9fff、]{2,40})$", norm[max(0, pos - 40):pos])
+    if not m:
+        return None
+    words = re.split(r"(?:根据|依据|按照|参照|贯彻落实|贯彻|落实|印发|执行|为|的|和|及|由|对|将|在)", m.group(1))
+    cand = words[-1] if words else ""
+    if cand and P.ORG_SUFFIX.search(cand):
+        a = pos - len(cand)
+        return text[a:pos]
+    return None
+
+
+def _merge(citations: list[Citation]) -> list[Citation]:
+    """One entry per cited document: the same 文号 or title met twice is one citation."""
+    out: list[Citation] = []
+    for c in citations:
+        dup = next((o for o in out if (c.doc_number_key and c.doc_number_key == o.doc_number_key)
+                    or (c.title and o.title and _key(c.title) == _key(o.title))), None)
+        if dup is None:
+            out.append(c)
+        else:
+            dup.basis = dup.basis or c.basis
+            dup.doc_number = dup.doc_number or c.doc_number
+            dup.doc_number_key = dup.doc_number_key or c.doc_number_key
+            dup.title = dup.title or c.title
+    return out

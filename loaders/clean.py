@@ -1,0 +1,256 @@
+"""Clean extracted text while keeping a map back to it.
+
+A `Line` is one printed line with markdown markers, page numbers, replacement characters and the
+spaces PDF extraction puts between Chinese characters removed. A `Block` is a run of lines that
+belong together (a wrapped paragraph, a numbered item, a heading). Both carry `offsets`: for every
+character of the cleaned text, its offset in the source text, so every record keeps a source span.
+They also carry `norm`, the same text for matching only: same length, punctuation full-width,
+traditional characters simplified (OpenCC).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from . import patterns as P
+from .readers import CELL_SEP
+
+_SPACES = " \u3000\u00a0\u2002\u2003\u2009\t"
+_DROP = {"\ufffd", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
+# half-width -> full-width for matching; '.' stays (decimals), ',' only when not between digits
+_PUNCT = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "!": "！", "?": "？",
+                        "〈": "〈", "<": "〈", ">": "〉", "﹝": "〔", "﹞": "〕"})
+PAGE_NUMBER = re.compile(r"^(?:[-—–－─·•\s]*\d{1,3}[-—–－─·•\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?"
+                         r"|\d+\s*/\s*\d+)$")
+
+
+def _is_cjk(ch: str) -> bool:
+    o = ord(ch)
+    return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F
+            or 0xFF00 <= o <= 0xFFEF or 0x2460 <= o <= 0x24FF or ch in "“”‘’—…·《》〈〉")
+
+
+@lru_cache(maxsize=1)
+def _opencc():
+    try:
+        import opencc
+    except ImportError:  # matching still works on simplified sources without it
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def normalise(text: str) -> str:
+    """Same-length matching view: NFKC where it keeps length, full-width punctuation, simplified."""
+    out = []
+    for i, ch in enumerate(text):
+        if ch == "," and not (0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()):
+            out.append("，")
+            continue
+        n = unicodedata.normalize("NFKC", ch)
+        if len(n) != 1 or ch in "（）：；，！？《》〔〕【】、。“”‘’—％":
+            n = ch  # keep the Chinese punctuation; NFKC would make it half-width
+        out.append(n)
+    s = "".join(out).translate(_PUNCT).replace("%", "％")
+    cc = _opencc()
+    if cc is not None and any(ord(c) > 0x3400 for c in s):
+        conv = cc.convert(s)
+        if len(conv) == len(s):
+            s = conv
+    return s
+
+
+@dataclass
+class Line:
+    text: str
+    norm: str
+    offsets: list[int]
+    start: int
+    end: int
+    heading: int = 0            # markdown heading level, 0 if none
+    page_start: bool = False    # first line of a PDF page (pdftotext marks it with a leading space)
+    cells: list[str] | None = None  # a table row read from PDF/DOCX/HTML tables
+    raw: str = ""
+
+
+@dataclass
+class Block:
+    text: str
+    norm: str
+    offsets: list[int]
+    lines: list[Line] = field(default_factory=list)
+    heading: int = 0
+
+    @property
+    def start(self) -> int:
+        return self.lines[0].start
+
+    @property
+    def end(self) -> int:
+        return self.lines[-1].end
+
+    def span_of(self, i: int, j: int) -> tuple[int, int]:
+        """Source span of cleaned characters i..j (end exclusive)."""
+        if not self.offsets:
+            return self.start, self.end
+        i = max(0, min(i, len(self.offsets) - 1))
+        j = max(i + 1, min(j, len(self.offsets)))
+        return self.offsets[i], self.offsets[j - 1] + 1
+
+
+def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
+    """Cleaned text of one line, the source offset of each kept character, and its heading level."""
+    i, n, heading = 0, len(raw), 0
+    while i < n and raw[i] in _SPACES:
+        i += 1
+    j = i
+    while j < n and raw[j] == "#":
+        j += 1
+    if j > i and j < n and raw[j] == " ":
+        heading, i = j - i, j + 1
+    elif i < n - 1 and raw[i] in "-*+" and raw[i + 1] == " ":
+        i += 2  # markdown bullet
+    chars: list[str] = []
+    offs: list[int] = []
+    while i < n:
+        ch = raw[i]
+        if ch == "*" and i + 1 < n and raw[i + 1] == "*":      # **bold** markers
+            while i < n and raw[i] == "*":
+                i += 1
+            continue
+        if ch in _DROP:
+            i += 1
+            continue
+        chars.append(" " if ch in _SPACES else ch)
+        offs.append(base + i)
+        i += 1
+    # drop a space unless it separates two ASCII words (DIP 付费 -> DIP付费, 'and' stays a word)
+    text, kept = [], []
+    for k, ch in enumerate(chars):
+        if ch == " ":
+            prev = text[-1] if text else ""
+            nxt = next((c for c in chars[k + 1:] if c != " "), "")
+            if not prev or not nxt or prev == " " or _is_cjk(prev) or _is_cjk(nxt):
+                continue
+        text.append(ch)
+        kept.append(offs[k])
+    while text and text[-1] == " ":
+        text.pop(), kept.pop()
+    while text and text[0] == " ":
+        text.pop(0), kept.pop(0)
+    return "".join(text), kept, heading
+
+
+def lines_of(source: str) -> list[Line]:
+    out: list[Line] = []
+    pos = 0
+    for raw in source.splitlines(keepends=True):
+        body = raw.rstrip("\r\n")
+        start = pos
+        pos += len(raw)
+        if CELL_SEP in body and body.count(CELL_SEP) >= 1 and _is_table_row(body):
+            cells = [c.strip() for c in body.split(CELL_SEP)]
+            text, offs, _ = clean_line(body.replace(CELL_SEP, " "), start)
+            out.append(Line(text, normalise(text), offs, start, start + len(body),
+                            cells=[clean_line(c, 0)[0] for c in cells], raw=body))
+            continue
+        text, offs, heading = clean_line(body, start)
+        if not text or PAGE_NUMBER.match(text):
+            continue
+        out.append(Line(text, normalise(text), offs, start, start + len(body), heading,
+                        page_start=body.startswith(" ") and not body.startswith("  "), raw=body))
+    return out
+
+
+def _is_table_row(body: str) -> bool:
+    return sum(1 for c in body.split(CELL_SEP) if c.strip()) >= 2
+
+
+def label_of(norm: str) -> tuple[str, str, str] | None:
+    """(style, number, label text) when the text starts with a numbering label."""
+    for style, rx in P.LABELS:
+        m = rx.match(norm)
+        if m:
+            rest = norm[m.end():]
+            if not rest.strip():
+                continue
+            if style == "arabic" and (rest[:1] in "%％" or rest[:1].isdigit()):
+                continue
+            return style, m.group(1), norm[:m.end()]
+    return None
+
+
+_SENTENCE_END = tuple("。！？；：）)】")
+ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")
+_LIST_SEP = re.compile(r"[、，；]")
+
+
+def is_doc_number_line(norm: str) -> bool:
+    """A line that is nothing but a 文号 (the header line of an official document)."""
+    m = P.DOC_NUMBER.search(norm)
+    return bool(m) and len(norm) - (m.end() - m.start()) <= 2
+
+
+def is_org_list_line(norm: str) -> bool:
+    """A line made only of body names, like a 责任单位 cell: 市卫健委、教育局、"""
+    from .departments import split_names  # paren-aware: 各县（市、区） is one name
+    if len(norm) > 40 or not norm:
+        return False
+    items = split_names(norm, trim=False)
+    if not items:
+        return False
+    for k, item in enumerate(items):
+        if P.ORG_SUFFIX.search(item) and len(item) <= 16:
+            continue
+        last = k == len(items) - 1 and not norm.endswith(("、", "，"))
+        if last and len(items) > 1 and (item.startswith("各") or len(item) <= 3):
+            continue  # the name goes on in the next line
+        return False
+    return True
+
+
+def starts_block(line: Line, prev: Line | None, block_len: int) -> bool:
+    if prev is None or line.heading or prev.heading or line.cells is not None or prev.cells is not None:
+        return True
+    n = line.norm
+    if label_of(n) or P.DEPT_FIELD.match(n) or P.DATE_LINE.match(n) or P.ATTACHMENT.match(n):
+        return True
+    p = prev.norm
+    if P.DATE_LINE.match(p) or is_doc_number_line(p) or is_doc_number_line(n) or ATTACHMENT_MARK.match(p):
+        return True
+    if is_org_list_line(n) and not p.endswith(("、", "，")) and not is_org_list_line(p):
+        return True
+    if p.endswith(_SENTENCE_END):
+        return True
+    # a short line ending in a document type is a title line: 《…》的通知 / …实施方案
+    if P.DOC_TYPE_END.search(p) and len(p) <= 40 and block_len <= 120 and not p.endswith("、"):
+        return True
+    return False
+
+
+def blocks_of(lines: list[Line]) -> list[Block]:
+    blocks: list[Block] = []
+    cur: list[Line] = []
+    length = 0
+
+    def flush():
+        if cur:
+            text = "".join(l.text for l in cur)
+            offs = [o for l in cur for o in l.offsets]
+            blocks.append(Block(text, "".join(l.norm for l in cur), offs, list(cur),
+                                max(l.heading for l in cur)))
+
+    for line in lines:
+        if starts_block(line, cur[-1] if cur else None, length):
+            flush()
+            cur, length = [], 0
+        cur.append(line)
+        length += len(line.text)
+    flush()
+    return blocks
+
+
+def clean(source: str) -> list[Block]:
+    """Source text -> cleaned blocks with offsets into `source`."""
+    return blocks_of(lines_of(source))

@@ -1,0 +1,106 @@
+"""Records the extractor produces. Every record that comes from the text keeps a source span:
+character offsets into the text as the reader decoded it (before cleaning), end exclusive."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+ROLES = ("lead", "responsible", "cooperate")
+LEVELS = ("national", "province", "city", "county")
+
+
+@dataclass
+class Span:
+    start: int
+    end: int
+
+
+@dataclass
+class Department:
+    name: str                       # as printed (line breaks and spacing removed)
+    role: str                       # lead | responsible | cooperate
+    canonical: str = ""             # aliases expanded, elided prefix restored
+    collective: bool = False        # 各县区政府, 市直相关部门: a set of bodies, not one
+    region: str | None = None
+    span: Span | None = None
+
+
+@dataclass
+class Target:
+    text: str                       # the clause that states it
+    value: float
+    unit: str
+    comparator: str | None          # ">=", "<=", "=" or None
+    measure: str = ""               # what is measured: the clause without the number
+    by: str | None = None           # 2025, 年内 ... where the text gives a time frame
+    span: Span | None = None
+
+
+@dataclass
+class Citation:
+    title: str | None
+    doc_number: str | None
+    doc_number_key: str | None = None
+    issuer: str | None = None       # 国务院办公厅《…》: the body printed before the title
+    basis: bool = False             # 根据/为贯彻落实/按照…: the document says it implements this
+    span: Span | None = None
+
+
+@dataclass
+class Task:
+    path: list[str]
+    title: str
+    text: str
+    departments: list[Department] = field(default_factory=list)
+    targets: list[Target] = field(default_factory=list)
+    deadline: str | None = None
+    span: Span | None = None
+
+
+@dataclass
+class LedgerRow:
+    row: int
+    task: str
+    lead: list[str]
+    cooperate: list[str]
+    deadline: str | None
+    span: Span | None = None
+
+
+@dataclass
+class Document:
+    doc_number: str | None
+    doc_number_key: str | None
+    title: str | None
+    attachment_title: str | None
+    issuer: str | None
+    date: str | None
+    published: str | None
+    level: str | None
+    region: str | None
+    region_path: list[str] = field(default_factory=list)   # 青海省 > 海东市 > 互助土族自治县
+    citations: list[Citation] = field(default_factory=list)
+    repeals: list[str] = field(default_factory=list)
+    tasks: list[Task] = field(default_factory=list)
+    ledger: list[LedgerRow] = field(default_factory=list)
+    span: Span | None = None
+
+    @property
+    def basis(self) -> list[str]:
+        return [c.doc_number or c.title for c in self.citations if c.basis]
+
+
+@dataclass
+class Extraction:
+    """What one input file yields: zero or more documents."""
+    source: str
+    documents: list[Document]
+    encoding: str | None = None
+
+    def to_dict(self) -> dict:
+        """The gold format of ../shared/gold/FORMAT.md, plus ids, canonical names and spans."""
+        docs = []
+        for d in self.documents:
+            item = asdict(d)
+            item["basis"] = d.basis
+            docs.append(item)
+        return {"source": self.source, "encoding": self.encoding, "documents": docs}

@@ -1,0 +1,96 @@
+"""Every regular expression the extractor uses, in one place. They run on the *normalised* view of
+the text (see clean.py): brackets, colons and commas full-width, simplified characters, no spaces
+between Chinese characters. Written by hand because no library knows the shapes of Chinese
+official documents (文号, numbering schemes, responsibility lists)."""
+from __future__ import annotations
+
+import re
+
+CN_NUM = "一二三四五六七八九十百零〇两"
+CIRCLED = "".join(chr(0x2460 + i) for i in range(20))          # ① .. ⑳
+
+# ---------------------------------------------------------------- numbering labels
+# name -> regex matching at the start of a block; group 1 is the number
+LABELS: list[tuple[str, re.Pattern]] = [
+    ("chapter", re.compile(rf"^第([{CN_NUM}\d]+)[章节](?=\s|[^\w]|[\u4e00-\u9fff])")),
+    ("article", re.compile(rf"^第([{CN_NUM}\d]+)条")),
+    ("cn", re.compile(rf"^([{CN_NUM}]+)[、．.](?![{CN_NUM}]+级)")),
+    ("pcn", re.compile(rf"^（([{CN_NUM}]+)）")),
+    ("arabic", re.compile(r"^(\d{1,3})(?:[．、]|\.(?!\d))")),
+    ("parabic", re.compile(r"^（(\d{1,3})）")),
+    ("circled", re.compile(rf"^([{CIRCLED}])")),
+]
+
+# ---------------------------------------------------------------- document numbers (文号)
+OPEN_BR = "〔［\\[（【{｛"
+CLOSE_BR = "〕］\\]）】}｝"
+DOC_NUMBER = re.compile(
+    rf"([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})[{CLOSE_BR}](?:第)?(\d{{1,4}})号")
+# words that can stand right before a 文号 and are not part of the issuer code
+DOC_NUMBER_LEAD = re.compile(r"^(?:.*?(?:根据|依据|按照|参照|落实|印发|执行|贯彻|转发|详见|见|的|和|及|与|或))")
+# the code part must look like one: it ends in a document-type character
+DOC_CODE_END = re.compile(r"[发办函字秘组令文通电函复批呈报告示知决议纪要号厅委局府部]$")
+
+# 《…》 titles; nested 〈…〉 or 《…》 inside stays part of the title
+TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》){2,200}?)》")
+# what usually follows a citation: its 文号 in brackets
+TRAILING_DOC_NUMBER = re.compile(rf"^[（(]?\s*({DOC_NUMBER.pattern})\s*[）)]?")
+
+# words that make a citation the document's basis
+BASIS_CUE = re.compile(r"(根据|依据|按照|为(?:深入|全面|认真|进一步)?(?:贯彻落实|贯彻|落实)|贯彻落实|为落实)")
+REPEAL_CUE = re.compile(r"(同时废止|予以废止|即行废止|废止|停止执行|不再执行)")
+
+# ---------------------------------------------------------------- dates
+DATE = re.compile(
+    r"((?:19|20)\d{2}|[一二三四五六七八九〇零○Ｏ]{4})\s*年\s*"
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+DATE_LINE = re.compile(rf"^(?:[（(]?)({DATE.pattern})(?:[）)]?)(?:印发|发布|起施行)?$")
+PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期)[：:]\s*((?:19|20)\d{2})[-年./](\d{1,2})[-月./](\d{1,2})")
+
+# ---------------------------------------------------------------- document titles
+DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复", "复函", "函", "公告", "通告",
+             "通报", "纲要", "规划", "计划", "细则", "任务", "清单", "措施", "要点", "报告",
+             "条例", "标准", "分解表", "台账", "指南", "指引")
+DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})$")
+NOTICE_TITLE = re.compile(r"关于.{2,120}?的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
+ADDRESSEE = re.compile(r"^(?:各[^，。]{1,30}|[^，。]{1,20}(?:有关部门|各部门|各单位|成员单位))[，、：]|[：]$")
+ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*(.*)$")
+
+# ---------------------------------------------------------------- departments
+DEPT_FIELD = re.compile(
+    r"^(牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|参与单位|协办单位|"
+    r"完成时限|完成时间|时间节点|时限要求)：")
+FIELD_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主责单位": "lead", "责任部门": "lead",
+              "责任单位": "responsible", "配合单位": "cooperate", "配合部门": "cooperate",
+              "参与单位": "cooperate", "协办单位": "cooperate"}
+# a parenthesised responsibility list: （…负责） or （责任单位：…）
+RESP_PAREN = re.compile(
+    r"（((?:牵头单位|责任单位|责任部门|牵头部门|配合单位|配合部门)[：:][^（）]*(?:（[^（）]*）[^（）]*)*"
+    r"|(?:[^（）]|（[^（）]*）)*?(?:负责|牵头|配合))）")
+RESP_TAIL = re.compile(r"(?:等)?(?:按(?:照)?职责(?:分工)?)?(?:分别|共同|按职能)?(?:负责|牵头)$")
+ORG_SUFFIX = re.compile(
+    r"(?:委员会|委|局|厅|办公室|办|政府|府|部|院|会|处|室|中心|组|所|站|队|行|社|联|司|署|团|馆|台|"
+    r"机构|单位|部门|公司|分局|支行|监局|区）|市）|县）|集团|医院|党委|工委|法院|检察院|银行|指挥部)$")
+COLLECTIVE = re.compile(r"^(?:各|全)|(?:相关部门|相关单位|有关部门|有关单位|各部门|成员单位|各级.*)$")
+
+# ---------------------------------------------------------------- targets
+UNITS = ("个百分点", "百分点", "万人次", "人次", "万人", "万元", "亿元", "元", "%", "％", "‰",
+         "个", "家", "所", "次", "人", "名", "张", "项", "台", "辆", "床", "种", "类", "支", "套",
+         "座", "条", "户", "头只", "头", "只", "公里", "亩", "吨", "倍", "级", "年", "天",
+         "小时", "分钟", "间", "处", "批", "支队")
+NUMBER = r"\d+(?:\.\d+)?"
+CN_NUMBER = r"[一二三四五六七八九十百千两]+"
+TARGET_NUMBER = re.compile(
+    rf"({NUMBER}|{CN_NUMBER})(万|亿)?({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})")
+CMP_BEFORE_GE = re.compile(r"(不少于|不低于|不得低于|至少|突破|超过|高于|多于|大于|不小于)$")
+CMP_BEFORE_LE = re.compile(r"(不超过|不高于|低于|控制在|少于|小于|不得超过|不大于|压缩到|降至)$")
+CMP_BEFORE_EQ = re.compile(r"(达到|达|提高到|提升到|降低到|下降到|增加到|增至|提高至|为|建成|建设|新增|"
+                           r"培训|培养|完成|组建|创建|打造|配备|安排|遴选|招聘|覆盖|实现|开展|建立|设立|"
+                           r"提高|增加|减少|降低|扩大到)")
+CMP_AFTER_GE = re.compile(r"^(以上|及以上|余|多)")
+CMP_AFTER_LE = re.compile(r"^(以下|以内|及以下)")
+CMP_AFTER_EQ = re.compile(r"^(左右)")
+CLAUSE_SPLIT = re.compile(r"[，；。！？：\n]")
+YEAR_FRAME = re.compile(r"(?:到|至|截至|截止到?|力争到?)((?:19|20)\d{2})年(?:底|末)?")
+WITHIN_YEAR = re.compile(r"(年内|年底前|年底|当年)")
+MONTH_DEADLINE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?(?:底|末)?(?:前|之前|以前)?")

@@ -1,0 +1,177 @@
+"""Read a file into text. Tables from PDF, DOCX and HTML come out one row a line with the cells
+separated by tabs, so the extractor can read their columns; prose comes out as printed."""
+from __future__ import annotations
+
+import codecs
+from dataclasses import dataclass
+from pathlib import Path
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
+SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
+CELL_SEP = "\t"
+
+
+class ReadError(Exception):
+    """A file that cannot be read as a policy document. str() is one line naming file and reason."""
+
+    def __init__(self, path: str | Path, reason: str):
+        self.path, self.reason = str(path), reason
+        super().__init__(f"{path}: {reason}")
+
+
+@dataclass
+class SourceText:
+    path: str
+    text: str
+    encoding: str | None
+    kind: str           # txt | pdf | docx | html
+
+
+def read(path: str | Path) -> SourceText:
+    path = Path(path)
+    if not path.exists():
+        raise ReadError(path, "no such file")
+    if path.is_dir():
+        raise ReadError(path, "is a folder, not a file")
+    suffix = path.suffix.lower()
+    if suffix not in SUFFIXES:
+        raise ReadError(path, f"unsupported file type '{suffix or '(none)'}' "
+                              f"(readable: {', '.join(sorted(SUFFIXES))})")
+    data = path.read_bytes()
+    if not data.strip():
+        raise ReadError(path, "empty file")
+    if suffix in TEXT_SUFFIXES:
+        text, enc = decode_text(data, path)
+        kind = "txt"
+    elif suffix == ".pdf":
+        text, enc, kind = read_pdf(path), None, "pdf"
+    elif suffix == ".docx":
+        text, enc, kind = read_docx(path), None, "docx"
+    else:
+        text, enc = decode_text(data, path)
+        text, kind = html_main_text(text, path), "html"
+    if not text.strip():
+        raise ReadError(path, "no text in file")
+    return SourceText(str(path), text, enc, kind)
+
+
+def decode_text(data: bytes, path: Path) -> tuple[str, str]:
+    """UTF-8 (with or without BOM), UTF-16 (BOM or NUL pattern), else GB18030/GBK via
+    charset-normalizer. A file that decodes as nothing plausible is refused, not guessed."""
+    for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
+                     (codecs.BOM_UTF16_BE, "utf-16")):
+        if data.startswith(bom):
+            return data.decode(enc), enc
+    sample = data[:4096]
+    if b"\x00" in sample:
+        # UTF-16 without BOM puts a NUL in every ASCII code unit; anything else with NULs is binary
+        even, odd = sample[0::2].count(0), sample[1::2].count(0)
+        for enc, zeros in (("utf-16-le", odd), ("utf-16-be", even)):
+            if zeros:
+                try:
+                    text = data.decode(enc)
+                except UnicodeDecodeError:
+                    continue
+                if _looks_like_text(text):
+                    return text, enc
+        raise ReadError(path, "binary file, not text")
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+    best = from_bytes(data).best()
+    if best is not None:
+        enc = best.encoding
+        # GB2312/GBK are subsets of GB18030: decode with the superset so rare characters survive
+        if enc.replace("_", "").lower() in {"gb2312", "gbk", "gb18030", "hz"}:
+            enc = "gb18030"
+        try:
+            text = data.decode(enc)
+        except (UnicodeDecodeError, LookupError):
+            text = None
+        if text is not None and _looks_like_text(text):
+            return text, enc
+    raise ReadError(path, "cannot tell the text encoding (not UTF-8, UTF-16 or GB18030)")
+
+
+def _looks_like_text(text: str) -> bool:
+    if not text:
+        return False
+    bad = sum(1 for ch in text[:4000] if (ord(ch) < 32 and ch not in "\r\n\t\f") or ch == "\ufffd")
+    return bad / min(len(text), 4000) < 0.01
+
+
+def read_pdf(path: Path) -> str:
+    import pdfplumber
+    try:
+        pdf = pdfplumber.open(path)
+    except Exception as exc:  # pdfminer raises several unrelated types for a broken file
+        raise ReadError(path, f"not a readable PDF ({type(exc).__name__})") from None
+    pages = []
+    with pdf:
+        for page in pdf.pages:
+            tables = page.find_tables()
+            if tables:
+                outside = page
+                for t in tables:
+                    outside = outside.outside_bbox(t.bbox)
+                parts = [outside.extract_text() or ""]
+                for t in tables:
+                    parts.append(table_lines(t.extract()))
+                pages.append("\n".join(parts))
+            else:
+                pages.append(page.extract_text() or "")
+    text = "\n".join(pages)
+    if not text.strip():
+        raise ReadError(path, "scanned PDF: no text layer, needs OCR")
+    return text
+
+
+def table_lines(rows: list[list[str | None]]) -> str:
+    """One row a line, cells joined by a tab; a cell's own line breaks are wraps, so removed."""
+    out = []
+    for row in rows:
+        cells = [(c or "").replace("\n", "").replace(CELL_SEP, " ").strip() for c in row]
+        if any(cells):
+            out.append(CELL_SEP.join(cells))
+    return "\n".join(out)
+
+
+def read_docx(path: Path) -> str:
+    import docx
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+    try:
+        document = docx.Document(str(path))
+    except Exception as exc:  # python-docx raises zipfile/KeyError/ValueError for broken files
+        raise ReadError(path, f"not a readable DOCX ({type(exc).__name__})") from None
+    out = []
+    # body order matters: a task table sits between the paragraphs that introduce it
+    for child in document.element.body.iterchildren():
+        tag = child.tag.rsplit("}", 1)[-1]
+        if tag == "p":
+            out.append(Paragraph(child, document).text)
+        elif tag == "tbl":
+            table = Table(child, document)
+            out.append(table_lines([[cell.text for cell in row.cells] for row in table.rows]))
+    return "\n".join(out)
+
+
+def html_main_text(html: str, path: Path) -> str:
+    import trafilatura
+    text = trafilatura.extract(html, include_tables=True, include_comments=False,
+                               favor_recall=True)
+    if not text:
+        raise ReadError(path, "no main text found in the HTML page")
+    # trafilatura renders table rows as '| a | b |'; turn them into tab-separated cells
+    lines = []
+    for line in text.splitlines():
+        s = line.strip()
+        if s.startswith("|") and s.endswith("|") and s.count("|") >= 3:
+            if set(s) <= set("|-: "):
+                continue
+            lines.append(CELL_SEP.join(c.strip() for c in s.strip("|").split("|")))
+        else:
+            lines.append(line)
+    return "\n".join(lines)

@@ -1,0 +1,195 @@
+"""Quantitative targets: 住院量占比达到70%以上, 不低于25%、47%、50%, 建成20至25所社区医院.
+
+A number with a unit becomes a target when its clause commits to it (a comparator or a verb of
+building, training, reaching); ages, years, dates, grades, quoted slogans, numbers inside document
+titles and counts that only describe a programme's existing scope are left out."""
+from __future__ import annotations
+
+import re
+
+from . import patterns as P
+from .models import Target
+
+_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
+       "九": 9}
+
+
+def cn_number(s: str) -> float | None:
+    if re.fullmatch(r"\d+(?:\.\d+)?", s):
+        return float(s)
+    try:
+        import cn2an
+        return float(cn2an.cn2an(s, "smart"))
+    except Exception:  # cn2an raises ValueError or its own errors on non-numerals
+        return None
+
+
+# scope words: a count right after them describes who takes part, not what is to be achieved
+_SCOPE_BEFORE = re.compile(r"(在|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|选取|确定|遴选出|共有|现有|全省|全市)$")
+_EXCLUDED_UNIT_AFTER = re.compile(r"^(?:级(?:医院|公立|医疗|甲等|乙等|及以上|以上医院|综合|中医|以下)|个“|项“|大|周岁|岁)")
+_NOT_TARGET_CONTEXT = re.compile(r"(第$|每$)")
+_LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
+
+
+def _masked(norm: str) -> str:
+    """Hide spans whose numbers are never targets: 《titles》, “quotes”, 文号, dates, ages."""
+    chars = list(norm)
+
+    def hide(a, b):
+        for k in range(a, b):
+            chars[k] = "＿"
+
+    for rx in (re.compile(r"《[^《》]*》"), re.compile(r"“[^“”]{0,20}”"), P.DOC_NUMBER,
+               P.DATE, re.compile(r"(?:19|20)\d{2}(?:—|-|－|至|~)(?:19|20)?\d{2}年?"),
+               re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?"),
+               re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|中旬|上旬|下旬)?"),
+               re.compile(r"\d+(?:—|-|－|至|~)\d+周?岁"), re.compile(r"\d+周?岁"),
+               re.compile(r"[A-Za-z]+\d+|\d+[A-Za-z]+"), re.compile(r"\d+\+\d+")):
+        for m in rx.finditer(norm):
+            hide(m.start(), m.end())
+    return "".join(chars)
+
+
+def find_targets(text: str, norm: str, base_year_frame: str | None = None) -> list[tuple[Target, int, int]]:
+    masked = _masked(norm)
+    out: list[tuple[Target, int, int]] = []
+    # work sentence by sentence so a time frame (到2025年) carries to its clauses
+    for s_start, s_end in _spans(norm, "。；！？"):
+        sentence = norm[s_start:s_end]
+        frame = None
+        fm = P.YEAR_FRAME.search(sentence)
+        if fm:
+            frame = fm.group(1)
+        elif P.WITHIN_YEAR.search(sentence):
+            frame = "年内"
+        for c_start, c_end in _spans(norm, "，：。；！？", s_start, s_end):
+            out.extend(_clause_targets(text, norm, masked, c_start, c_end, frame))
+    return out
+
+
+def _spans(norm: str, seps: str, start: int = 0, end: int | None = None):
+    end = len(norm) if end is None else end
+    depth, a = 0, start
+    for k in range(start, end):
+        ch = norm[k]
+        if ch == "（":
+            depth += 1
+        elif ch == "）":
+            depth = max(0, depth - 1)
+        elif ch in seps and depth == 0:
+            if k > a:
+                yield a, k
+            a = k + 1
+    if end > a:
+        yield a, end
+
+
+def _clause_targets(text, norm, masked, a, b, frame):
+    clause_m = masked[a:b]
+    hits = []
+    for m in P.TARGET_NUMBER.finditer(clause_m):
+        num, mult, unit = m.group(1), m.group(2), m.group(3)
+        if "＿" in m.group(0):
+            continue
+        after = clause_m[m.end():]
+        before = clause_m[:m.start()]
+        is_cn = not num[0].isdigit()
+        if unit == "年" and not re.search(r"每$", before):
+            continue  # a year count is a target only as a cycle (每5年)
+        if _EXCLUDED_UNIT_AFTER.match(unit + after[:4]) and unit == "级":
+            continue
+        if re.match(r"^(?:级(?:医院|公立|医疗|甲等|乙等|及以上|以下|综合|中医|以上医院))", unit + after):
+            continue
+        if unit in ("岁",) or re.match(r"^[“]", after) or re.match(r"^大", after):
+            continue
+        if re.search(r"第$", before) or re.search(r"[\d.]$", before):
+            continue
+        if is_cn:
+            # Chinese numerals are targets only as levels reached (达到四级) or in a list after one
+            if unit != "级" or not (re.search(r"(达到|达|分别达到)$", before) or (hits and _LIST_JOIN.match(clause_m[hits[-1][2]:m.start()]))):
+                continue
+        value = cn_number(num)
+        if value is None:
+            continue
+        if mult == "万":
+            value *= 10_000
+        elif mult == "亿":
+            value *= 100_000_000
+        if unit in ("％",):
+            unit = "%"
+        hits.append((value, unit, m.start(), m.end(), before))
+    if not hits:
+        return []
+    clause = norm[a:b]
+    has_percent = any(h[1] in ("%", "‰", "个百分点", "百分点") for h in hits)
+    commit = P.CMP_BEFORE_GE.search(clause) or P.CMP_BEFORE_LE.search(clause) or re.search(
+        r"(不少于|不低于|至少|以上|以下|以内|左右|余|达到|达|提高|降低|控制在|建成|建设|新增|培训|培养|完成|组建|"
+        r"创建|打造|配备|安排|遴选|招聘|覆盖|实现|突破|超过|低于|增加|减少|提升|下降|成为|开展)", clause)
+    if not commit and not has_percent:
+        return []
+    out = []
+    groups = _list_groups(clause_m, hits)
+    for group in groups:
+        first_before = group[0][4]
+        last_end = group[-1][3]
+        cmp_after = _after_cmp(clause_m[last_end:])
+        cmp_before = _before_cmp(first_before)
+        for value, unit, s, e, before in group:
+            if unit not in ("%", "‰", "个百分点", "百分点", "级") and _SCOPE_BEFORE.search(before.rstrip("0123456789.")):
+                continue
+            if unit not in ("%", "‰", "个百分点", "百分点", "级") and not commit:
+                continue
+            own_after = _after_cmp(clause_m[e:])
+            comparator = own_after or cmp_after or cmp_before
+            if comparator is None and (commit and re.search(r"(达到|达|建成|提高到|降低到|新增|培训|建设)", clause)):
+                comparator = "="
+            measure = re.sub(r"\s+", "", (clause[:s] + clause[e:]))
+            t = Target(text=text[a:b].strip(), value=value, unit=unit, comparator=comparator,
+                       measure=measure, by=frame)
+            out.append((t, a + s, a + e))
+    # a range 20至25所: the first bound is a floor, the second a ceiling
+    for k in range(len(out) - 1):
+        (t1, s1, e1), (t2, s2, e2) = out[k], out[k + 1]
+        if t1.unit == t2.unit and re.fullmatch(r"(至|到|—|-|～|~)", norm[e1:s2] or ""):
+            t1.comparator, t2.comparator = ">=", "<="
+    return out
+
+
+def _list_groups(clause_m, hits):
+    """Numbers joined by 、 / 和 / 及 share the comparator around the list."""
+    groups = []
+    for h in hits:
+        if groups:
+            gap = clause_m[groups[-1][-1][3]:h[2]]
+            if re.fullmatch(r"[、和及与]|和|及|、|以上、|至|到|—|-", gap or "x") or gap in ("", "、"):
+                groups[-1].append(h)
+                continue
+        groups.append([h])
+    return groups
+
+
+def _after_cmp(after: str) -> str | None:
+    if P.CMP_AFTER_GE.match(after):
+        return ">="
+    if P.CMP_AFTER_LE.match(after):
+        return "<="
+    if P.CMP_AFTER_EQ.match(after):
+        return "="
+    return None
+
+
+def _before_cmp(before: str) -> str | None:
+    b = before[-8:]
+    for rx, cmp in ((P.CMP_BEFORE_GE, ">="), (P.CMP_BEFORE_LE, "<=")):
+        if rx.search(b):
+            return cmp
+    m = re.search(r"(不少于|不低于|不得低于|至少|突破|超过|高于|不超过|不高于|低于|控制在|达到|达|提高到|降低到|"
+                  r"提升到|增加到|下降到|为)[^，；。]{0,20}$", before)
+    if m:
+        word = m.group(1)
+        if word in ("不少于", "不低于", "不得低于", "至少", "突破", "超过", "高于"):
+            return ">="
+        if word in ("不超过", "不高于", "低于", "控制在"):
+            return "<="
+        return "="
+    return None
