@@ -94,7 +94,7 @@ def _issuer_before(norm: str, text: str, pos: int) -> str | None:
     cand = words[-1] if words else ""
     if cand and P.ORG_SUFFIX.search(cand):
         a = pos - len(cand)
-        return text[a:pos]
+        return text[a:pos].lstrip("、，")
     return None
 
 

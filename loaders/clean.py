@@ -183,7 +183,7 @@ def label_of(norm: str) -> tuple[str, str, str] | None:
 
 _SENTENCE_END = tuple("。！？；：）)】")
 ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")
-_LIST_SEP = re.compile(r"[、，；]")
+NAME_START = re.compile(r"^(?:[市省县区各州盟旗镇乡]|自治区|国家|中央)")
 
 
 def is_doc_number_line(norm: str) -> bool:
@@ -192,7 +192,7 @@ def is_doc_number_line(norm: str) -> bool:
     return bool(m) and len(norm) - (m.end() - m.start()) <= 2
 
 
-def is_org_list_line(norm: str) -> bool:
+def is_org_list_line(norm: str, partial_last: bool = True) -> bool:
     """A line made only of body names, like a 责任单位 cell: 市卫健委、教育局、"""
     from .departments import split_names  # paren-aware: 各县（市、区） is one name
     if len(norm) > 40 or not norm:
@@ -200,12 +200,14 @@ def is_org_list_line(norm: str) -> bool:
     items = split_names(norm, trim=False)
     if not items:
         return False
+    if len(items) == 1 and not NAME_START.match(items[0]):
+        return False  # a lone word ending in 联 or 会 is not yet a body's name
     for k, item in enumerate(items):
         if P.ORG_SUFFIX.search(item) and len(item) <= 16:
             continue
         last = k == len(items) - 1 and not norm.endswith(("、", "，"))
-        if last and len(items) > 1 and (item.startswith("各") or len(item) <= 3):
-            continue  # the name goes on in the next line
+        if last and partial_last and len(items) > 1 and len(item) <= 8:
+            continue  # the name goes on in the next line: 财政局，市红十字 / 会，各县（市、区）
         return False
     return True
 
@@ -221,6 +223,8 @@ def starts_block(line: Line, prev: Line | None, block_len: int) -> bool:
         return True
     if is_org_list_line(n) and not p.endswith(("、", "，")) and not is_org_list_line(p):
         return True
+    if line.page_start and is_org_list_line(p, partial_last=False):
+        return True  # a new page ends the responsibility cell above it
     if p.endswith(_SENTENCE_END):
         return True
     # a short line ending in a document type is a title line: 《…》的通知 / …实施方案

@@ -80,8 +80,14 @@ UNITS = ("个百分点", "百分点", "万人次", "人次", "万人", "万元",
          "小时", "分钟", "间", "处", "批", "支队")
 NUMBER = r"\d+(?:\.\d+)?"
 CN_NUMBER = r"[一二三四五六七八九十百千两]+"
+_UNIT_ALT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
+# groups: range start (20至25所), number, 万/亿, 余/多, unit
 TARGET_NUMBER = re.compile(
-    rf"({NUMBER}|{CN_NUMBER})(万|亿)?({'|'.join(sorted(map(re.escape, UNITS), key=len, reverse=True))})")
+    rf"(?:({NUMBER})(?:至|到|—|～|~|-))?({NUMBER}|{CN_NUMBER})(万|亿)?(余|多)?({_UNIT_ALT})")
+# verbs whose object is a count to be reached: 建成6个, 培训3.3万人, 安排1名
+COUNT_VERB = re.compile(r"(建成|建设|新增|培训|培养|组建|创建|打造|配备|安排|遴选|招聘|达到|达|不少于|至少|不低于|"
+                        r"完成|开展|覆盖|实现|增加|提高|提升|扩大|突破|超过|引进|设立|建立|举办|推出|发放|改造|"
+                        r"新建|续建|落实|控制在|不超过|降低|减少|下降)")
 CMP_BEFORE_GE = re.compile(r"(不少于|不低于|不得低于|至少|突破|超过|高于|多于|大于|不小于)$")
 CMP_BEFORE_LE = re.compile(r"(不超过|不高于|低于|控制在|少于|小于|不得超过|不大于|压缩到|降至)$")
 CMP_BEFORE_EQ = re.compile(r"(达到|达|提高到|提升到|降低到|下降到|增加到|增至|提高至|为|建成|建设|新增|"

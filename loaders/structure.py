@@ -334,7 +334,7 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
 
 
 def is_org_list_line_block(b: Block) -> bool:
-    return len(b.norm) <= 120 and is_org_list_line(b.norm) if len(b.norm) <= 40 else _long_org_list(b.norm)
+    return is_org_list_line(b.norm, partial_last=False) if len(b.norm) <= 40 else _long_org_list(b.norm)
 
 
 def _long_org_list(norm: str) -> bool:

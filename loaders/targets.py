@@ -25,7 +25,7 @@ def cn_number(s: str) -> float | None:
 
 
 # scope words: a count right after them describes who takes part, not what is to be achieved
-_SCOPE_BEFORE = re.compile(r"(在|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|选取|确定|遴选出|共有|现有|全省|全市)$")
+_SCOPE_BEFORE = re.compile(r"(在|国家|我省|我市|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|选取|确定|遴选出|共有|现有|全省|全市)$")
 _EXCLUDED_UNIT_AFTER = re.compile(r"^(?:级(?:医院|公立|医疗|甲等|乙等|及以上|以上医院|综合|中医|以下)|个“|项“|大|周岁|岁)")
 _NOT_TARGET_CONTEXT = re.compile(r"(第$|每$)")
 _LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
@@ -88,36 +88,37 @@ def _clause_targets(text, norm, masked, a, b, frame):
     clause_m = masked[a:b]
     hits = []
     for m in P.TARGET_NUMBER.finditer(clause_m):
-        num, mult, unit = m.group(1), m.group(2), m.group(3)
+        range_start, num, mult, approx, unit = m.groups()
         if "＿" in m.group(0):
             continue
+        n_start = m.start(2)
         after = clause_m[m.end():]
-        before = clause_m[:m.start()]
+        before = clause_m[:n_start] if range_start is None else clause_m[:m.start()]
         is_cn = not num[0].isdigit()
         if unit == "年" and not re.search(r"每$", before):
             continue  # a year count is a target only as a cycle (每5年)
-        if _EXCLUDED_UNIT_AFTER.match(unit + after[:4]) and unit == "级":
-            continue
-        if re.match(r"^(?:级(?:医院|公立|医疗|甲等|乙等|及以上|以下|综合|中医|以上医院))", unit + after):
-            continue
-        if unit in ("岁",) or re.match(r"^[“]", after) or re.match(r"^大", after):
+        if unit == "级" and re.match(r"^(?:医院|公立|医疗|甲等|乙等|及以上|以下|综合|中医|以上医院)", after):
+            continue  # hospital grades are categories
+        if unit in ("岁",) or re.match(r"^大", after) or norm[a + m.end():a + m.end() + 1] == "“":
             continue
         if re.search(r"第$", before) or re.search(r"[\d.]$", before):
             continue
         if is_cn:
             # Chinese numerals are targets only as levels reached (达到四级) or in a list after one
-            if unit != "级" or not (re.search(r"(达到|达|分别达到)$", before) or (hits and _LIST_JOIN.match(clause_m[hits[-1][2]:m.start()]))):
+            if unit != "级" or not (re.search(r"(达到|达|分别达到)$", before) or (
+                    hits and _LIST_JOIN.match(clause_m[hits[-1][3]:m.start()]))):
                 continue
         value = cn_number(num)
         if value is None:
             continue
-        if mult == "万":
-            value *= 10_000
-        elif mult == "亿":
-            value *= 100_000_000
-        if unit in ("％",):
+        scale = 10_000 if mult == "万" else 100_000_000 if mult == "亿" else 1
+        if unit == "％":
             unit = "%"
-        hits.append((value, unit, m.start(), m.end(), before))
+        own_cmp = ">=" if approx else None
+        if range_start is not None:
+            hits.append((float(range_start) * scale, unit, m.start(), m.start(2), before, ">="))
+            own_cmp = "<="
+        hits.append((value * scale, unit, n_start, m.end(), before, own_cmp))
     if not hits:
         return []
     clause = norm[a:b]
@@ -125,7 +126,7 @@ def _clause_targets(text, norm, masked, a, b, frame):
     commit = P.CMP_BEFORE_GE.search(clause) or P.CMP_BEFORE_LE.search(clause) or re.search(
         r"(不少于|不低于|至少|以上|以下|以内|左右|余|达到|达|提高|降低|控制在|建成|建设|新增|培训|培养|完成|组建|"
         r"创建|打造|配备|安排|遴选|招聘|覆盖|实现|突破|超过|低于|增加|减少|提升|下降|成为|开展)", clause)
-    if not commit and not has_percent:
+    if not commit and not has_percent and not any(h[1] == "年" for h in hits):
         return []
     out = []
     groups = _list_groups(clause_m, hits)
@@ -134,25 +135,29 @@ def _clause_targets(text, norm, masked, a, b, frame):
         last_end = group[-1][3]
         cmp_after = _after_cmp(clause_m[last_end:])
         cmp_before = _before_cmp(first_before)
-        for value, unit, s, e, before in group:
-            if unit not in ("%", "‰", "个百分点", "百分点", "级") and _SCOPE_BEFORE.search(before.rstrip("0123456789.")):
+        for value, unit, s, e, before, own_cmp in group:
+            cycle = unit == "年"
+            if unit not in RATE_UNITS and not cycle:
+                if _SCOPE_BEFORE.search(before.rstrip("0123456789.")):
+                    continue
+                # a count is a target only as the object of a verb of building or reaching
+                if not P.COUNT_VERB.search(before) and own_cmp is None and not cmp_after:
+                    continue
+                if clause_m[e:e + 1] == "的":
+                    continue  # 服务人口超过1万人的乡镇卫生院: a qualifier, not a commitment
+            if not commit and not cycle and unit not in RATE_UNITS:
                 continue
-            if unit not in ("%", "‰", "个百分点", "百分点", "级") and not commit:
-                continue
-            own_after = _after_cmp(clause_m[e:])
-            comparator = own_after or cmp_after or cmp_before
-            if comparator is None and (commit and re.search(r"(达到|达|建成|提高到|降低到|新增|培训|建设)", clause)):
+            comparator = None if cycle else own_cmp or _after_cmp(clause_m[e:]) or cmp_after or cmp_before
+            if comparator is None and not cycle and P.COUNT_VERB.search(clause):
                 comparator = "="
             measure = re.sub(r"\s+", "", (clause[:s] + clause[e:]))
             t = Target(text=text[a:b].strip(), value=value, unit=unit, comparator=comparator,
                        measure=measure, by=frame)
             out.append((t, a + s, a + e))
-    # a range 20至25所: the first bound is a floor, the second a ceiling
-    for k in range(len(out) - 1):
-        (t1, s1, e1), (t2, s2, e2) = out[k], out[k + 1]
-        if t1.unit == t2.unit and re.fullmatch(r"(至|到|—|-|～|~)", norm[e1:s2] or ""):
-            t1.comparator, t2.comparator = ">=", "<="
     return out
+
+
+RATE_UNITS = ("%", "‰", "个百分点", "百分点", "级")
 
 
 def _list_groups(clause_m, hits):
