@@ -47,3 +47,14 @@ def locate(issuer: str | None) -> Location:
         if name == full or name[:2] == full[:2]:
             region = name
     return Location(level, region, ["国家"] + path)
+
+
+@lru_cache(maxsize=4096)
+def starts_with_place(name: str) -> bool:
+    """海东银保监分局 starts with a place name; 保障局 and 秘书处 do not."""
+    parsed = _jio().parse_location(name, town_village=False)
+    for key in ("county", "city", "province"):
+        full = parsed.get(key)
+        if full and name[:2] == full[:2]:
+            return True
+    return False

@@ -10,7 +10,7 @@ from .citations import find_citations
 from .clean import Block, is_doc_number_line, is_org_list_line, label_of
 from .departments import find_in_text, parse_list
 from .models import Department, Document, LedgerRow, Span, Target, Task
-from .regions import locate
+from .regions import locate, starts_with_place
 from .targets import cn_number, find_targets
 
 # sections that hold goals or arrangements rather than assigned work (FORMAT.md)
@@ -477,7 +477,7 @@ LEDGER_HEADER = re.compile(r"(责任部门|牵头单位|牵头部门)\s*(配合�
 LEDGER_DEADLINE = re.compile(r"^(?:\d{1,2}月(?:底|前|中旬|上旬|下旬|末)?|(?:19|20)\d{2}年\d{1,2}月(?:底|前)?|"
                              r"年底前?|长期|持续推进|按时序完成|相关工作|—|-)$")
 NAME_START = re.compile(r"^[市省县区各州镇乡]")
-STRONG_END = re.compile(r"(局|委|府|办|厅|部门|单位|分局|支行|中心|院|会|社|联)$")
+STRONG_END = re.compile(r"(局|委|府|办|厅|部门|单位|分局|支行|中心|院|联)$")
 
 
 def ledger_rows(source: str, doc_span: Span) -> list[LedgerRow]:
@@ -539,7 +539,9 @@ def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
     last_shares_line = bool(deadline_parts) and deadline_parts[0][1] == "space"
     names: list[tuple[str, str]] = []
     for cell, s in cells:
-        if names and not NAME_START.match(cell) and not STRONG_END.search(names[-1][0]):
+        if names and not NAME_START.match(cell) and not starts_with_place(cell) and (
+                not STRONG_END.search(names[-1][0]) or not P.ORG_SUFFIX.search(cell) or len(cell) <= 3
+                or not STRONG_END.search(cell[:-1])):
             names[-1] = (names[-1][0] + cell, names[-1][1])
         else:
             names.append((cell, s))
