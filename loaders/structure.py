@@ -192,25 +192,33 @@ def doc_number_key(doc_number: str | None) -> str | None:
 
 
 def _attachment_title(blocks, title_i, end, date_i) -> str | None:
+    """The plan the notice issues: the title after a 附件 mark, else the first title-like block
+    after the signature date (skipping the 文号 and '…文件' lines a PDF puts there)."""
     notice_norm = blocks[title_i].norm
-    cited = _cited_titles(blocks, title_i + 1, date_i if date_i else min(end, title_i + 6))
-    m = re.search(r"印发《?(.+?)》?的通知$", notice_norm)
-    for i in range(title_i + 1, min(end, (date_i or title_i) + 8)):
-        b = blocks[i]
-        n = b.norm
-        am = P.ATTACHMENT.match(n)
-        if am and am.group(1):
-            return b.text[len(n) - len(am.group(1)):]
-        if i <= (date_i or title_i) or is_doc_number_line(n) or n.endswith("文件") or label_of(n):
-            if label_of(n):
-                break
+    first_label = next((i for i in range(title_i + 1, end) if label_of(blocks[i].norm)), end)
+    cited = _cited_titles(blocks, title_i + 1, first_label)
+    printed_issue = re.search(r"印发《?(.+?)》?的通知$", notice_norm)
+
+    def title_like(n: str) -> bool:
+        return len(n) <= 60 and "。" not in n and "，" not in n and not P.DATE.search(n) and (
+            _title_key(n) in cited or bool(P.DOC_TYPE_END.search(n))
+            or bool(printed_issue and _similar_to_title(notice_norm, n)))
+
+    for i in range(title_i + 1, first_label):
+        am = P.ATTACHMENT.match(blocks[i].norm)
+        if am:
+            if am.group(1) and title_like(am.group(1)):
+                return blocks[i].text[len(blocks[i].norm) - len(am.group(1)):]
+            nxt = i + 1
+            if nxt < end and title_like(blocks[nxt].norm):
+                return blocks[nxt].text
+    if date_i is None:
+        return None
+    for i in range(date_i + 1, min(first_label, date_i + 6)):
+        n = blocks[i].norm
+        if is_doc_number_line(n) or n.endswith("文件") or re.match(r"^[（(]此件", n) or is_issuer_line(blocks[i]):
             continue
-        if re.match(r"^[（(]此件", n) or n.startswith("附件") and len(n) <= 4:
-            continue
-        if len(n) <= 60 and "。" not in n and "，" not in n and (
-                _title_key(n) in cited or P.DOC_TYPE_END.search(n) or (m and _similar_to_title(notice_norm, n))):
-            return b.text
-        break
+        return blocks[i].text if title_like(n) else None
     return None
 
 

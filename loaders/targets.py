@@ -99,7 +99,7 @@ def _clause_targets(text, norm, masked, a, b, frame):
             continue  # a year count is a target only as a cycle (每5年)
         if unit == "级" and re.match(r"^(?:医院|公立|医疗|甲等|乙等|及以上|以下|综合|中医|以上医院)", after):
             continue  # hospital grades are categories
-        if unit in ("岁",) or re.match(r"^大", after) or norm[a + m.end():a + m.end() + 1] == "“":
+        if unit in ("岁",) or re.match(r"^大", after):
             continue
         if re.search(r"第$", before) or re.search(r"[\d.]$", before):
             continue
