@@ -237,6 +237,7 @@ class Node:
     fields: list[Department] = field(default_factory=list)
     cells: list[Department] = field(default_factory=list)
     deadline_field: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
 
     @property
     def path(self) -> list[str]:
@@ -301,7 +302,7 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
                 sib = stack[k]
                 if value == sib.number and _title(b.text[len(text_label):]) == sib.title:
                     # the same item printed again at the top of a table page: carry on inside it
-                    stack = stack[:k + 1]
+                    # (its numbered children come next and are repeats too, so the stack stays)
                     current = sib
                     _add_text(current, b, len(text_label), skip_title=True)
                     continue
@@ -319,7 +320,7 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
                 stack.append(node)
                 last_value[style] = value
                 current = node
-                _add_text(node, b, len(text_label))
+                _add_text(node, b, len(text_label), span_from=0)
                 continue
         if current is None:
             continue
@@ -365,15 +366,15 @@ def _title(rest: str) -> str:
     return title.strip().rstrip("：:")
 
 
-def _add_text(node: Node, b: Block, offset: int, skip_title: bool = False):
+def _add_text(node: Node, b: Block, offset: int, skip_title: bool = False, span_from: int | None = None):
+    """Append a block's text (from `offset`) to a node; its source span, from `span_from` when the
+    label should be inside the span, goes with it."""
     if skip_title:
         m = re.search(r"[。；]", b.norm[offset:])
         offset = offset + m.end() if m else len(b.norm)
     if offset < len(b.text):
         node.parts.append((b.text[offset:], b.norm[offset:], 0, 0))
-        node._spans = getattr(node, "_spans", []) + [b.span_of(offset, len(b.text))]
-    else:
-        node._spans = getattr(node, "_spans", []) + [b.span_of(0, len(b.text))]
+    node.spans.append(b.span_of(offset if span_from is None else span_from, len(b.text)))
 
 
 def _all_nodes(node: Node):
@@ -425,7 +426,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         text = "".join(node.own_text()[0] for _ in [0]) + "".join(a.own_text()[0] for a in absorbed)
         norm = node.own_text()[1] + "".join(a.own_text()[1] for a in absorbed)
         targets = _targets(text, norm)
-        spans = getattr(node, "_spans", []) + [s for a in absorbed for s in getattr(a, "_spans", [])]
+        spans = node.spans + [s for a in absorbed for s in a.spans]
         span = Span(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
         tasks.append(Task(path=node.path, title=node.title, text=text, departments=_dedupe(depts),
                           targets=targets, deadline=_deadline(node.deadline_field, norm), span=span))
