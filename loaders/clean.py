@@ -49,7 +49,7 @@ def normalise(text: str) -> str:
             out.append("，")
             continue
         n = unicodedata.normalize("NFKC", ch)
-        if len(n) != 1 or ch in "（）：；，！？《》〔〕【】、。“”‘’—％":
+        if len(n) != 1 or ch in "（）：；，！？《》〔〕【】、。“”‘’—％" or 0x2460 <= ord(ch) <= 0x24FF:
             n = ch  # keep the Chinese punctuation; NFKC would make it half-width
         out.append(n)
     s = "".join(out).translate(_PUNCT).replace("%", "％")

@@ -238,6 +238,7 @@ class Node:
     cells: list[Department] = field(default_factory=list)
     deadline_field: str | None = None
     spans: list[tuple[int, int]] = field(default_factory=list)
+    printed_label: str = ""
 
     @property
     def path(self) -> list[str]:
@@ -264,9 +265,11 @@ def _label_display(style: str, num: str) -> str:
 
 
 def _label_value(num: str) -> int:
-    v = cn_number(num) if not num.isdigit() else float(num)
-    if v is None and len(num) == 1 and 0x2460 <= ord(num) <= 0x2473:
+    if len(num) == 1 and 0x2460 <= ord(num) <= 0x2473:   # ① .. ⑳ (str.isdigit is true for them)
         return ord(num) - 0x2460 + 1
+    if num.isascii() and num.isdigit():
+        return int(num)
+    v = cn_number(num)
     return int(v) if v is not None else 0
 
 
@@ -314,7 +317,8 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
                     accepted = True
             if accepted:
                 parent = stack[-1]
-                node = Node(style, value, _label_display(style, num), i, parent=parent)
+                node = Node(style, value, _label_display(style, num), i, parent=parent,
+                            printed_label=b.text[:len(text_label)])
                 node.title = _title(b.text[len(text_label):])
                 parent.children.append(node)
                 stack.append(node)
@@ -423,8 +427,9 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
                 continue
             if SUPPORT_SECTIONS.search(_top(node).title) or SUPPORT_SECTIONS.search(node.title):
                 continue
-        text = "".join(node.own_text()[0] for _ in [0]) + "".join(a.own_text()[0] for a in absorbed)
-        norm = node.own_text()[1] + "".join(a.own_text()[1] for a in absorbed)
+        # sub-items (①②, (1)(2)) keep their labels inside the task's text
+        text = node.own_text()[0] + "".join(a.printed_label + a.own_text()[0] for a in absorbed)
+        norm = node.own_text()[1] + "".join(a.printed_label + a.own_text()[1] for a in absorbed)
         targets = _targets(text, norm)
         spans = node.spans + [s for a in absorbed for s in a.spans]
         span = Span(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None

@@ -1,0 +1,149 @@
+"""Unit tests per pattern, table-driven: each row is an input and what must come out."""
+import pytest
+
+from policykg.loaders.clean import clean, label_of, lines_of, normalise
+from policykg.loaders.departments import canonical, parse_list
+from policykg.loaders.extract import extract_text
+from policykg.loaders.structure import doc_number_key
+from policykg.loaders.targets import find_targets
+
+
+@pytest.mark.parametrize("printed,key", [
+    ("国办发〔2024〕29号", "国办发〔2024〕29号"),
+    ("国办发[2024]29号", "国办发〔2024〕29号"),
+    ("国办发(2024)29号", "国办发〔2024〕29号"),
+    ("国办发（2024）29号", "国办发〔2024〕29号"),
+    ("国办发【2024】29号", "国办发〔2024〕29号"),
+    ("明医改组〔2024〕4 号", "明医改组〔2024〕4号"),
+    ("青政办函〔2020〕177 号", "青政办函〔2020〕177号"),
+    ("no number here", None),
+])
+def test_doc_number_key(printed, key):
+    assert doc_number_key(printed) == key
+
+
+@pytest.mark.parametrize("text,label", [
+    ("一、工作任务", ("cn", "一", "一、")),
+    ("（十二）提升医疗服务能力", ("pcn", "十二", "（十二）")),
+    ("(三) 加强宣传引导", ("pcn", "三", "（三）")),
+    ("12.强化医疗质量管理。", ("arabic", "12", "12.")),
+    ("3、完善机制", ("arabic", "3", "3、")),
+    ("(2)建立台账", ("parabic", "2", "（2）")),
+    ("③推动各类医联体", ("circled", "③", "③")),
+    ("第五条 本办法自印发之日起施行", ("article", "五", "第五条")),
+    ("2.5万人参加培训", None),            # a decimal, not an item
+    ("10%以上", None),
+    ("三、二级公立医院电子病历", None),     # hospital tiers, not section 三
+    ("1次，召开医改领导会议", None),
+])
+def test_labels(text, label):
+    assert label_of(normalise(text.replace(" ", ""))) == label
+
+
+def test_cleaning_joins_wrapped_lines_and_drops_page_numbers():
+    src = "1. 完善医改组织保障机制。各县区要把医改工作摆在重要\n\n位置，不少于 1\n\n— 5 —\n\n次。（各县区政\n府负责）\n"
+    blocks = clean(src)
+    assert len(blocks) == 1
+    b = blocks[0]
+    assert b.text == "1.完善医改组织保障机制。各县区要把医改工作摆在重要位置，不少于1次。（各县区政府负责）"
+    # every cleaned character maps back to the same character in the source
+    assert all(src[o] == ch for o, ch in zip(b.offsets, b.text))
+
+
+def test_cleaning_collapses_spaced_table_text_and_markdown():
+    lines = lines_of("推 动 地 方 各 级 政 府 ， 落 实 13— 14 周 岁 HPV 疫 苗\n## **8. 推进紧密型城市医联体建设。**结合 and 合理\n")
+    assert lines[0].text == "推动地方各级政府，落实13—14周岁HPV疫苗"
+    assert lines[1].heading == 2 and lines[1].text == "8.推进紧密型城市医联体建设。结合and合理"
+
+
+def test_normalise_keeps_length_and_simplifies():
+    printed = "衛生健康委員會(2023),醫療保障局:1,000人"
+    n = normalise(printed)
+    assert len(n) == len(printed)
+    assert n == "卫生健康委员会（2023），医疗保障局：1,000人"
+
+
+@pytest.mark.parametrize("printed,role,expected", [
+    ("省财政厅、省卫生健康委，各市州政府按职责分工负责", "responsible",
+     [("省财政厅", "responsible"), ("省卫生健康委", "responsible"), ("各市州政府", "responsible")]),
+    ("省卫生健康委牵头，省财政厅、省医保局配合", "responsible",
+     [("省卫生健康委", "lead"), ("省财政厅", "cooperate"), ("省医保局", "cooperate")]),
+    ("市卫健委、教育局，各县（市、区）", "responsible",
+     [("市卫健委", "responsible"), ("教育局", "responsible"), ("各县（市、区）", "responsible")]),
+    ("省卫生健康委委、省医保局等", "responsible", [("省卫生健康委", "responsible"), ("省医保局", "responsible")]),
+])
+def test_department_lists(printed, role, expected):
+    assert [(d.name, d.role) for d in parse_list(printed, role)] == expected
+
+
+@pytest.mark.parametrize("name,prefix,full", [
+    ("市卫健委", None, "市卫生健康委员会"),
+    ("医保局", "市", "市医疗保障局"),
+    ("省人力资源社会保障厅", None, "省人力资源和社会保障厅"),
+    ("县委编办", None, "县机构编制委员会办公室"),
+    ("发改委", "市", "市发展和改革委员会"),
+    ("各县区政府", "市", "各县区政府"),   # a collective keeps its name
+])
+def test_canonical_names(name, prefix, full):
+    assert canonical(name, prefix) == full
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("力争年内县域内住院量占比达到70%以上", [(70, "%", ">=")]),
+    ("基本药物使用金额占比不低于25%、50%和80%", [(25, "%", ">="), (50, "%", ">="), (80, "%", ">=")]),
+    ("门诊抗菌药物处方使用率低于20%以下", [(20, "%", "<=")]),
+    ("年内公立医院医疗服务收入占比达到45%左右", [(45, "%", "=")]),
+    ("新增床位4000余张", [(4000, "张", ">=")]),
+    ("建成20至25所社区医院", [(20, "所", ">="), (25, "所", "<=")]),
+    ("培训救护员3.3万人", [(33000, "人", "=")]),
+    ("三、二级公立医院电子病历应用水平分别达到四级、三级", [(4, "级", "="), (3, "级", "=")]),
+    ("管理费用率控制在10%以内", [(10, "%", "<=")]),
+    ("落实13—14周岁HPV疫苗免费接种", []),                      # ages
+    ("持续推进国家4所高水平医院支持4所省级医院建设工作", []),       # programme scope
+    ("加快推进二级甲等医院创建工作", []),                         # hospital grade
+    ("落实《青海省公立医院高质量发展促进行动(2022—2025年)》", []),  # a title's years
+    ("召开2023年第12次常务会议", []),
+    ("服务人口超过1万人的乡镇卫生院普遍达到能力标准", []),          # a qualifier
+])
+def test_targets(text, expected):
+    got = [(t.value, t.unit, t.comparator) for t, _, _ in find_targets(text, normalise(text))]
+    assert got == [(float(v), u, c) for v, u, c in expected]
+
+
+def test_target_year_frame():
+    text = "到2025年，每千人口执业（助理）医师数达到3.28人、注册护士数达到3.6人。"
+    got = [(t.value, t.by) for t, _, _ in find_targets(text, normalise(text))]
+    assert got == [(3.28, "2025"), (3.6, "2025")]
+
+
+NOTICE = """青海省人民政府办公厅关于印发测试实施方案的通知
+青政办〔二〇二三〕1号
+各市、自治州人民政府，省政府各委、办、厅、局：
+《测试实施方案》已经省政府同意，现印发给你们。
+青海省人民政府办公厅
+二〇二三年十月二十五日
+测试实施方案
+为深入贯彻《中共中央办公厅 国务院办公厅印发〈关于进一步深化改革的意见〉的通知》（厅字〔2023〕3号）精神，根据《青海省另一个方案》，制定本方案。
+一、重点任务
+（一）完善机制。到2025年，覆盖率达到90%以上。（责任单位：省卫生健康委、省财政厅，各市州政府）
+（二）加强监管。落实《医疗质量管理办法》。（省医保局牵头，省市场监管局配合）
+《关于同意建立联席会议制度的复函》（青政办函〔2020〕177号）同时废止。
+"""
+
+
+def test_notice_end_to_end():
+    doc = extract_text(NOTICE).documents[0]
+    assert doc.title == "青海省人民政府办公厅关于印发测试实施方案的通知"
+    assert doc.date == "2023-10-25"                     # written in Chinese numerals
+    assert doc.attachment_title == "测试实施方案"
+    assert doc.level == "province" and doc.region == "青海省"
+    cites = {c.title or c.doc_number: c for c in doc.citations}
+    assert "测试实施方案" not in cites                  # its own attachment is not a citation
+    assert cites["中共中央办公厅国务院办公厅印发〈关于进一步深化改革的意见〉的通知"].doc_number == "厅字〔2023〕3号"
+    assert cites["中共中央办公厅国务院办公厅印发〈关于进一步深化改革的意见〉的通知"].basis
+    assert cites["青海省另一个方案"].basis
+    assert not cites["医疗质量管理办法"].basis          # a task-level reference
+    assert doc.repeals == ["青政办函〔2020〕177号"]
+    t1, t2 = doc.tasks
+    assert t1.path == ["一", "（一）"] and t1.deadline == "2025-12"
+    assert [(d.name, d.role) for d in t2.departments] == [("省医保局", "lead"), ("省市场监管局", "cooperate")]
