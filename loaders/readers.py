@@ -90,9 +90,18 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
             text = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
             text = None
-        if text is not None and _looks_like_text(text):
+        # a guessed single-byte encoding that yields no Chinese is a wrong guess, not a document
+        if text is not None and _looks_like_text(text) and _cjk_share(text) >= 0.3:
             return text, enc
     raise ReadError(path, "cannot tell the text encoding (not UTF-8, UTF-16 or GB18030)")
+
+
+def _cjk_share(text: str) -> float:
+    sample = [ch for ch in text[:4000] if not ch.isspace()]
+    if not sample:
+        return 0.0
+    return sum(1 for ch in sample if "\u4e00" <= ch <= "\u9fff" or "\u3000" <= ch <= "\u303f"
+               or "\uff00" <= ch <= "\uffef") / len(sample)
 
 
 def _looks_like_text(text: str) -> bool:

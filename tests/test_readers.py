@@ -1,0 +1,115 @@
+"""Readers: encodings detected (not guessed wrong silently), PDF/DOCX/HTML generated inside the
+tests, and bad input refused with one line naming the file and the reason."""
+import pytest
+
+import policykg
+from policykg.loaders import ReadError, read
+
+NOTICE = ("海东市人民政府办公室关于印发测试工作任务的通知\n东政办〔2023〕47号\n各县区人民政府，市政府各部门：\n"
+          "现印发给你们。\n2023年6月7日\n测试工作任务\n一、工作任务\n"
+          "（一）完善机制。年内覆盖率达到70%以上。（市卫生健康委、市医保局，各县区政府按职责分工负责）\n")
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "gbk", "utf-16", "utf-16-le", "utf-16-be"])
+def test_text_encodings(tmp_path, encoding):
+    path = tmp_path / f"notice_{encoding}.txt"
+    path.write_bytes(NOTICE.encode(encoding))
+    src = read(path)
+    assert src.text.lstrip("\ufeff") == NOTICE
+    doc = policykg.extract(path).documents[0]
+    assert doc.doc_number == "东政办〔2023〕47号"
+    assert [d.name for d in doc.tasks[0].departments] == ["市卫生健康委", "市医保局", "各县区政府"]
+
+
+@pytest.mark.parametrize("name,content,reason", [
+    ("empty.txt", b"", "empty file"),
+    ("blank.txt", b" \n\n\t ", "empty file"),
+    ("binary.txt", bytes(range(256)) * 8, "binary file"),
+    ("notes.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'"),
+    ("broken.pdf", b"%PDF-1.4 this is not a pdf", "not a readable PDF"),
+    ("broken.docx", b"PK\x03\x04 not a zip", "not a readable DOCX"),
+])
+def test_bad_input_is_one_line_with_file_and_reason(tmp_path, name, content, reason):
+    path = tmp_path / name
+    path.write_bytes(content)
+    with pytest.raises(ReadError) as err:
+        policykg.extract(path)
+    message = str(err.value)
+    assert "\n" not in message and str(path) in message and reason in message
+
+
+def test_non_chinese_single_byte_text_is_not_guessed(tmp_path):
+    # Latin-1 bytes also decode as GB18030 gibberish; refusing beats a silent wrong guess
+    path = tmp_path / "latin.txt"
+    path.write_bytes("café naïve résumé déjà vu, über straße. ".encode("latin-1") * 40)
+    with pytest.raises(ReadError, match="encoding"):
+        read(path)
+
+
+def _pdf(path, lines, table=None, text_layer=True):
+    from reportlab.lib import colors
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+    from reportlab.lib.styles import ParagraphStyle
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
+    story = [Paragraph(line, style) for line in lines] if text_layer else []
+    if table:
+        t = Table([[Paragraph(c, style) for c in row] for row in table], colWidths=[40, 200, 120, 100])
+        t.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, colors.black)]))
+        story.append(t)
+    if not story:
+        from reportlab.platypus import Spacer
+        story = [Spacer(10, 10)]
+    SimpleDocTemplate(str(path), pagesize=A4).build(story)
+
+
+def test_pdf_text_and_table(tmp_path):
+    path = tmp_path / "plan.pdf"
+    _pdf(path, NOTICE.strip().split("\n"), table=[
+        ["序号", "重点任务", "责任部门", "配合部门"],
+        ["1", "完善机制", "市卫生健康委", "市医保局"],
+    ])
+    src = read(path)
+    assert "东政办〔2023〕47号" in src.text
+    assert "1\t完善机制\t市卫生健康委\t市医保局" in src.text     # table rows keep their cells
+    doc = policykg.extract(path).documents[0]
+    assert doc.title == "海东市人民政府办公室关于印发测试工作任务的通知"
+    assert doc.tasks[0].targets[0].value == 70
+
+
+def test_pdf_without_text_layer_needs_ocr(tmp_path):
+    path = tmp_path / "scan.pdf"
+    _pdf(path, [], text_layer=False)
+    with pytest.raises(ReadError, match="scanned PDF"):
+        read(path)
+
+
+def test_docx_paragraphs_and_tables(tmp_path):
+    import docx
+    document = docx.Document()
+    for line in NOTICE.strip().split("\n"):
+        document.add_paragraph(line)
+    table = document.add_table(rows=2, cols=3)
+    for r, row in enumerate([["序号", "责任单位", "完成时限"], ["1", "市财政局", "2024年12月底"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    path = tmp_path / "plan.docx"
+    document.save(path)
+    src = read(path)
+    assert "1\t市财政局\t2024年12月底" in src.text
+    doc = policykg.extract(path).documents[0]
+    assert doc.doc_number == "东政办〔2023〕47号" and len(doc.tasks) == 1
+
+
+def test_html_main_text(tmp_path):
+    body = "".join(f"<p>{line}</p>" for line in NOTICE.strip().split("\n"))
+    html = (f"<html><head><title>x</title></head><body><nav>首页 | 政务公开 | 联系我们</nav>"
+            f"<article>{body}</article><footer>版权所有 网站标识码</footer></body></html>")
+    path = tmp_path / "notice.html"
+    path.write_text(html, encoding="utf-8")
+    src = read(path)
+    assert "东政办〔2023〕47号" in src.text and "版权所有" not in src.text
+    assert policykg.extract(path).documents[0].tasks[0].path == ["一", "（一）"]
