@@ -285,6 +285,8 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
     for i in range(start, end):
         b = blocks[i]
         n = b.norm
+        if b.lines[0].cells is not None:
+            continue  # a table row read with its cells: tasks_and_ledger_from_tables reads it
         if is_table_header(b) or (table_mode and len(n) <= 4 and any(n in c for c in TABLE_COLUMNS)):
             continue
         if re.match(r"^附件", n):
@@ -586,7 +588,121 @@ def document(blocks: list[Block], source: str, start: int, title_i: int, end: in
     table_mode = any(is_table_header(blocks[i]) and "责任单位" in blocks[i].norm for i in range(start, end))
     root = build_tree(blocks, title_i + 1, end, table_mode)
     doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title)
-    doc.ledger = ledger_rows(source, doc.span)
+    table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
+    known = {tuple(t.path) for t in doc.tasks}
+    doc.tasks += [t for t in table_tasks if tuple(t.path) not in known]
+    doc.ledger = table_ledger or ledger_rows(source, doc.span)
     own_titles = {_title_key(t) for t in (doc.title, doc.attachment_title) if t}
     doc.citations, doc.repeals = find_citations(blocks, start, end, doc, own_titles)
     return doc
+
+
+# ---------------------------------------------------------------- tables read with their cells
+
+COLUMN_ROLES = [
+    ("number", re.compile(r"^(序号|编号)$")),
+    ("lead", re.compile(r"(牵头单位|牵头部门|责任部门|主责单位)")),
+    ("cooperate", re.compile(r"(配合单位|配合部门|协办单位|参与单位)")),
+    ("responsible", re.compile(r"(责任单位|责任主体)")),
+    ("deadline", re.compile(r"(完成时限|时限要求|完成时间|时间节点|时限)")),
+    ("measures", re.compile(r"(细化措施|具体措施|工作措施|主要举措)")),
+    ("group", re.compile(r"(重点领域|类别|工作任务|任务类别)")),
+    ("task", re.compile(r"(重点任务|具体任务|主要任务|任务内容|工作内容|主要目标|任务)")),
+]
+
+
+def column_roles(header: list[str]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for k, cell in enumerate(header):
+        c = re.sub(r"\s+", "", cell)
+        for role, rx in COLUMN_ROLES:
+            if rx.search(c) and role not in roles.values():
+                roles[k] = role
+                break
+    if "task" not in roles.values() and "group" in roles.values():
+        # a single 工作任务 column holds the tasks themselves
+        k = next(k for k, r in roles.items() if r == "group")
+        roles[k] = "task"
+    return roles
+
+
+def cell_tables(blocks: list[Block], start: int, end: int) -> list[tuple[dict[int, str], list[list[str]], list[Block]]]:
+    """Tables whose rows came with their cells (PDF, DOCX, HTML): (column roles, rows, row blocks)."""
+    tables = []
+    i = start
+    while i < end:
+        b = blocks[i]
+        cells = b.lines[0].cells if b.lines and b.lines[0].cells is not None else None
+        if cells is not None and sum(1 for c in TABLE_COLUMNS if c in "".join(cells)) >= 2:
+            roles = column_roles(cells)
+            rows, row_blocks = [], []
+            j = i + 1
+            while j < end and blocks[j].lines[0].cells is not None:
+                row = blocks[j].lines[0].cells
+                if not is_table_header(blocks[j]):   # a header repeated on a new page
+                    rows.append(row)
+                    row_blocks.append(blocks[j])
+                j += 1
+            tables.append((roles, rows, row_blocks))
+            i = j
+        else:
+            i += 1
+    return tables
+
+
+def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[LedgerRow]]:
+    tasks: list[Task] = []
+    ledger: list[LedgerRow] = []
+    for roles, rows, row_blocks in cell_tables(blocks, start, end):
+        by_role = {r: k for k, r in roles.items()}
+        is_ledger = "lead" in by_role and "cooperate" in by_role
+        group_label = None
+        seen: dict[tuple, Task] = {}
+        for n, (row, rb) in enumerate(zip(rows, row_blocks), 1):
+            get = lambda role: (row[by_role[role]] if role in by_role and by_role[role] < len(row) else "").strip()
+            if is_ledger:
+                number = get("number")
+                if not number.isdigit():
+                    continue
+                ledger.append(LedgerRow(row=int(number), task=get("task"),
+                                        lead=[d.name for d in parse_list(get("lead"), "lead")],
+                                        cooperate=[d.name for d in parse_list(get("cooperate"), "cooperate")],
+                                        deadline=get("deadline") or None, span=Span(rb.start, rb.end)))
+                continue
+            group = get("group") if "group" in by_role and by_role["group"] != by_role.get("task") else ""
+            if group:
+                lab = label_of(normalise_cell(group))
+                group_label = _label_display(lab[0], lab[1]) if lab else group_label
+            task_cell = get("task")
+            if not task_cell:
+                continue
+            lab = label_of(normalise_cell(task_cell))
+            label = _label_display(lab[0], lab[1]) if lab else (get("number") or str(n))
+            title_text = task_cell[len(lab[2]):] if lab else task_cell
+            path = ([group_label] if group_label else []) + [label]
+            title = _title(title_text)
+            depts = []
+            for role in ("lead", "responsible", "cooperate"):
+                if get(role):
+                    depts.extend(parse_list(get(role), role))
+            text = title_text + get("measures")
+            key = (tuple(path), title)
+            if key in seen:   # the same task continued on the next page
+                t = seen[key]
+                t.text += get("measures")
+                t.departments = _dedupe(t.departments + depts)
+                t.span = Span(t.span.start, rb.end)
+                continue
+            t = Task(path=path, title=title, text=text, departments=_dedupe(depts),
+                     deadline=_deadline(get("deadline") or None, normalise_cell(text)),
+                     span=Span(rb.start, rb.end))
+            seen[key] = t
+            tasks.append(t)
+    for t in tasks:   # after continuation rows have been merged in
+        t.targets = [x for x, _, _ in find_targets(t.text, normalise_cell(t.text))]
+    return tasks, ledger
+
+
+def normalise_cell(text: str) -> str:
+    from .clean import normalise
+    return normalise(text)
