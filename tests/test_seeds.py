@@ -145,3 +145,15 @@ def test_spans_point_at_source(seeds):
     assert chunk.startswith("6. 提高县域医共体建设质量") and "按职责分工负责）" in chunk
     d = seeds["000"].documents[0]
     assert d.ledger[0].lead == ["各县区政府", "市医改领导小组秘书处"] and d.ledger[0].deadline == "10月底"
+
+
+@pytest.mark.parametrize("seed,doc,path,name,canonical,region", [
+    ("003", 0, ["三", "（一）", "1"], "县委办", "县委办公室", "互助县"),
+    ("003", 0, ["三", "（一）", "1"], "县医疗保障局", "县医疗保障局", "互助县"),
+    ("000", 0, ["一", "（二）", "6"], "市委编办", "市机构编制委员会办公室", "海东市"),
+    ("001", 0, ["三", "（六）"], "省人力资源社会保障厅", "省人力资源和社会保障厅", "青海省"),
+    ("004", 0, ["二", "2"], "体育局", "市体育局", "三明市"),
+])
+def test_department_canonical_and_region(seeds, seed, doc, path, name, canonical, region):
+    d = next(x for x in task(seeds, seed, doc, path).departments if x.name == name)
+    assert (d.canonical, d.region) == (canonical, region)
