@@ -90,13 +90,22 @@ COUNT_VERB = re.compile(r"(建成|建设|新增|培训|培养|组建|创建|打�
                         r"新建|续建|落实|控制在|不超过|降低|减少|下降)")
 CMP_BEFORE_GE = re.compile(r"(不少于|不低于|不得低于|至少|突破|超过|高于|多于|大于|不小于)$")
 CMP_BEFORE_LE = re.compile(r"(不超过|不高于|低于|控制在|少于|小于|不得超过|不大于|压缩到|降至)$")
-CMP_BEFORE_EQ = re.compile(r"(达到|达|提高到|提升到|降低到|下降到|增加到|增至|提高至|为|建成|建设|新增|"
-                           r"培训|培养|完成|组建|创建|打造|配备|安排|遴选|招聘|覆盖|实现|开展|建立|设立|"
-                           r"提高|增加|减少|降低|扩大到)")
 CMP_AFTER_GE = re.compile(r"^(以上|及以上|余|多)")
 CMP_AFTER_LE = re.compile(r"^(以下|以内|及以下)")
 CMP_AFTER_EQ = re.compile(r"^(左右)")
-CLAUSE_SPLIT = re.compile(r"[，；。！？：\n]")
 YEAR_FRAME = re.compile(r"(?:到|至|截至|截止到?|力争到?)((?:19|20)\d{2})年(?:底|末)?")
 WITHIN_YEAR = re.compile(r"(年内|年底前|年底|当年)")
 MONTH_DEADLINE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?(?:底|末)?(?:前|之前|以前)?")
+
+# ---------------------------------------------------------------- table columns
+# column name -> what the column holds, first match wins
+COLUMN_ROLES = [
+    ("number", re.compile(r"^(序号|编号)$")),
+    ("lead", re.compile(r"(牵头单位|牵头部门|责任部门|主责单位)")),
+    ("cooperate", re.compile(r"(配合单位|配合部门|协办单位|参与单位)")),
+    ("responsible", re.compile(r"(责任单位|责任主体)")),
+    ("deadline", re.compile(r"(完成时限|时限要求|完成时间|时间节点|时限)")),
+    ("measures", re.compile(r"(细化措施|具体措施|工作措施|主要举措)")),
+    ("group", re.compile(r"(重点领域|类别|工作任务|任务类别)")),
+    ("task", re.compile(r"(重点任务|具体任务|主要任务|任务内容|工作内容|主要目标|任务)")),
+]

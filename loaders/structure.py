@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from . import patterns as P
 from .citations import find_citations
 from .clean import Block, is_doc_number_line, is_org_list_line, label_of
-from .departments import find_in_text, parse_list
+from .departments import find_in_text, parse_list, split_names
 from .models import Department, Document, LedgerRow, Span, Target, Task
 from .regions import locate, starts_with_place
 from .targets import cn_number, find_targets
@@ -21,7 +21,6 @@ TABLE_COLUMNS = ("工作任务", "主要目标", "细化措施", "责任单位",
                  "责任部门", "配合部门", "配合单位", "牵头单位", "时限要求", "完成时限", "具体措施", "任务分工")
 NOT_DOCUMENT_HEADINGS = re.compile(r"(大事记|编辑委员会|目\s*录|人\s*事\s*任\s*免|政府公报|传达政令)")
 TOC_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*[（(]?\d+[）)]?$")
-STYLE_RANK_DEFAULT = ("chapter", "article", "cn", "pcn", "arabic", "parabic", "circled")
 
 
 # ---------------------------------------------------------------- segmentation
@@ -231,7 +230,7 @@ class Node:
     label: str
     block: int
     title: str = ""
-    parts: list[tuple[str, str, int, int]] = field(default_factory=list)  # (text, norm, block, offset)
+    parts: list[tuple[str, str]] = field(default_factory=list)  # (printed text, normalised text)
     children: list["Node"] = field(default_factory=list)
     parent: "Node | None" = None
     fields: list[Department] = field(default_factory=list)
@@ -349,14 +348,11 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
 
 
 def is_org_list_line_block(b: Block) -> bool:
-    return is_org_list_line(b.norm, partial_last=False) if len(b.norm) <= 40 else _long_org_list(b.norm)
-
-
-def _long_org_list(norm: str) -> bool:
-    from .departments import split_names
-    items = split_names(norm, trim=False)
-    from . import patterns as PP
-    return len(items) >= 2 and all(PP.ORG_SUFFIX.search(x) or x.startswith("各") for x in items)
+    """A whole block that is a table's responsibility cell (市卫健委、教育局，各县（市、区）)."""
+    if len(b.norm) <= 40:
+        return is_org_list_line(b.norm, partial_last=False)
+    items = split_names(b.norm, trim=False)
+    return len(items) >= 2 and all(P.ORG_SUFFIX.search(x) or x.startswith("各") for x in items)
 
 
 def _task_owner(node: Node) -> Node:
@@ -379,7 +375,7 @@ def _add_text(node: Node, b: Block, offset: int, skip_title: bool = False, span_
         m = re.search(r"[。；]", b.norm[offset:])
         offset = offset + m.end() if m else len(b.norm)
     if offset < len(b.text):
-        node.parts.append((b.text[offset:], b.norm[offset:], 0, 0))
+        node.parts.append((b.text[offset:], b.norm[offset:]))
     node.spans.append(b.span_of(offset if span_from is None else span_from, len(b.text)))
 
 
@@ -421,7 +417,6 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
     tasks = []
     for node, absorbed in candidates:
         depts = own[id(node)] + [d for a in absorbed for d in own[id(a)]]
-        section = node.path and _top(node)
         if not depts:
             if not any_depts and not plan_like:
                 continue
@@ -602,23 +597,13 @@ def document(blocks: list[Block], source: str, start: int, title_i: int, end: in
 
 # ---------------------------------------------------------------- tables read with their cells
 
-COLUMN_ROLES = [
-    ("number", re.compile(r"^(序号|编号)$")),
-    ("lead", re.compile(r"(牵头单位|牵头部门|责任部门|主责单位)")),
-    ("cooperate", re.compile(r"(配合单位|配合部门|协办单位|参与单位)")),
-    ("responsible", re.compile(r"(责任单位|责任主体)")),
-    ("deadline", re.compile(r"(完成时限|时限要求|完成时间|时间节点|时限)")),
-    ("measures", re.compile(r"(细化措施|具体措施|工作措施|主要举措)")),
-    ("group", re.compile(r"(重点领域|类别|工作任务|任务类别)")),
-    ("task", re.compile(r"(重点任务|具体任务|主要任务|任务内容|工作内容|主要目标|任务)")),
-]
 
 
 def column_roles(header: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
     for k, cell in enumerate(header):
         c = re.sub(r"\s+", "", cell)
-        for role, rx in COLUMN_ROLES:
+        for role, rx in P.COLUMN_ROLES:
             if rx.search(c) and role not in roles.values():
                 roles[k] = role
                 break

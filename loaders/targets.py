@@ -10,10 +10,6 @@ import re
 from . import patterns as P
 from .models import Target
 
-_CN = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8,
-       "九": 9}
-
-
 def cn_number(s: str) -> float | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return float(s)
@@ -26,8 +22,6 @@ def cn_number(s: str) -> float | None:
 
 # scope words: a count right after them describes who takes part, not what is to be achieved
 _SCOPE_BEFORE = re.compile(r"(在|国家|我省|我市|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|选取|确定|遴选出|共有|现有|全省|全市)$")
-_EXCLUDED_UNIT_AFTER = re.compile(r"^(?:级(?:医院|公立|医疗|甲等|乙等|及以上|以上医院|综合|中医|以下)|个“|项“|大|周岁|岁)")
-_NOT_TARGET_CONTEXT = re.compile(r"(第$|每$)")
 _LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
 
 
