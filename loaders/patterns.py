@@ -44,7 +44,10 @@ REPEAL_CUE = re.compile(r"(同时废止|予以废止|即行废止|废止|停止�
 DATE = re.compile(
     r"((?:19|20)\d{2}|[一二三四五六七八九〇零○Ｏ]{4})\s*年\s*"
     r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
-DATE_LINE = re.compile(rf"^(?:[（(]?)({DATE.pattern})(?:[）)]?)(?:印发|发布|起施行)?$")
+# a signature date alone on its line, or after the issuer on the same line (web pages print
+# '青海省人民政府办公厅 2023年10月25日' as one line)
+SIGNATURE_ISSUER = r"[\u4e00-\u9fff（）]{2,30}?(?:办公厅|办公室|人民政府|委员会|领导小组|小组|局|厅|委|部|府)"
+DATE_LINE = re.compile(rf"^(?:{SIGNATURE_ISSUER})?(?:[（(]?)({DATE.pattern})(?:[）)]?)(?:印发|发布|起施行)?$")
 PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期)[：:]\s*((?:19|20)\d{2})[-年./](\d{1,2})[-月./](\d{1,2})")
 
 # ---------------------------------------------------------------- document titles

@@ -163,8 +163,12 @@ def metadata(blocks: list[Block], start: int, title_i: int, end: int) -> Documen
             date = _date(P.DATE.search(blocks[i].norm))
             date_i = i
             break
-    if issuer is None and date_i is not None and is_issuer_line(blocks[date_i - 1]):
-        issuer = blocks[date_i - 1].text
+    if issuer is None and date_i is not None:
+        before_date = blocks[date_i].norm[:P.DATE.search(blocks[date_i].norm).start()]
+        if before_date:
+            issuer = blocks[date_i].text[:len(before_date)]
+        elif is_issuer_line(blocks[date_i - 1]):
+            issuer = blocks[date_i - 1].text
     if issuer is None:
         for i in range(start, min(end, title_i + 12)):
             if blocks[i].norm.endswith("文件") and is_issuer_line(blocks[i]):

@@ -147,3 +147,10 @@ def test_notice_end_to_end():
     t1, t2 = doc.tasks
     assert t1.path == ["一", "（一）"] and t1.deadline == "2025-12"
     assert [(d.name, d.role) for d in t2.departments] == [("省医保局", "lead"), ("省市场监管局", "cooperate")]
+
+
+def test_signature_on_one_line_gives_issuer_and_date():
+    text = ("职务任免通知\n青政人〔2023〕14号\n各市、自治州人民政府，省政府各委、办、厅、局：\n根据工作需要，任命：\n"
+            "青海省人民政府 2023年10月24日\n")
+    doc = extract_text(text).documents[0]
+    assert (doc.issuer, doc.date, doc.level) == ("青海省人民政府", "2023-10-24", "province")
