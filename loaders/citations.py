@@ -5,13 +5,24 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
-from .clean import Block, is_doc_number_line, label_of
+from .clean import Block, is_doc_number_line, label_of, normalise
 from .models import Citation, Document, Span
 
 _SENTENCE = re.compile(r"[^。！？]*[。！？]?")
 
 
-def _key(s: str) -> str:
+def doc_number_key(doc_number: str | None) -> str | None:
+    """青政办[2023]73号, 青政办（2023）73号 and 青政办〔2023〕73号 are one key: 青政办〔2023〕73号."""
+    if not doc_number:
+        return None
+    m = P.DOC_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number)))
+    if not m:
+        return None
+    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+
+
+def title_key(s: str) -> str:
+    """A title compared without brackets, quotes or spaces."""
     return re.sub(r"[《》〈〉“”\s（）()]", "", s)
 
 
@@ -25,7 +36,6 @@ def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
 
 def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
                    own_titles: set[str]) -> tuple[list[Citation], list[str]]:
-    from .structure import doc_number_key
     citations: list[Citation] = []
     repeals: list[str] = []
     own_number = doc.doc_number_key
@@ -39,7 +49,7 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
         found: list[tuple[Citation, int, int]] = []
         for m in P.TITLE.finditer(n):
             title = text[m.start(1):m.end(1)]
-            if _key(title) in own_titles or any(_key(title) and _key(title) in o for o in own_titles):
+            if title_key(title) in own_titles or any(title_key(title) and title_key(title) in o for o in own_titles):
                 continue
             number = None
             after = n[m.end():]
@@ -103,7 +113,7 @@ def _merge(citations: list[Citation]) -> list[Citation]:
     out: list[Citation] = []
     for c in citations:
         dup = next((o for o in out if (c.doc_number_key and c.doc_number_key == o.doc_number_key)
-                    or (c.title and o.title and _key(c.title) == _key(o.title))), None)
+                    or (c.title and o.title and title_key(c.title) == title_key(o.title))), None)
         if dup is None:
             out.append(c)
         else:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import patterns as P
+from .departments import split_names
 from .readers import CELL_SEP
 
 _SPACES = " \u3000\u00a0\u2002\u2003\u2009\t"
@@ -149,7 +150,7 @@ def lines_of(source: str) -> list[Line]:
         body = raw.rstrip("\r\n")
         start = pos
         pos += len(raw)
-        if CELL_SEP in body and body.count(CELL_SEP) >= 1 and _is_table_row(body):
+        if _is_table_row(body):
             cells = [c.strip() for c in body.split(CELL_SEP)]
             text, offs, _ = clean_line(body.replace(CELL_SEP, " "), start)
             out.append(Line(text, normalise(text), offs, start, start + len(body),
@@ -182,8 +183,6 @@ def label_of(norm: str) -> tuple[str, str, str] | None:
 
 
 _SENTENCE_END = tuple("。！？；：）)】")
-ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")
-NAME_START = re.compile(r"^(?:[市省县区各州盟旗镇乡]|自治区|国家|中央)")
 
 
 def is_doc_number_line(norm: str) -> bool:
@@ -192,15 +191,16 @@ def is_doc_number_line(norm: str) -> bool:
     return bool(m) and len(norm) - (m.end() - m.start()) <= 2
 
 
+@lru_cache(maxsize=8192)
 def is_org_list_line(norm: str, partial_last: bool = True) -> bool:
-    """A line made only of body names, like a 责任单位 cell: 市卫健委、教育局、"""
-    from .departments import split_names  # paren-aware: 各县（市、区） is one name
+    """A line made only of body names, like a 责任单位 cell: 市卫健委、教育局、 (asked of each line
+    as itself and as the previous line, hence the cache)"""
     if len(norm) > 40 or not norm:
         return False
     items = split_names(norm, trim=False)
     if not items:
         return False
-    if len(items) == 1 and not NAME_START.match(items[0]):
+    if len(items) == 1 and not P.NAME_START.match(items[0]):
         return False  # a lone word ending in 联 or 会 is not yet a body's name
     for k, item in enumerate(items):
         if P.ORG_SUFFIX.search(item) and len(item) <= 16:
@@ -219,7 +219,7 @@ def starts_block(line: Line, prev: Line | None, block_len: int) -> bool:
     if label_of(n) or P.DEPT_FIELD.match(n) or P.DATE_LINE.match(n) or P.ATTACHMENT.match(n):
         return True
     p = prev.norm
-    if P.DATE_LINE.match(p) or is_doc_number_line(p) or is_doc_number_line(n) or ATTACHMENT_MARK.match(p):
+    if P.DATE_LINE.match(p) or is_doc_number_line(p) or is_doc_number_line(n) or P.ATTACHMENT_MARK.match(p):
         return True
     if is_org_list_line(n) and not p.endswith(("、", "，")) and not is_org_list_line(p):
         return True

@@ -32,26 +32,31 @@ ALIASES = {
     "政府": "人民政府",
 }
 LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州|自治区|自治州|盟|旗|镇|乡)(?=[\u4e00-\u9fff]{2})")
-_SPLIT = re.compile(r"[、，；,;]|(?<=[委局厅办府部院会处室心组])(?:和|及|与)(?=[省市县区])")
 _TRIM_END = re.compile(r"(?:等(?:单位|部门)?|按(?:照)?职责(?:分工)?(?:分别|共同)?(?:负责|牵头|落实)?|分别负责|共同负责|"
                        r"负责|牵头|配合|参与)$")
 _DOUBLED = re.compile(r"([委局厅办府部院会])\1$")  # OCR repeats a character across a page break
 
 
-def split_names(text: str, trim: bool = True) -> list[str]:
-    """Split a list of bodies on 、，； outside brackets: 各县（市、区） stays one name."""
+def split_outside_brackets(text: str, seps: str) -> list[str]:
+    """Split on any of `seps` except inside brackets: 各县（市、区） stays whole."""
     out, depth, cur = [], 0, []
     for ch in text:
         if ch in "（(〔[":
             depth += 1
         elif ch in "）)〕]":
             depth = max(0, depth - 1)
-        if depth == 0 and ch in "、，；,;":
+        if depth == 0 and ch in seps:
             out.append("".join(cur))
             cur = []
             continue
         cur.append(ch)
     out.append("".join(cur))
+    return out
+
+
+def split_names(text: str, trim: bool = True) -> list[str]:
+    """Split a list of bodies on 、，； outside brackets: 各县（市、区） stays one name."""
+    out = split_outside_brackets(text, "、，；,;")
     if not trim:
         return [x for x in out if x]
     names = []
@@ -106,19 +111,7 @@ def parse_list(text: str, role: str, start: int = 0) -> list[Department]:
 
 def _groups(text: str) -> list[str]:
     """Split on '，' outside brackets (the comma separates groups, 、 separates names)."""
-    out, depth, cur = [], 0, []
-    for ch in text:
-        if ch in "（(":
-            depth += 1
-        elif ch in "）)":
-            depth = max(0, depth - 1)
-        if depth == 0 and ch in "，,；;":
-            out.append("".join(cur))
-            cur = []
-            continue
-        cur.append(ch)
-    out.append("".join(cur))
-    return [g for g in (x.strip() for x in out) if g]
+    return [g for g in (x.strip() for x in split_outside_brackets(text, "，,；;")) if g]
 
 
 def looks_like_org(name: str) -> bool:
@@ -131,12 +124,11 @@ def find_in_text(norm: str, text: str) -> list[tuple[list[Department], int, int]
     for m in P.RESP_PAREN.finditer(norm):
         inner_norm = m.group(1)
         inner = text[m.start(1):m.end(1)]
-        field = re.match(r"^(牵头单位|责任单位|责任部门|牵头部门|配合单位|配合部门)：", inner_norm)
-        if field:
+        if P.RESP_FIELD.match(inner_norm):
             depts = []
             # （牵头单位：A；配合单位：B）
             for part in re.split(r"[；;]", inner):
-                fm = re.match(r"^(牵头单位|责任单位|责任部门|牵头部门|配合单位|配合部门)[：:]", part)
+                fm = P.RESP_FIELD.match(part)
                 role = P.FIELD_ROLE.get(fm.group(1), "responsible") if fm else "responsible"
                 body = part[fm.end():] if fm else part
                 depts.extend(parse_list(body, role))

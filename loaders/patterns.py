@@ -56,13 +56,23 @@ DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复
              "条例", "标准", "分解表", "台账", "指南", "指引")
 DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})$")
 NOTICE_TITLE = re.compile(r"关于.{2,120}?的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
-ADDRESSEE = re.compile(r"^(?:各[^，。]{1,30}|[^，。]{1,20}(?:有关部门|各部门|各单位|成员单位))[，、：]|[：]$")
 ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*(.*)$")
+ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")          # the mark alone on its line
+NOTICE_TYPE_END = re.compile(r"(通知|通报|决定|意见|批复|公告|通告|复函|命令)$")
+TOC_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*[（(]?\d+[）)]?$")
+# gazette pages that are not documents: chronicle, editorial board, contents
+NOT_DOCUMENT_HEADINGS = re.compile(r"(大事记|编辑委员会|目\s*录|人\s*事\s*任\s*免|政府公报|传达政令)")
+# sections that hold goals or arrangements rather than assigned work (FORMAT.md)
+SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要目标|工作目标|组织保障|保障措施|组织实施|实施步骤|"
+                              r"工作要求|工作步骤|进度安排|组织领导|主要职责|组成人员|工作制度)")
+PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法)")
 
 # ---------------------------------------------------------------- departments
 DEPT_FIELD = re.compile(
     r"^(牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|参与单位|协办单位|"
     r"完成时限|完成时间|时间节点|时限要求)：")
+# the keys that open a responsibility list inside brackets: （牵头单位：A；配合单位：B）
+RESP_FIELD = re.compile(r"^(牵头单位|责任单位|责任部门|牵头部门|配合单位|配合部门)[：:]")
 FIELD_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主责单位": "lead", "责任部门": "lead",
               "责任单位": "responsible", "配合单位": "cooperate", "配合部门": "cooperate",
               "参与单位": "cooperate", "协办单位": "cooperate"}
@@ -70,10 +80,11 @@ FIELD_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主责单位": "l
 RESP_PAREN = re.compile(
     r"（((?:牵头单位|责任单位|责任部门|牵头部门|配合单位|配合部门)[：:][^（）]*(?:（[^（）]*）[^（）]*)*"
     r"|(?:[^（）]|（[^（）]*）)*?(?:负责|牵头|配合))）")
-RESP_TAIL = re.compile(r"(?:等)?(?:按(?:照)?职责(?:分工)?)?(?:分别|共同|按职能)?(?:负责|牵头)$")
 ORG_SUFFIX = re.compile(
     r"(?:委员会|委|局|厅|办公室|办|政府|府|部|院|会|处|室|中心|组|所|站|队|行|社|联|司|署|团|馆|台|"
     r"机构|单位|部门|公司|分局|支行|监局|区）|市）|县）|集团|医院|党委|工委|法院|检察院|银行|指挥部)$")
+# how a body's name starts: a level (市/省/县 …) or 各 for a collective
+NAME_START = re.compile(r"^(?:[市省县区各州盟旗镇乡]|自治区|国家|中央)")
 COLLECTIVE = re.compile(r"^(?:各|全)|(?:相关部门|相关单位|有关部门|有关单位|各部门|成员单位|各级.*)$")
 
 # ---------------------------------------------------------------- targets
@@ -93,6 +104,21 @@ COUNT_VERB = re.compile(r"(建成|建设|新增|培训|培养|组建|创建|打�
                         r"新建|续建|落实|控制在|不超过|降低|减少|下降)")
 CMP_BEFORE_GE = re.compile(r"(不少于|不低于|不得低于|至少|突破|超过|高于|多于|大于|不小于)$")
 CMP_BEFORE_LE = re.compile(r"(不超过|不高于|低于|控制在|少于|小于|不得超过|不大于|压缩到|降至)$")
+# a comparator or target verb up to 20 characters before the number: 不低于25%、50%
+CMP_CUE = re.compile(r"(不少于|不低于|不得低于|至少|突破|超过|高于|不超过|不高于|低于|控制在|达到|达|提高到|降低到|"
+                     r"提升到|增加到|下降到|为)[^，；。]{0,20}$")
+CMP_CUE_GE = ("不少于", "不低于", "不得低于", "至少", "突破", "超过", "高于")
+CMP_CUE_LE = ("不超过", "不高于", "低于", "控制在")
+# a clause commits to its numbers when it has one of these
+COMMITMENT = re.compile(r"(不少于|不低于|至少|以上|以下|以内|左右|余|达到|达|提高|降低|控制在|建成|建设|新增|培训|培养|"
+                        r"完成|组建|创建|打造|配备|安排|遴选|招聘|覆盖|实现|突破|超过|低于|增加|减少|提升|下降|成为|开展)")
+# spans whose numbers are never targets: 《titles》, “quotes”, 文号, dates, year ranges, ages, codes
+NEVER_TARGET = (re.compile(r"《[^《》]*》"), re.compile(r"“[^“”]{0,20}”"), DOC_NUMBER, DATE,
+                re.compile(r"(?:19|20)\d{2}(?:—|-|－|至|~)(?:19|20)?\d{2}年?"),
+                re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?"),
+                re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|中旬|上旬|下旬)?"),
+                re.compile(r"\d+(?:—|-|－|至|~)\d+周?岁"), re.compile(r"\d+周?岁"),
+                re.compile(r"[A-Za-z]+\d+|\d+[A-Za-z]+"), re.compile(r"\d+\+\d+"))
 CMP_AFTER_GE = re.compile(r"^(以上|及以上|余|多)")
 CMP_AFTER_LE = re.compile(r"^(以下|以内|及以下)")
 CMP_AFTER_EQ = re.compile(r"^(左右)")
@@ -100,7 +126,16 @@ YEAR_FRAME = re.compile(r"(?:到|至|截至|截止到?|力争到?)((?:19|20)\d{2
 WITHIN_YEAR = re.compile(r"(年内|年底前|年底|当年)")
 MONTH_DEADLINE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?(?:底|末)?(?:前|之前|以前)?")
 
-# ---------------------------------------------------------------- table columns
+# ---------------------------------------------------------------- tables
+TABLE_COLUMNS = ("工作任务", "主要目标", "细化措施", "责任单位", "工作进展", "备注", "序号", "重点任务",
+                 "责任部门", "配合部门", "配合单位", "牵头单位", "时限要求", "完成时限", "具体措施", "任务分工")
+# a 台账 header in PDF text: the lead column followed by the cooperate column
+LEDGER_HEADER = re.compile(r"(责任部门|牵头单位|牵头部门)\s*(配合部门|配合单位)")
+LEDGER_DEADLINE = re.compile(r"^(?:\d{1,2}月(?:底|前|中旬|上旬|下旬|末)?|(?:19|20)\d{2}年\d{1,2}月(?:底|前)?|"
+                             r"年底前?|长期|持续推进|按时序完成|相关工作|—|-)$")
+# a name ending like this is complete, so the next line of a ledger cell starts another name
+LEDGER_NAME_END = re.compile(r"(局|委|府|办|厅|部门|单位|分局|支行|中心|院|联)$")
+
 # column name -> what the column holds, first match wins
 COLUMN_ROLES = [
     ("number", re.compile(r"^(序号|编号)$")),

@@ -6,27 +6,17 @@ import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .citations import find_citations
-from .clean import Block, is_doc_number_line, is_org_list_line, label_of
+from .citations import doc_number_key, find_citations, title_key
+from .clean import Block, is_doc_number_line, is_org_list_line, label_of, normalise
 from .departments import find_in_text, parse_list, split_names
 from .models import Department, Document, LedgerRow, Span, Target, Task
 from .regions import locate, starts_with_place
 from .targets import cn_number, find_targets
 
-# sections that hold goals or arrangements rather than assigned work (FORMAT.md)
-SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要目标|工作目标|组织保障|保障措施|组织实施|实施步骤|"
-                              r"工作要求|工作步骤|进度安排|组织领导|主要职责|组成人员|工作制度)")
-PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法)")
-TABLE_COLUMNS = ("工作任务", "主要目标", "细化措施", "责任单位", "工作进展", "备注", "序号", "重点任务",
-                 "责任部门", "配合部门", "配合单位", "牵头单位", "时限要求", "完成时限", "具体措施", "任务分工")
-NOT_DOCUMENT_HEADINGS = re.compile(r"(大事记|编辑委员会|目\s*录|人\s*事\s*任\s*免|政府公报|传达政令)")
-TOC_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*[（(]?\d+[）)]?$")
-
-
 # ---------------------------------------------------------------- segmentation
 
 def is_toc(block: Block) -> bool:
-    return bool(TOC_ENTRY.search(block.norm))
+    return bool(P.TOC_ENTRY.search(block.norm))
 
 
 def is_addressee(block: Block) -> bool:
@@ -39,7 +29,7 @@ def is_notice_title(blocks: list[Block], i: int) -> bool:
     n = b.norm
     if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n:
         return False
-    if not (P.NOTICE_TITLE.search(n) or re.search(r"(通知|通报|决定|意见|批复|公告|通告|复函|命令)$", n)):
+    if not (P.NOTICE_TITLE.search(n) or P.NOTICE_TYPE_END.search(n)):
         return False
     # a notice title is followed closely by its 文号 or addressee
     for j in range(i + 1, min(i + 4, len(blocks))):
@@ -88,34 +78,30 @@ def _document_end(blocks: list[Block], title: int, end: int) -> int:
         if P.DATE_LINE.match(b.norm):
             seen_date = True
             continue
-        if re.match(r"^附件", b.norm):
+        if P.ATTACHMENT.match(b.norm):
             after_attachment_mark = True
             continue
-        if NOT_DOCUMENT_HEADINGS.search(b.norm) and (b.heading or len(b.norm) < 30):
+        if P.NOT_DOCUMENT_HEADINGS.search(b.norm) and (b.heading or len(b.norm) < 30):
             return i
         if seen_date and b.heading and not label_of(b.norm):
-            if after_attachment_mark or _title_key(b.norm) in cited or _similar_to_title(blocks[title].norm, b.norm):
+            if after_attachment_mark or title_key(b.norm) in cited or _similar_to_title(blocks[title].norm, b.norm):
                 continue
             return i
     return end
-
-
-def _title_key(s: str) -> str:
-    return re.sub(r"[《》〈〉“”\s（）()]", "", s)
 
 
 def _cited_titles(blocks, a, b) -> set[str]:
     out = set()
     for i in range(a, b):
         for m in P.TITLE.finditer(blocks[i].norm):
-            out.add(_title_key(m.group(1)))
+            out.add(title_key(m.group(1)))
     return out
 
 
 def _similar_to_title(notice_title: str, heading: str) -> bool:
     from rapidfuzz import fuzz
     core = re.sub(r"^.*?关于(?:印发|转发)?|的通知$", "", notice_title)
-    return fuzz.ratio(_title_key(core), _title_key(heading)) >= 80
+    return fuzz.ratio(title_key(core), title_key(heading)) >= 80
 
 
 # ---------------------------------------------------------------- metadata
@@ -175,7 +161,7 @@ def metadata(blocks: list[Block], start: int, title_i: int, end: int) -> Documen
                 issuer = blocks[i].text[:-2]
     if issuer is None and title_i > start and is_issuer_line(blocks[title_i - 1]):
         issuer = blocks[title_i - 1].text
-    attachment = _attachment_title(blocks, title_i, end, date_i)
+    attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
     loc = locate(issuer or title)
     return Document(doc_number=doc_number, doc_number_key=doc_number_key(doc_number), title=title,
                     attachment_title=attachment, issuer=issuer, date=date, published=published,
@@ -183,28 +169,16 @@ def metadata(blocks: list[Block], start: int, title_i: int, end: int) -> Documen
                     span=Span(blocks[start].start, blocks[end - 1].end))
 
 
-def doc_number_key(doc_number: str | None) -> str | None:
-    """青政办[2023]73号, 青政办（2023）73号 and 青政办〔2023〕73号 are one key: 青政办〔2023〕73号."""
-    if not doc_number:
-        return None
-    from .clean import normalise
-    m = P.DOC_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number)))
-    if not m:
-        return None
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
-
-
-def _attachment_title(blocks, title_i, end, date_i) -> str | None:
+def _attachment_title(blocks, title_i, end, date_i, first_label) -> str | None:
     """The plan the notice issues: the title after a 附件 mark, else the first title-like block
     after the signature date (skipping the 文号 and '…文件' lines a PDF puts there)."""
     notice_norm = blocks[title_i].norm
-    first_label = next((i for i in range(title_i + 1, end) if label_of(blocks[i].norm)), end)
     cited = _cited_titles(blocks, title_i + 1, first_label)
     printed_issue = re.search(r"印发《?(.+?)》?的通知$", notice_norm)
 
     def title_like(n: str) -> bool:
         return len(n) <= 60 and "。" not in n and "，" not in n and not P.DATE.search(n) and (
-            _title_key(n) in cited or bool(P.DOC_TYPE_END.search(n))
+            title_key(n) in cited or bool(P.DOC_TYPE_END.search(n))
             or bool(printed_issue and _similar_to_title(notice_norm, n)))
 
     for i in range(title_i + 1, first_label):
@@ -277,7 +251,7 @@ def _label_value(num: str) -> int:
 
 
 def is_table_header(block: Block) -> bool:
-    return sum(1 for c in TABLE_COLUMNS if c in block.norm) >= 2
+    return sum(1 for c in P.TABLE_COLUMNS if c in block.norm) >= 2
 
 
 def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> Node:
@@ -290,9 +264,9 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
         n = b.norm
         if b.lines[0].cells is not None:
             continue  # a table row read with its cells: tasks_and_ledger_from_tables reads it
-        if is_table_header(b) or (table_mode and len(n) <= 4 and any(n in c for c in TABLE_COLUMNS)):
+        if is_table_header(b) or (table_mode and len(n) <= 4 and any(n in c for c in P.TABLE_COLUMNS)):
             continue
-        if re.match(r"^附件", n):
+        if P.ATTACHMENT.match(n):
             current = None  # an attachment marker closes the running item (a ledger follows)
             stack, last_value = [root], {}
             continue
@@ -417,7 +391,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
 
     walk(root)
     any_depts = any(own[id(n)] for n, _ in candidates)
-    plan_like = bool(PLAN_TITLE.search(doc_title or "") or PLAN_TITLE.search(attachment or ""))
+    plan_like = bool(P.PLAN_TITLE.search(doc_title or "") or P.PLAN_TITLE.search(attachment or ""))
     tasks = []
     for node, absorbed in candidates:
         depts = own[id(node)] + [d for a in absorbed for d in own[id(a)]]
@@ -426,7 +400,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
                 continue
             if any_depts and not _section_has_depts(_top(node), own):
                 continue
-            if SUPPORT_SECTIONS.search(_top(node).title) or SUPPORT_SECTIONS.search(node.title):
+            if P.SUPPORT_SECTIONS.search(_top(node).title) or P.SUPPORT_SECTIONS.search(node.title):
                 continue
         # sub-items (①②, (1)(2)) keep their labels inside the task's text
         text = node.own_text()[0] + "".join(a.printed_label + a.own_text()[0] for a in absorbed)
@@ -488,13 +462,6 @@ def _deadline(field_text: str | None, norm: str) -> str | None:
 
 # ---------------------------------------------------------------- ledgers (台账)
 
-LEDGER_HEADER = re.compile(r"(责任部门|牵头单位|牵头部门)\s*(配合部门|配合单位)")
-LEDGER_DEADLINE = re.compile(r"^(?:\d{1,2}月(?:底|前|中旬|上旬|下旬|末)?|(?:19|20)\d{2}年\d{1,2}月(?:底|前)?|"
-                             r"年底前?|长期|持续推进|按时序完成|相关工作|—|-)$")
-NAME_START = re.compile(r"^[市省县区各州镇乡]")
-STRONG_END = re.compile(r"(局|委|府|办|厅|部门|单位|分局|支行|中心|院|联)$")
-
-
 def ledger_rows(source: str, doc_span: Span) -> list[LedgerRow]:
     """Rows of a 台账 table read from PDF text where each cell's lines come one after another.
     Cell boundaries survive only as layout: names on one line with a space are in different
@@ -503,7 +470,7 @@ def ledger_rows(source: str, doc_span: Span) -> list[LedgerRow]:
     hm = None
     for m in re.finditer(r"[^\n]*\n", text):
         compact = re.sub(r"\s+", "", m.group(0))
-        if LEDGER_HEADER.search(compact):
+        if P.LEDGER_HEADER.search(compact):
             hm = m
             break
     if hm is None:
@@ -546,7 +513,7 @@ def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
     if not cells:
         return None
     deadline_parts = []
-    while cells and LEDGER_DEADLINE.match(cells[-1][0]):
+    while cells and P.LEDGER_DEADLINE.match(cells[-1][0]):
         deadline_parts.insert(0, cells.pop())
     empty_coop = any(c[0] in ("—", "-") for c in deadline_parts)
     deadline_parts = [c for c in deadline_parts if c[0] not in ("—", "-")]
@@ -554,9 +521,9 @@ def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
     last_shares_line = bool(deadline_parts) and deadline_parts[0][1] == "space"
     names: list[tuple[str, str]] = []
     for cell, s in cells:
-        if names and not NAME_START.match(cell) and not starts_with_place(cell) and (
-                not STRONG_END.search(names[-1][0]) or not P.ORG_SUFFIX.search(cell) or len(cell) <= 3
-                or not STRONG_END.search(cell[:-1])):
+        if names and not P.NAME_START.match(cell) and not starts_with_place(cell) and (
+                not P.LEDGER_NAME_END.search(names[-1][0]) or not P.ORG_SUFFIX.search(cell) or len(cell) <= 3
+                or not P.LEDGER_NAME_END.search(cell[:-1])):
             names[-1] = (names[-1][0] + cell, names[-1][1])
         else:
             names.append((cell, s))
@@ -594,14 +561,12 @@ def document(blocks: list[Block], source: str, start: int, title_i: int, end: in
     for t in doc.tasks:
         for d in t.departments:
             d.region = department_region(d.canonical, doc)
-    own_titles = {_title_key(t) for t in (doc.title, doc.attachment_title) if t}
+    own_titles = {title_key(t) for t in (doc.title, doc.attachment_title) if t}
     doc.citations, doc.repeals = find_citations(blocks, start, end, doc, own_titles)
     return doc
 
 
 # ---------------------------------------------------------------- tables read with their cells
-
-
 
 def column_roles(header: list[str]) -> dict[int, str]:
     roles: dict[int, str] = {}
@@ -625,7 +590,7 @@ def cell_tables(blocks: list[Block], start: int, end: int) -> list[tuple[dict[in
     while i < end:
         b = blocks[i]
         cells = b.lines[0].cells if b.lines and b.lines[0].cells is not None else None
-        if cells is not None and sum(1 for c in TABLE_COLUMNS if c in "".join(cells)) >= 2:
+        if cells is not None and sum(1 for c in P.TABLE_COLUMNS if c in "".join(cells)) >= 2:
             roles = column_roles(cells)
             rows, row_blocks = [], []
             j = i + 1
@@ -663,12 +628,12 @@ def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[L
                 continue
             group = get("group") if "group" in by_role and by_role["group"] != by_role.get("task") else ""
             if group:
-                lab = label_of(normalise_cell(group))
+                lab = label_of(normalise(group))
                 group_label = _label_display(lab[0], lab[1]) if lab else group_label
             task_cell = get("task")
             if not task_cell:
                 continue
-            lab = label_of(normalise_cell(task_cell))
+            lab = label_of(normalise(task_cell))
             label = _label_display(lab[0], lab[1]) if lab else (get("number") or str(n))
             title_text = task_cell[len(lab[2]):] if lab else task_cell
             path = ([group_label] if group_label else []) + [label]
@@ -686,18 +651,13 @@ def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[L
                 t.span = Span(t.span.start, rb.end)
                 continue
             t = Task(path=path, title=title, text=text, departments=_dedupe(depts),
-                     deadline=_deadline(get("deadline") or None, normalise_cell(text)),
+                     deadline=_deadline(get("deadline") or None, normalise(text)),
                      span=Span(rb.start, rb.end))
             seen[key] = t
             tasks.append(t)
     for t in tasks:   # after continuation rows have been merged in
-        t.targets = [x for x, _, _ in find_targets(t.text, normalise_cell(t.text))]
+        t.targets = [x for x, _, _ in find_targets(t.text, normalise(t.text))]
     return tasks, ledger
-
-
-def normalise_cell(text: str) -> str:
-    from .clean import normalise
-    return normalise(text)
 
 
 _PREFIX_LEVEL = {"省": 1, "自治区": 1, "市": 2, "州": 2, "自治州": 2, "盟": 2, "县": 3, "区": 3, "旗": 3}

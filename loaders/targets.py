@@ -28,23 +28,13 @@ _LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
 def _masked(norm: str) -> str:
     """Hide spans whose numbers are never targets: 《titles》, “quotes”, 文号, dates, ages."""
     chars = list(norm)
-
-    def hide(a, b):
-        for k in range(a, b):
-            chars[k] = "＿"
-
-    for rx in (re.compile(r"《[^《》]*》"), re.compile(r"“[^“”]{0,20}”"), P.DOC_NUMBER,
-               P.DATE, re.compile(r"(?:19|20)\d{2}(?:—|-|－|至|~)(?:19|20)?\d{2}年?"),
-               re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?"),
-               re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|中旬|上旬|下旬)?"),
-               re.compile(r"\d+(?:—|-|－|至|~)\d+周?岁"), re.compile(r"\d+周?岁"),
-               re.compile(r"[A-Za-z]+\d+|\d+[A-Za-z]+"), re.compile(r"\d+\+\d+")):
+    for rx in P.NEVER_TARGET:
         for m in rx.finditer(norm):
-            hide(m.start(), m.end())
+            chars[m.start():m.end()] = "＿" * (m.end() - m.start())
     return "".join(chars)
 
 
-def find_targets(text: str, norm: str, base_year_frame: str | None = None) -> list[tuple[Target, int, int]]:
+def find_targets(text: str, norm: str) -> list[tuple[Target, int, int]]:
     masked = _masked(norm)
     out: list[tuple[Target, int, int]] = []
     # work sentence by sentence so a time frame (到2025年) carries to its clauses
@@ -116,10 +106,8 @@ def _clause_targets(text, norm, masked, a, b, frame):
     if not hits:
         return []
     clause = norm[a:b]
-    has_percent = any(h[1] in ("%", "‰", "个百分点", "百分点") for h in hits)
-    commit = P.CMP_BEFORE_GE.search(clause) or P.CMP_BEFORE_LE.search(clause) or re.search(
-        r"(不少于|不低于|至少|以上|以下|以内|左右|余|达到|达|提高|降低|控制在|建成|建设|新增|培训|培养|完成|组建|"
-        r"创建|打造|配备|安排|遴选|招聘|覆盖|实现|突破|超过|低于|增加|减少|提升|下降|成为|开展)", clause)
+    has_percent = any(h[1] in PERCENT_UNITS for h in hits)
+    commit = P.CMP_BEFORE_GE.search(clause) or P.CMP_BEFORE_LE.search(clause) or P.COMMITMENT.search(clause)
     if not commit and not has_percent and not any(h[1] == "年" for h in hits):
         return []
     out = []
@@ -151,7 +139,8 @@ def _clause_targets(text, norm, masked, a, b, frame):
     return out
 
 
-RATE_UNITS = ("%", "‰", "个百分点", "百分点", "级")
+PERCENT_UNITS = ("%", "‰", "个百分点", "百分点")
+RATE_UNITS = PERCENT_UNITS + ("级",)   # shares and levels need no verb to be a target
 
 
 def _list_groups(clause_m, hits):
@@ -182,13 +171,8 @@ def _before_cmp(before: str) -> str | None:
     for rx, cmp in ((P.CMP_BEFORE_GE, ">="), (P.CMP_BEFORE_LE, "<=")):
         if rx.search(b):
             return cmp
-    m = re.search(r"(不少于|不低于|不得低于|至少|突破|超过|高于|不超过|不高于|低于|控制在|达到|达|提高到|降低到|"
-                  r"提升到|增加到|下降到|为)[^，；。]{0,20}$", before)
+    m = P.CMP_CUE.search(before)
     if m:
         word = m.group(1)
-        if word in ("不少于", "不低于", "不得低于", "至少", "突破", "超过", "高于"):
-            return ">="
-        if word in ("不超过", "不高于", "低于", "控制在"):
-            return "<="
-        return "="
+        return ">=" if word in P.CMP_CUE_GE else "<=" if word in P.CMP_CUE_LE else "="
     return None

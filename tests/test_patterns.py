@@ -4,7 +4,7 @@ import pytest
 from policykg.loaders.clean import clean, label_of, lines_of, normalise
 from policykg.loaders.departments import canonical, parse_list
 from policykg.loaders.extract import extract_text
-from policykg.loaders.structure import doc_number_key
+from policykg.loaders.citations import doc_number_key
 from policykg.loaders.targets import find_targets
 
 
