@@ -3,28 +3,18 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
 from pathlib import Path
 
 import click
 
+from .api import summary_lines
 from .loaders import extract_many
 from .loaders.extract import iter_paths
 
 
 def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1)
-
-
-def summary_lines(result) -> list[str]:
-    lines = [f"{result.source}: {len(result.documents)} document(s)"]
-    for d in result.documents:
-        ndept = len({x.name for t in d.tasks for x in t.departments})
-        ntarget = sum(len(t.targets) for t in d.tasks)
-        lines.append(f"  {d.doc_number or '(no 文号)'}  {d.title}")
-        lines.append(f"    issuer {d.issuer}  date {d.date}  level {d.level}  region {d.region}")
-        lines.append(f"    {len(d.tasks)} tasks, {ndept} departments, {ntarget} targets, "
-                     f"{len(d.citations)} citations, {len(d.ledger)} ledger rows")
-    return lines
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -46,7 +36,7 @@ def extract(paths, as_json, out_dir):
     files = list(iter_paths(paths))
     results, failed = [], 0
     show_progress = len(files) > 1 and sys.stderr.isatty()
-    with click.progressbar(files, label="extracting", file=sys.stderr) if show_progress else _plain(files) as bar:
+    with click.progressbar(files, label="extracting", file=sys.stderr) if show_progress else nullcontext(files) as bar:
         for path, result, error in extract_many(bar):
             if error is not None:
                 failed += 1
@@ -70,17 +60,6 @@ def extract(paths, as_json, out_dir):
     if failed:
         click.echo(f"policykg: {failed} of {len(files)} file(s) failed", err=True)
         sys.exit(1)
-
-
-class _plain:
-    def __init__(self, items):
-        self.items = items
-
-    def __enter__(self):
-        return self.items
-
-    def __exit__(self, *exc):
-        return False
 
 
 @main.command()
