@@ -61,7 +61,11 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
     for bom, enc in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                      (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
-            return data.decode(enc), enc
+            try:
+                return data.decode(enc), enc
+            except UnicodeDecodeError as error:
+                raise ReadError(path, f"starts like {enc.upper()} but is not: {error.reason} "
+                                      f"at byte {error.start}") from None
     sample = data[:4096]
     if b"\x00" in sample:
         # UTF-16 without BOM puts a NUL in every ASCII code unit; anything else with NULs is binary

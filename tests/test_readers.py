@@ -28,6 +28,7 @@ def test_text_encodings(tmp_path, encoding):
     ("notes.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'"),
     ("broken.pdf", b"%PDF-1.4 this is not a pdf", "not a readable PDF"),
     ("broken.docx", b"PK\x03\x04 not a zip", "not a readable DOCX"),
+    ("truncated.txt", b"\xff\xfe\x00", "starts like UTF-16 but is not"),
 ])
 def test_bad_input_is_one_line_with_file_and_reason(tmp_path, name, content, reason):
     path = tmp_path / name
