@@ -1,0 +1,452 @@
+"""Extraction records -> the lineage graph's facts (a networkx MultiDiGraph, see schema.py).
+
+Identity is decided here:
+- a document is one node however it is met (ingested, cited by 文号, cited by title, another
+  bracket style): each mention carries match keys ("n:" normalised 文号, "t:" title key) and
+  mentions sharing a key are one node, unless their 文号 differ;
+- a cited document that is not ingested is a placeholder node that becomes the real document when
+  that document is ingested; a document ingested again replaces its earlier version;
+- a department is one node per canonical name and region.
+Node ids are a function of the final key set (``canonical_doc_id``), so the graph does not depend
+on the order documents are added.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+import networkx as nx
+from rapidfuzz import fuzz
+
+from ..loaders import patterns as P
+from ..loaders.citations import doc_number_key, title_key
+from ..loaders.clean import normalise
+from ..loaders.departments import canonical as canonical_department
+from ..loaders.departments import is_collective, split_names
+from ..loaders.models import Document, Extraction, Span
+from ..loaders.regions import locate
+from .schema import LEVEL_RANK, NODES, REGION_LEVELS, RELS
+
+ROLE_STRENGTH = {"lead": 3, "responsible": 2, "cooperate": 1}
+FACT_RELS_OF_DOCUMENT = ("CITES", "REPEALS", "ISSUED_BY", "IN_REGION")
+# 关于印发《X》的通知 / 关于印发X的通知: X is what other documents cite
+_NOTICE_OF = re.compile(r"关于(?:印发|转发|公布)(.+?)的(?:通知|函)$")
+_MIN_TITLE_KEY = 6  # shorter titles (工作方案) are too generic to identify a document
+
+
+def new_graph() -> nx.MultiDiGraph:
+    G = nx.MultiDiGraph()
+    G.graph["doc_keys"] = {}
+    return G
+
+
+def build(extractions: Iterable[Extraction], G: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
+    """Add every document of the extractions to G (a new graph if None) and return it."""
+    G = G if G is not None else new_graph()
+    for extraction in extractions:
+        add_extraction(G, extraction)
+    finish(G)
+    return G
+
+
+def add_extraction(G: nx.MultiDiGraph, extraction: Extraction) -> list[str]:
+    """Add the documents of one file; returns their node ids (after ``finish`` they may be renamed
+    if a key shared with another node makes them one)."""
+    return [add_document(G, doc, extraction.source, i) for i, doc in enumerate(extraction.documents)]
+
+
+def finish(G: nx.MultiDiGraph) -> None:
+    """Give every document its canonical id and drop what nothing refers to any more."""
+    canonicalise_ids(G)
+    prune(G)
+
+
+# ---------------------------------------------------------------- keys and ids
+
+def _title_variants(title: str | None) -> list[str]:
+    if not title:
+        return []
+    t = normalise(re.sub(r"\s+", "", title))
+    out = [t]
+    m = _NOTICE_OF.search(t)
+    if m:
+        out.append(m.group(1))
+    i = t.find("关于")
+    if i > 0:
+        out.append(t[i:])   # the title without its issuer: 关于印发…的通知
+    return out
+
+
+def title_keys(*titles: str | None) -> list[str]:
+    keys = []
+    for title in titles:
+        for variant in _title_variants(title):
+            k = title_key(variant)
+            if len(k) >= _MIN_TITLE_KEY and k not in keys:
+                keys.append(k)
+    return keys
+
+
+def mention_keys(doc_number: str | None, *titles: str | None) -> list[str]:
+    keys = []
+    n = doc_number_key(doc_number)
+    if n:
+        keys.append("n:" + n)
+    keys.extend("t:" + k for k in title_keys(*titles))
+    return keys
+
+
+def canonical_doc_id(keys: list[str], own_title_key: str | None = None) -> str:
+    """The 文号 when known; else the document's own title (ingested) or its smallest title key."""
+    numbers = sorted(k for k in keys if k.startswith("n:"))
+    if numbers:
+        return "doc:" + numbers[0]
+    if own_title_key:
+        return "doc:t:" + own_title_key
+    return "doc:" + min(keys)
+
+
+def task_id(doc_id: str, path: list[str] | str) -> str:
+    p = path if isinstance(path, str) else "/".join(path)
+    return f"task:{doc_id[4:]}#{p}"
+
+
+def region_id(path: list[str]) -> str:
+    return "region:" + "/".join(path)
+
+
+def department_id(region_path: list[str], name: str) -> str:
+    return f"dept:{'/'.join(region_path)}:{name}"
+
+
+def _span(span: Span | None, source: str) -> dict:
+    return {"source": source, "span_start": span.start if span else None,
+            "span_end": span.end if span else None}
+
+
+def _blank(label: str) -> dict:
+    return {p: None for p in NODES[label]}
+
+
+def _node(G, node_id: str, label: str, **props) -> None:
+    attrs = _blank(label)
+    attrs.update(props)
+    attrs["id"] = node_id
+    G.add_node(node_id, label=label, **attrs)
+
+
+def _edge(G, u: str, v: str, rel: str, **props) -> None:
+    attrs = {p: None for p in RELS[rel]["props"]}
+    attrs.update(props)
+    G.add_edge(u, v, key=rel, **attrs)
+
+
+# ---------------------------------------------------------------- documents
+
+def _keys_of(G, node_id: str) -> list[str]:
+    return [k for k in (G.nodes[node_id].get("match_keys") or "").split("|") if k]
+
+
+def _index(G, node_id: str) -> None:
+    for k in _keys_of(G, node_id):
+        G.graph["doc_keys"][k] = node_id
+
+
+def rebuild_index(G) -> None:
+    G.graph["doc_keys"] = {}
+    for n, data in G.nodes(data=True):
+        if data.get("label") == "Document":
+            _index(G, n)
+
+
+def _find(G, keys: list[str]) -> list[str]:
+    """Existing document nodes sharing a key, skipping any whose 文号 differs from ours."""
+    index = G.graph["doc_keys"]
+    ours = {k for k in keys if k.startswith("n:")}
+    found = []
+    for k in keys:
+        n = index.get(k)
+        if n is None or n in found or n not in G:
+            continue
+        theirs = {x for x in _keys_of(G, n) if x.startswith("n:")}
+        if ours and theirs and not ours & theirs:
+            continue
+        found.append(n)
+    return found
+
+
+def _merge_into(G, keep: str, other: str) -> None:
+    """Move other's edges to keep and join their keys; other disappears."""
+    for u, _, rel, data in list(G.in_edges(other, keys=True, data=True)):
+        if u != keep and not G.has_edge(u, keep, rel):
+            G.add_edge(u, keep, key=rel, **data)
+    for _, v, rel, data in list(G.out_edges(other, keys=True, data=True)):
+        if v != keep and not G.has_edge(keep, v, rel):
+            G.add_edge(keep, v, key=rel, **data)
+    keys = sorted(set(_keys_of(G, keep)) | set(_keys_of(G, other)))
+    a, b = G.nodes[keep], G.nodes[other]
+    if a.get("placeholder") and b.get("placeholder"):
+        # two placeholders: keep the fullest title and issuer whatever the order they were met in
+        for prop in ("title", "doc_number", "issuer"):
+            values = [x for x in (a.get(prop), b.get(prop)) if x]
+            a[prop] = max(values, key=lambda s: (len(s), s)) if values else None
+    a["match_keys"] = "|".join(keys)
+    G.remove_node(other)
+    _index(G, keep)
+
+
+def _remove_document_facts(G, doc_id: str) -> None:
+    """Forget what an earlier ingest of this document extracted (its tasks, targets, citations)."""
+    tasks = [u for u, _, rel in G.in_edges(doc_id, keys=True) if rel == "PART_OF"]
+    targets = [v for t in tasks for _, v, rel in G.out_edges(t, keys=True) if rel == "HAS_TARGET"]
+    G.remove_nodes_from(tasks + targets)
+    for _, v, rel in list(G.out_edges(doc_id, keys=True)):
+        if rel in FACT_RELS_OF_DOCUMENT:
+            G.remove_edge(doc_id, v, rel)
+
+
+def mention_document(G, keys: list[str], **props) -> str:
+    """The node for a cited document: an existing one sharing a key, else a new placeholder."""
+    found = _find(G, keys)
+    if found:
+        keep = found[0]
+        for other in found[1:]:
+            _merge_into(G, keep, other)
+        node = G.nodes[keep]
+        if node.get("placeholder"):
+            for prop, value in props.items():
+                if value and (not node.get(prop) or (len(value), value) > (len(node[prop]), node[prop])):
+                    node[prop] = value
+        merged = sorted(set(_keys_of(G, keep)) | set(keys))
+        node["match_keys"] = "|".join(merged)
+        _index(G, keep)
+        return keep
+    node_id = canonical_doc_id(keys)
+    _node(G, node_id, "Document", placeholder=True, match_keys="|".join(sorted(keys)), **props)
+    _index(G, node_id)
+    return node_id
+
+
+def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0) -> str:
+    own_title = title_keys(doc.title)
+    keys = mention_keys(doc.doc_number, doc.title, doc.attachment_title)
+    if not keys:
+        keys = [f"s:{source}#{index}"]   # neither 文号 nor title: known by its place in the file
+    found = _find(G, keys)
+    if found:
+        keep = found[0]
+        for other in found[1:]:
+            _merge_into(G, keep, other)
+        if not G.nodes[keep].get("placeholder"):
+            _remove_document_facts(G, keep)
+        keys = sorted(set(keys) | set(_keys_of(G, keep)))
+        doc_id = keep
+    else:
+        doc_id = canonical_doc_id(keys, own_title[0] if own_title else None)
+        _node(G, doc_id, "Document")
+    year = int(doc.date[:4]) if doc.date else None
+    G.nodes[doc_id].update(
+        doc_number=doc.doc_number, title=doc.title, attachment_title=doc.attachment_title,
+        issuer=doc.issuer, date=doc.date, year=year, level=doc.level, region=doc.region,
+        placeholder=False, match_keys="|".join(sorted(keys)), **_span(doc.span, source))
+    _index(G, doc_id)
+
+    region_path = doc.region_path or []
+    if region_path:
+        _edge(G, doc_id, _add_region(G, region_path), "IN_REGION")
+    if doc.issuer:
+        for name in split_names(doc.issuer, trim=False) or [doc.issuer]:
+            dept = _add_department(G, name, doc.region, doc.region, region_path)
+            _edge(G, doc_id, dept, "ISSUED_BY", printed=name, **_span(doc.span, source))
+
+    _add_tasks(G, doc, doc_id, source, region_path)
+
+    for citation in doc.citations:
+        ckeys = mention_keys(citation.doc_number, citation.title)
+        if not ckeys or set(ckeys) & set(keys):
+            continue   # a document naming itself
+        cited = mention_document(G, ckeys, title=citation.title, doc_number=citation.doc_number,
+                                 issuer=citation.issuer)
+        printed = citation.doc_number or citation.title
+        if G.has_edge(doc_id, cited, "CITES"):
+            edge = G.edges[doc_id, cited, "CITES"]
+            edge["basis"] = edge["basis"] or citation.basis
+        else:
+            _edge(G, doc_id, cited, "CITES", printed=printed, basis=citation.basis,
+                  **_span(citation.span, source))
+    for number in doc.repeals:
+        repealed = mention_document(G, mention_keys(number), doc_number=number)
+        _edge(G, doc_id, repealed, "REPEALS", **_span(doc.span, source))
+    return doc_id
+
+
+# ---------------------------------------------------------------- regions, departments, tasks
+
+def _region_level(path: list[str]) -> str:
+    return REGION_LEVELS[min(len(path) - 1, len(REGION_LEVELS) - 1)]
+
+
+def _add_region(G, path: list[str]) -> str:
+    """The region and its chain of parents: 互助土族自治县 → 海东市 → 青海省 → 国家."""
+    child = None
+    for depth in range(len(path), 0, -1):
+        node_id = region_id(path[:depth])
+        if node_id not in G:
+            _node(G, node_id, "Region", name=path[depth - 1], level=_region_level(path[:depth]),
+                  path="/".join(path[:depth]))
+        if child and not G.has_edge(child, node_id, "WITHIN"):
+            _edge(G, child, node_id, "WITHIN")
+        child = node_id
+    return region_id(path)
+
+
+def _department_region_path(region: str | None, doc_region: str | None, doc_path: list[str]) -> list[str]:
+    """The part of the issuing document's region path that a department's region names."""
+    if not doc_path:
+        loc = locate(region) if region else None
+        return loc.path if loc and loc.path else []
+    if not region or region == doc_region:
+        return doc_path
+    for depth in range(len(doc_path), 0, -1):
+        name = doc_path[depth - 1]
+        if name == region or name[:2] == region[:2]:
+            return doc_path[:depth]
+    return doc_path
+
+
+def _add_department(G, name: str, region: str | None, doc_region: str | None, doc_path: list[str]) -> str:
+    path = _department_region_path(region, doc_region, doc_path)
+    node_id = department_id(path, name)
+    if node_id not in G:
+        _node(G, node_id, "Department", name=name, region=path[-1] if path else None,
+              level=_region_level(path) if path else None, collective=is_collective(name))
+        if path:
+            _edge(G, node_id, _add_region(G, path), "IN_REGION")
+    return node_id
+
+
+def _responsible(G, dept_id: str, task: str, role: str, printed: str, span: dict) -> None:
+    if G.has_edge(dept_id, task, "RESPONSIBLE_FOR"):
+        edge = G.edges[dept_id, task, "RESPONSIBLE_FOR"]
+        if ROLE_STRENGTH[role] <= ROLE_STRENGTH[edge["role"]]:
+            return
+        G.remove_edge(dept_id, task, "RESPONSIBLE_FOR")
+    _edge(G, dept_id, task, "RESPONSIBLE_FOR", role=role, printed=printed, **span)
+
+
+def _add_tasks(G, doc: Document, doc_id: str, source: str, region_path: list[str]) -> None:
+    task_ids = []
+    for ordinal, task in enumerate(doc.tasks):
+        tid = task_id(doc_id, task.path)
+        task_ids.append(tid)
+        _node(G, tid, "Task", document=doc_id, path="/".join(task.path), number=task.path[-1],
+              ordinal=ordinal, title=task.title, text=task.text, deadline=task.deadline,
+              **_span(task.span, source))
+        _edge(G, tid, doc_id, "PART_OF", **_span(task.span, source))
+        for dept in task.departments:
+            name = dept.canonical or dept.name
+            d = _add_department(G, name, dept.region or doc.region, doc.region, region_path)
+            _responsible(G, d, tid, dept.role, dept.name, _span(dept.span, source))
+        for i, target in enumerate(task.targets):
+            target_node = f"target:{tid[5:]}#{i + 1}"
+            _node(G, target_node, "Target", task=tid, text=target.text, measure=target.measure,
+                  value=target.value, unit=target.unit, comparator=target.comparator, by=target.by,
+                  **_span(target.span, source))
+            _edge(G, tid, target_node, "HAS_TARGET", **_span(target.span, source))
+    _add_ledger(G, doc, task_ids, source, region_path)
+
+
+def _add_ledger(G, doc: Document, task_ids: list[str], source: str, region_path: list[str]) -> None:
+    """A 任务台账 row restates part of a task's text with its 牵头/配合 bodies: it gives those
+    roles to the task whose text it comes from."""
+    if not doc.ledger or not doc.tasks:
+        return
+    texts = [re.sub(r"\s+", "", t.text or "") for t in doc.tasks]
+    for row in doc.ledger:
+        row_text = re.sub(r"\s+", "", row.task or "")
+        if len(row_text) < 8:
+            continue
+        scores = [fuzz.partial_ratio(row_text, text) if text else 0 for text in texts]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        if scores[best] < 80:
+            continue
+        tid = task_ids[best]
+        inherited = None
+        for role, names in (("lead", row.lead), ("cooperate", row.cooperate)):
+            for name in names:
+                inherited = name[0] if name[:1] in "省市县区州" else inherited
+                full = canonical_department(name, inherited)
+                d = _add_department(G, full, doc.region, doc.region, region_path)
+                _responsible(G, d, tid, role, name, _span(row.span, source))
+        if row.deadline and not G.nodes[tid].get("deadline"):
+            G.nodes[tid]["deadline"] = row.deadline
+
+
+# ---------------------------------------------------------------- identity and pruning
+
+def canonicalise_ids(G: nx.MultiDiGraph) -> None:
+    """Rename documents (and their tasks and targets) to the id their keys now call for."""
+    mapping = {}
+    for n, data in list(G.nodes(data=True)):
+        if data.get("label") != "Document":
+            continue
+        own = None
+        if not data.get("placeholder"):
+            own_keys = title_keys(data.get("title"))
+            own = own_keys[0] if own_keys else None
+        keys = _keys_of(G, n)
+        want = canonical_doc_id(keys, own) if keys else n
+        if want != n:
+            mapping[n] = want
+    if not mapping:
+        return
+    for old, new in list(mapping.items()):
+        for t, _, rel in list(G.in_edges(old, keys=True)):
+            if rel == "PART_OF":
+                new_task = "task:" + new[4:] + t[len("task:") + len(old) - 4:]
+                mapping[t] = new_task
+                for _, target, r in G.out_edges(t, keys=True):
+                    if r == "HAS_TARGET":
+                        mapping[target] = "target:" + new_task[5:] + target[len("target:") + len(t) - 5:]
+    nx.relabel_nodes(G, mapping, copy=False)
+    for old, new in mapping.items():
+        node = G.nodes[new]
+        node["id"] = new
+        if node["label"] == "Task":
+            node["document"] = mapping.get(node["document"], node["document"])
+        if node["label"] == "Target":
+            node["task"] = mapping.get(node["task"], node["task"])
+    rebuild_index(G)
+
+
+def prune(G: nx.MultiDiGraph) -> None:
+    """Drop placeholders nobody cites, departments with no task or document, unused regions."""
+    while True:
+        drop = []
+        for n, data in G.nodes(data=True):
+            label = data.get("label")
+            if label == "Document" and data.get("placeholder") and G.in_degree(n) == 0:
+                drop.append(n)
+            elif label == "Department" and G.in_degree(n) == 0 and not any(
+                    r == "RESPONSIBLE_FOR" for _, _, r in G.out_edges(n, keys=True)):
+                drop.append(n)
+            elif label == "Region" and G.in_degree(n) == 0:
+                drop.append(n)
+        if not drop:
+            break
+        G.remove_nodes_from(drop)
+    rebuild_index(G)
+
+
+def documents(G: nx.MultiDiGraph, ingested_only: bool = True) -> list[str]:
+    return sorted(n for n, d in G.nodes(data=True) if d.get("label") == "Document"
+                  and not (ingested_only and d.get("placeholder")))
+
+
+def tasks_of(G: nx.MultiDiGraph, doc_id: str) -> list[str]:
+    tasks = [u for u, _, rel in G.in_edges(doc_id, keys=True) if rel == "PART_OF"]
+    return sorted(tasks, key=lambda t: G.nodes[t]["ordinal"])
+
+
+def level_rank(level: str | None) -> int | None:
+    return LEVEL_RANK.get(level) if level else None

@@ -1,0 +1,152 @@
+"""The lineage graph built from the five seeds: identity, regions, responsibilities, links."""
+import json
+import subprocess
+import sys
+
+import pytest
+
+from policykg.graph.build import build, documents
+from policykg.graph.lineage import document_links, task_links
+from policykg.graph.link import link
+from policykg.loaders import extract, extract_text
+from tests.conftest import ROOT, SHARED
+
+HAIDONG = "doc:n:东政办〔2023〕47号"
+NATIONAL = ROOT / "tests" / "fixtures" / "invented_national_notice.txt"
+
+
+@pytest.fixture(scope="module")
+def G(seeds):
+    graph = build(seeds.values())
+    link(graph)
+    return graph
+
+
+def _qinghai_2022(G):
+    [doc] = [n for n in documents(G) if G.nodes[n]["title"] == "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"]
+    return doc
+
+
+def _edges(G, rel, u=None, v=None):
+    return [(a, b, d) for a, b, k, d in G.edges(keys=True, data=True)
+            if k == rel and (u is None or a == u) and (v is None or b == v)]
+
+
+def test_every_ingested_document_is_one_node(G, seeds):
+    ingested = documents(G)
+    assert len(ingested) == sum(len(x.documents) for x in seeds.values()) == 9
+    assert HAIDONG in ingested
+
+
+def test_a_department_is_one_node_across_tasks_and_ledger(G):
+    haidong_health = [n for n, d in G.nodes(data=True)
+                      if d["label"] == "Department" and d["name"] == "市卫生健康委员会" and d["region"] == "海东市"]
+    assert len(haidong_health) == 1
+    roles = {d["role"] for _, _, d in _edges(G, "RESPONSIBLE_FOR", u=haidong_health[0])}
+    assert roles >= {"lead", "cooperate"}    # the 任务台账 gives 牵头 and 配合 roles
+    assert {d["printed"] for _, _, d in _edges(G, "RESPONSIBLE_FOR", u=haidong_health[0])} == {"市卫生健康委"}
+
+
+def test_regions_chain_up_to_the_nation(G):
+    county = [n for n, d in G.nodes(data=True) if d["label"] == "Region" and d["level"] == "county"]
+    assert len(county) == 1
+    chain = [county[0]]
+    while True:
+        up = [b for _, b, _ in _edges(G, "WITHIN", u=chain[-1])]
+        if not up:
+            break
+        chain.extend(up)
+    assert [G.nodes[n]["name"] for n in chain] == ["互助土族自治县", "海东市", "青海省", "国家"]
+
+
+def test_collective_bodies_are_flagged_and_placed(G):
+    [collective] = [n for n, d in G.nodes(data=True) if d["label"] == "Department" and d["name"] == "各县区政府"]
+    assert G.nodes[collective]["collective"] is True
+    assert [G.nodes[r]["name"] for _, r, _ in _edges(G, "IN_REGION", u=collective)] == ["海东市"]
+
+
+def test_cited_documents_are_placeholders_with_stated_links(G):
+    node = "doc:n:国办发〔2024〕29号"
+    assert G.nodes[node]["placeholder"] is True
+    [(child, _, data)] = _edges(G, "IMPLEMENTS", v=node)
+    assert child == "doc:n:明医改组〔2024〕4号" and data["method"] == "stated" and data["score"] == 1.0
+    assert G.has_edge("doc:n:青政办〔2023〕77号", "doc:n:青政办函〔2020〕177号", "REPEALS")
+
+
+def test_haidong_2023_is_inferred_to_carry_down_qinghai_2022(G):
+    [(_, parent, data)] = [e for e in _edges(G, "IMPLEMENTS", u=HAIDONG)]
+    assert parent == _qinghai_2022(G)
+    assert data["method"] == "inferred" and 0.6 <= data["score"] < 1.0
+    evidence = json.loads(data["evidence"])
+    assert evidence["subject_similarity"] == 1.0 and evidence["years_later"] > 1
+
+
+def test_no_document_is_inferred_to_implement_a_later_or_lower_one(G):
+    for child, parent, data in _edges(G, "IMPLEMENTS"):
+        if G.nodes[child]["label"] != "Document" or data["method"] != "inferred":
+            continue
+        c, p = G.nodes[child], G.nodes[parent]
+        assert p["date"] <= c["date"]
+        assert ["national", "province", "city", "county"].index(p["level"]) < \
+               ["national", "province", "city", "county"].index(c["level"])
+
+
+def test_target_drift_35_to_45(G):
+    drift = [(G.nodes[a], G.nodes[b], d) for a, b, d in _edges(G, "DERIVED_FROM")]
+    found = [d["change"] for a, b, d in drift if "医疗服务收入" in a["measure"]]
+    assert found == ["35% → 45%"]
+    # three values of one clause are matched in order: 25%、47%、50% → 25%、50%、80%
+    drug = sorted(d["change"] for a, b, d in drift if "基本药物使用金额" in a["measure"])
+    assert drug == ["25% → 25%", "47% → 50%", "50% → 80%"]
+
+
+def test_task_alignment_meets_the_bar_on_the_public_gold(G, tmp_path):
+    pred = tmp_path / "links.json"
+    pred.write_text(json.dumps({"links": task_links(G)}, ensure_ascii=False), "utf-8")
+    done = subprocess.run([sys.executable, str(SHARED / "tools" / "score.py"), "align", str(pred),
+                           str(SHARED / "gold" / "alignment_000_001.json"), "--json"],
+                          capture_output=True, text=True, check=True)
+    score = json.loads(done.stdout)
+    assert score["f1"] >= 0.80 and score["precision"] >= 0.85, score
+
+
+def test_links_do_not_depend_on_ingest_order(seeds):
+    forward, backward = build([seeds["000"], seeds["001"]]), build([seeds["001"], seeds["000"]])
+    link(forward)
+    link(backward)
+    assert document_links(forward) == document_links(backward)
+    assert task_links(forward) == task_links(backward)
+    assert sorted(forward.nodes) == sorted(backward.nodes)
+    assert sorted(forward.edges(keys=True)) == sorted(backward.edges(keys=True))
+
+
+def test_a_placeholder_becomes_the_real_document_in_either_order(seeds):
+    national = extract(NATIONAL)
+    for order in ([seeds["004"], national], [national, seeds["004"]]):
+        G = build(order)
+        link(G)
+        node = G.nodes["doc:n:国办发〔2024〕29号"]
+        assert node["placeholder"] is False and node["level"] == "national"
+        assert len([n for n, d in G.nodes(data=True) if d["label"] == "Task" and d["document"] == "doc:n:国办发〔2024〕29号"]) == 3
+        assert [d["method"] for _, _, d in _edges(G, "IMPLEMENTS", u="doc:n:明医改组〔2024〕4号", v="doc:n:国办发〔2024〕29号")] == ["stated"]
+
+
+def test_a_title_only_citation_finds_the_document_by_its_title(seeds):
+    cited = extract_text("中共中央办公厅 国务院办公厅关于进一步完善医疗卫生服务体系的意见\n"
+                         "各省、自治区、直辖市党委和人民政府：\n为进一步完善医疗卫生服务体系，现提出如下意见。\n"
+                         "一、总体要求\n（一）完善体系。到2025年，医疗卫生服务体系进一步健全。\n"
+                         "中共中央办公厅\n国务院办公厅\n2023年3月23日\n", source="opinion.txt")
+    G = build([seeds["002"], cited])
+    [(child, parent, data)] = [e for e in _edges(G, "CITES", u="doc:n:青政办〔2023〕75号")
+                               if "医疗卫生服务体系" in (G.nodes[e[1]]["title"] or "")]
+    assert G.nodes[parent]["placeholder"] is False
+    assert G.nodes[parent]["source"] == "opinion.txt"
+
+
+def test_citing_a_document_in_another_bracket_style_is_the_same_node(seeds):
+    a = extract_text("海东市乐都区人民政府办公室文件\n乐政办[2023]12号\n海东市乐都区人民政府办公室关于做好综合医改工作的通知\n"
+                     "各乡镇人民政府：\n根据《海东市人民政府办公室关于印发海东市2023年综合医改重点工作任务的通知》（东政办（2023）47号），现通知如下。\n",
+                     source="a.txt")
+    G = build([seeds["000"], a])
+    cited = [b for _, b, _ in _edges(G, "CITES") if "47号" in b]
+    assert cited and set(cited) == {HAIDONG}
