@@ -1,9 +1,13 @@
-"""Python equivalents of the CLI commands that are not plain extraction."""
+"""The Python API: every CLI command has a function here with the same verb."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 from importlib import resources
+from pathlib import Path
 
-from .loaders import extract
+from .loaders import extract, extract_many
+from .loaders.extract import iter_paths
 
 
 def sample_paths() -> list:
@@ -25,9 +29,103 @@ def summary_lines(result) -> list[str]:
     return lines
 
 
-def demo() -> list[str]:
-    """Extract every bundled sample; return the printed summary lines."""
-    lines = []
-    for path in sample_paths():
-        lines.extend(summary_lines(extract(path)))
-    return lines
+def open_store(db: str | Path | None = None, neo4j: str | None = None, read_only: bool = False):
+    """The Neo4j store at URI `neo4j` if given, else the embedded store at `db` (default
+    ./policykg.lbug or $POLICYKG_DB)."""
+    from .graph import EmbeddedStore, Neo4jStore
+    if neo4j:
+        return Neo4jStore(neo4j)
+    return EmbeddedStore(db, read_only=read_only)
+
+
+@dataclass
+class IngestReport:
+    store: str
+    files: int = 0
+    documents: int = 0
+    failed: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
+    counts: dict[str, int] = field(default_factory=dict)
+    graph: object = None                                            # the networkx graph now stored
+
+    def lines(self) -> list[str]:
+        c = self.counts
+        out = [f"ingested {self.files - len(self.failed)} of {self.files} file(s), "
+               f"{self.documents} document(s) into {self.store}",
+               f"  nodes: +{c.get('nodes_created', 0)} ~{c.get('nodes_updated', 0)} -{c.get('nodes_deleted', 0)}"
+               f"   edges: +{c.get('edges_created', 0)} -{c.get('edges_deleted', 0)}"]
+        if self.graph is not None:
+            from .graph.lineage import document_links
+            links = document_links(self.graph)
+            tasks = sum(1 for u, v, k in self.graph.edges(keys=True)
+                        if k == "IMPLEMENTS" and self.graph.nodes[u]["label"] == "Task")
+            out.append(f"  lineage: {len(links)} document link(s), {tasks} task link(s)")
+        return out
+
+
+def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str | None = None,
+           progress: Callable[[str], None] | None = None,
+           on_error: Callable[[str], None] | None = None) -> IngestReport:
+    """Extract files or folders, link their lineage with what the store already holds, and write
+    the difference to the store, one transaction per file. A file that cannot be read is reported
+    (on_error gets one line naming it and the reason) and the others go on."""
+    from .graph.build import add_extraction, finish
+    from .graph.link import link
+    from .graph.sync import apply
+
+    with open_store(db, neo4j) as store:
+        report = IngestReport(store=repr(store))
+        old = store.read_graph()
+        new = old.copy()
+        new.graph["doc_keys"] = dict(old.graph["doc_keys"])
+        files = list(iter_paths(paths))
+        report.files = len(files)
+        for path, extraction, error in extract_many(files):
+            if error is not None:
+                report.failed.append((str(path), error.reason))
+                if on_error:
+                    on_error(str(error))
+            else:
+                add_extraction(new, extraction)
+                report.documents += len(extraction.documents)
+            if progress:
+                progress(str(path))
+        finish(new)
+        link(new)
+        sync = apply(store, old, new)
+        for owner, reason in sync.failed:
+            report.failed.append((owner, f"not stored: {reason}"))
+            if on_error:
+                on_error(f"{owner}: not stored: {reason}")
+        report.counts = dict(sync.counts)
+        report.graph = new if not sync.failed else store.read_graph()
+    return report
+
+
+def read_graph(db: str | Path | None = None, neo4j: str | None = None):
+    """The whole stored graph as a networkx MultiDiGraph."""
+    with open_store(db, neo4j, read_only=neo4j is None) as store:
+        return store.read_graph()
+
+
+def links(db: str | Path | None = None, neo4j: str | None = None) -> dict:
+    """The lineage links in the store: {"documents": [...], "links": [task links]}; the "links"
+    list is the PRED format of ../shared/tools/score.py align."""
+    from .graph.lineage import document_links, task_links
+    G = read_graph(db, neo4j)
+    return {"documents": document_links(G), "links": task_links(G)}
+
+
+def trace_lines(G, doc: str | None = None, depth: int = 3) -> list[str]:
+    from .graph.lineage import trace_down_lines, widest_root
+    root = doc or widest_root(G)
+    return trace_down_lines(G, root, depth) if root else ["(no lineage links yet)"]
+
+
+def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = None) -> list[str]:
+    """Ingest the bundled samples into the embedded store and return the printed lines: the ingest
+    summary and the lineage of the document that is carried down furthest, as a tree."""
+    report = ingest(sample_paths(), db=db, progress=progress)
+    return report.lines() + [""] + trace_lines(report.graph)
+
+
+__all__ = ["demo", "extract", "ingest", "links", "read_graph", "open_store", "sample_paths"]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import nullcontext
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 
 import click
@@ -62,14 +62,103 @@ def extract(paths, as_json, out_dir):
         sys.exit(1)
 
 
-@main.command()
-def demo():
-    """Extract the bundled sample documents and print what was found.
+def store_options(f):
+    """--db and --neo4j: the same options on every command that reads or writes a store."""
+    f = click.option("--neo4j", metavar="URI", envvar="POLICYKG_NEO4J",
+                     help="Use the Neo4j server at URI instead (auth from NEO4J_USER/NEO4J_PASSWORD "
+                          "or NEO4J_AUTH).")(f)
+    f = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="POLICYKG_DB",
+                     help="Embedded store file (default ./policykg.lbug, or $POLICYKG_DB).")(f)
+    return f
 
-    Python: policykg.demo()
+
+def _fail(message: str) -> None:
+    click.echo(f"policykg: error: {message}", err=True)
+    sys.exit(1)
+
+
+@contextmanager
+def _progress(items: list, label: str):
+    """A progress bar on a terminal for more than one item; quiet otherwise (pipes, CI logs)."""
+    if len(items) > 1 and sys.stderr.isatty():
+        with click.progressbar(length=len(items), label=label, file=sys.stderr) as bar:
+            yield lambda _item: bar.update(1)
+    else:
+        yield None
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@store_options
+def ingest(paths, db, neo4j):
+    """Extract files or folders and add them to the lineage graph in a store.
+
+    Links (implements, cites, responsible-for, target drift) are recomputed with what the store
+    already holds; re-ingesting a file changes nothing. One transaction per file.
+
+    Python: policykg.ingest(paths, db=..., neo4j=...)
+    """
+    from .api import ingest as run_ingest
+    from .graph import StoreError
+    files = list(iter_paths(paths))
+    try:
+        with _progress(files, "ingesting") as progress:
+            report = run_ingest(files, db=db, neo4j=neo4j, progress=progress,
+                                on_error=lambda line: click.echo(f"policykg: error: {line}", err=True))
+    except StoreError as error:
+        _fail(str(error))
+    click.echo("\n".join(report.lines()))
+    if report.failed:
+        click.echo(f"policykg: {len(report.failed)} of {report.files} file(s) failed", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True,
+              help="Print JSON: document links and task links (the task links in the format of "
+                   "../shared/tools/score.py align).")
+@store_options
+def links(as_json, db, neo4j):
+    """List the lineage links in a store: which document and task implements which, how it is
+    known (stated, inferred, aligned) and with what score.
+
+    Python: policykg.links(db=..., neo4j=...)
+    """
+    from .api import links as read_links
+    from .graph import StoreError
+    try:
+        found = read_links(db=db, neo4j=neo4j)
+    except StoreError as error:
+        _fail(str(error))
+    if as_json:
+        click.echo(_dump(found))
+        return
+    for d in found["documents"]:
+        flag = " (cited, not ingested)" if d["parent_placeholder"] else ""
+        click.echo(f"{d['child']}  IMPLEMENTS  {d['parent']}{flag}  [{d['method']} {d['score']:.2f}]")
+    for t in found["links"]:
+        click.echo(f"  {t['child']['doc']} {'/'.join(t['child']['path'])}  →  "
+                   f"{t['parent']['doc']} {'/'.join(t['parent']['path'])}  [{t['method']} {t['score']:.2f}]")
+
+
+@main.command()
+@click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="POLICYKG_DB",
+              help="Embedded store file (default ./policykg.lbug, or $POLICYKG_DB).")
+def demo(db):
+    """Ingest the bundled sample documents into the embedded store and print the lineage of the
+    document carried down furthest, as a tree.
+
+    Python: policykg.demo(db=...)
     """
     from .api import demo as run_demo
-    for line in run_demo():
+    from .api import sample_paths
+    from .graph import StoreError
+    try:
+        with _progress(sample_paths(), "ingesting samples") as progress:
+            lines = run_demo(db=db, progress=progress)
+    except StoreError as error:
+        _fail(str(error))
+    for line in lines:
         click.echo(line)
 
 

@@ -12,3 +12,39 @@ def seeds():
     """The five real documents shipped as samples, extracted once."""
     import policykg
     return {p.stem[:3]: policykg.extract(p) for p in sorted(SAMPLES.glob("*.txt"))}
+
+
+LINT_DIR = ROOT / "tests" / "cypher_lint"
+
+
+@pytest.fixture(scope="session")
+def cypher_lint():
+    """lint(queries, parameters) -> one list of diagnostics per query, from Neo4j's own Cypher front
+    end (npm @neo4j-cypher/language-support, run with node). Installed on first use; the test fails
+    rather than skips when node or npm is missing, so CI cannot go green without it."""
+    import json
+    import shutil
+    import subprocess
+
+    from policykg.graph.schema import NODES, RELS
+
+    node, npm = shutil.which("node"), shutil.which("npm")
+    assert node and npm, "the Cypher lint tests need node and npm on PATH (Debian: apt install nodejs npm)"
+    if not (LINT_DIR / "node_modules" / "@neo4j-cypher" / "language-support").exists():
+        subprocess.run([npm, "ci", "--silent", "--no-audit", "--no-fund"], cwd=LINT_DIR, check=True)
+    schema = {
+        "labels": list(NODES),
+        "relationshipTypes": list(RELS),
+        # src and dst are keys of the edge rows passed as $rows (r.src); the linter cannot tell a
+        # map key from a property key, so it is told about them too
+        "propertyKeys": sorted({p for props in NODES.values() for p in props}
+                               | {p for spec in RELS.values() for p in spec["props"]} | {"src", "dst"}),
+    }
+
+    def lint(queries: list[str], parameters: dict | None = None) -> list[list[dict]]:
+        payload = json.dumps({"queries": queries, "schema": {**schema, "parameters": parameters or {}}})
+        done = subprocess.run([node, "lint.mjs"], cwd=LINT_DIR, input=payload, capture_output=True,
+                              text=True, check=True)
+        return [item["diagnostics"] for item in json.loads(done.stdout)]
+
+    return lint

@@ -52,8 +52,70 @@ def test_extract_summary_is_readable():
     assert "24 tasks" in result.output and "青海省人民政府办公厅" in result.output
 
 
-def test_demo_matches_python_api():
-    result = CliRunner().invoke(main, ["demo"])
+def test_demo_matches_python_api(tmp_path):
+    result = CliRunner().invoke(main, ["demo", "--db", str(tmp_path / "cli.lbug")])
+    assert result.exit_code == 0, result.output
+    python_lines = policykg.demo(db=tmp_path / "py.lbug")
+    assert result.output.replace("cli.lbug", "py.lbug").splitlines() == python_lines
+    # the lineage tree: Qinghai 2022 at the root, Haidong 2023 under it, task pairs under that
+    tree = result.output.split("\n\n", 1)[1].splitlines()
+    assert tree[0].startswith("青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知")
+    assert tree[1].startswith("└─ 东政办〔2023〕47号") and "inferred" in tree[1]
+    assert any("五/（十七） 推进医疗服务价格改革" in line for line in tree)
+    assert any("一/（三）/11 推进医疗服务价格改革 ← aligned" in line for line in tree)
+
+
+def test_ingest_then_links_match_python_api(tmp_path):
+    db = tmp_path / "g.lbug"
+    result = CliRunner().invoke(main, ["ingest", str(SAMPLES), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert "ingested 5 of 5 file(s), 9 document(s)" in result.output
+    result = CliRunner().invoke(main, ["links", "--json", "--db", str(db)])
     assert result.exit_code == 0
-    assert result.output.splitlines() == policykg.demo()
-    assert "东政办〔2023〕47号" in result.output and "明医改组〔2024〕4号" in result.output
+    assert json.loads(result.output) == json.loads(json.dumps(policykg.links(db=db), ensure_ascii=False))
+    result = CliRunner().invoke(main, ["links", "--db", str(db)])
+    assert "东政办〔2023〕47号  IMPLEMENTS  青海省人民政府办公厅" in result.output
+
+
+def test_ingest_store_from_environment(tmp_path, monkeypatch):
+    db = tmp_path / "env.lbug"
+    monkeypatch.setenv("POLICYKG_DB", str(db))
+    result = CliRunner().invoke(main, ["ingest", str(SEED)])
+    assert result.exit_code == 0, result.output
+    assert db.exists()
+
+
+def test_ingest_bad_file_is_one_line_and_exit_1(tmp_path):
+    bad = tmp_path / "bad.txt"
+    bad.write_bytes(b"")
+    result = CliRunner().invoke(main, ["ingest", str(bad), str(SEED), "--db", str(tmp_path / "g.lbug")])
+    assert result.exit_code == 1
+    assert f"policykg: error: {bad}: empty file" in result.stderr
+    assert "ingested 1 of 2 file(s)" in result.stdout
+
+
+def test_links_on_a_missing_store_is_one_line(tmp_path):
+    result = CliRunner().invoke(main, ["links", "--db", str(tmp_path / "none.lbug")])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == f"policykg: error: {tmp_path / 'none.lbug'}: no store here (run `policykg ingest` first)"
+
+
+def test_neo4j_connection_error_is_one_line_without_the_password(tmp_path, monkeypatch):
+    monkeypatch.setenv("NEO4J_AUTH", "neo4j/secret-password")
+    result = CliRunner().invoke(main, ["ingest", str(SEED), "--neo4j", "bolt://neo4j:secret-password@127.0.0.1:1"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("policykg: error: bolt://127.0.0.1:1: ")
+    assert "secret-password" not in result.output + result.stderr
+
+
+def test_docker_compose_starts_neo4j_5_with_a_volume_and_a_healthcheck():
+    import yaml
+    from tests.conftest import ROOT
+    compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
+    neo4j = compose["services"]["neo4j"]
+    assert neo4j["image"].startswith("neo4j:5")
+    assert "7687:7687" in neo4j["ports"]
+    volume = neo4j["volumes"][0].split(":")[0]
+    assert volume in compose["volumes"]
+    assert "cypher-shell" in " ".join(neo4j["healthcheck"]["test"])

@@ -1,0 +1,123 @@
+"""Every Cypher statement the stores send, generated from the schema in one place so that a test can
+put each one through Neo4j's own Cypher linter (tests/test_cypher_lint.py).
+
+Reads are the same Cypher for LadybugDB and Neo4j. Writes differ on purpose: Neo4j's fast path is
+``UNWIND … MERGE`` on a uniqueness constraint; in LadybugDB MERGE is ~50× slower than CREATE
+(../shared/notes/measurements.md), so the embedded store works out what exists first (sync.py)
+and only CREATEs, SETs and DELETEs.
+"""
+from __future__ import annotations
+
+from .schema import NODES, RELS
+
+BATCH = 5000   # rows per UNWIND statement
+
+
+def _assign(var: str, props: list[str], row: str = "r") -> str:
+    return ", ".join(f"{var}.{p} = {row}.{p}" for p in props)
+
+
+def _literal_map(props: list[str], row: str = "r") -> str:
+    return "{" + ", ".join(f"{p}: {row}.{p}" for p in props) + "}"
+
+
+# ---------------------------------------------------------------- reads (both stores)
+
+def read_nodes(label: str) -> str:
+    cols = ", ".join(f"n.{p} AS {p}" for p in NODES[label])
+    return f"MATCH (n:{label}) RETURN {cols}"
+
+
+def read_edges(rel: str, src: str, dst: str) -> str:
+    cols = "".join(f", e.{p} AS {p}" for p in RELS[rel]["props"])
+    return f"MATCH (a:{src})-[e:{rel}]->(b:{dst}) RETURN a.id AS src, b.id AS dst{cols}"
+
+
+def delete_nodes(label: str) -> str:
+    return f"UNWIND $ids AS i MATCH (n:{label} {{id: i}}) DETACH DELETE n"
+
+
+def delete_edges(rel: str, src: str, dst: str) -> str:
+    return f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}})-[e:{rel}]->(b:{dst} {{id: r.dst}}) DELETE e"
+
+
+# ---------------------------------------------------------------- LadybugDB writes
+
+def _typed(props: dict[str, str], row: str = "r") -> dict[str, str]:
+    """LadybugDB types a parameter list from its values: a column that is null in every row of a
+    batch would come in as STRING, so non-string columns are cast to their declared type."""
+    return {p: f"{row}.{p}" if t == "STRING" else f"CAST({row}.{p} AS {t})" for p, t in props.items()}
+
+
+def ladybug_schema() -> list[str]:
+    out = []
+    for label, props in NODES.items():
+        cols = ", ".join(f"{p} {t}" + (" PRIMARY KEY" if p == "id" else "") for p, t in props.items())
+        out.append(f"CREATE NODE TABLE IF NOT EXISTS {label}({cols})")
+    for rel, spec in RELS.items():
+        parts = [f"FROM {a} TO {b}" for a, b in spec["pairs"]]
+        parts += [f"{p} {t}" for p, t in spec["props"].items()]
+        out.append(f"CREATE REL TABLE IF NOT EXISTS {rel}({', '.join(parts)})")
+    return out
+
+
+def ladybug_create_nodes(label: str) -> str:
+    values = _typed(NODES[label])
+    return f"UNWIND $rows AS r CREATE (n:{label} {{{', '.join(f'{p}: {v}' for p, v in values.items())}}})"
+
+
+def ladybug_update_nodes(label: str) -> str:
+    values = _typed({p: t for p, t in NODES[label].items() if p != "id"})
+    return (f"UNWIND $rows AS r MATCH (n:{label} {{id: r.id}}) "
+            f"SET {', '.join(f'n.{p} = {v}' for p, v in values.items())}")
+
+
+def ladybug_create_edges(rel: str, src: str, dst: str) -> str:
+    values = _typed(RELS[rel]["props"])
+    body = f" {{{', '.join(f'{p}: {v}' for p, v in values.items())}}}" if values else ""
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}), (b:{dst} {{id: r.dst}}) "
+            f"CREATE (a)-[:{rel}{body}]->(b)")
+
+
+# ---------------------------------------------------------------- Neo4j writes
+
+def neo4j_constraints() -> list[str]:
+    return [f"CREATE CONSTRAINT {label.lower()}_id IF NOT EXISTS FOR (n:{label}) REQUIRE n.id IS UNIQUE"
+            for label in NODES]
+
+
+def neo4j_merge_nodes(label: str) -> str:
+    props = [p for p in NODES[label] if p != "id"]
+    return f"UNWIND $rows AS r MERGE (n:{label} {{id: r.id}}) SET {_assign('n', props)}"
+
+
+def neo4j_merge_edges(rel: str, src: str, dst: str) -> str:
+    props = list(RELS[rel]["props"])
+    tail = f" SET {_assign('e', props)}" if props else ""
+    return (f"UNWIND $rows AS r MATCH (a:{src} {{id: r.src}}) MATCH (b:{dst} {{id: r.dst}}) "
+            f"MERGE (a)-[e:{rel}]->(b){tail}")
+
+
+def clear_label(label: str) -> str:
+    return f"MATCH (n:{label}) DETACH DELETE n"
+
+
+def batches(rows: list, size: int = BATCH):
+    for i in range(0, len(rows), size):
+        yield rows[i:i + size]
+
+
+def all_pairs():
+    for rel, spec in RELS.items():
+        for src, dst in spec["pairs"]:
+            yield rel, src, dst
+
+
+def neo4j_statements() -> list[str]:
+    """Every statement Neo4jStore can send (for the linter test)."""
+    out = neo4j_constraints()
+    for label in NODES:
+        out += [read_nodes(label), neo4j_merge_nodes(label), delete_nodes(label), clear_label(label)]
+    for rel, src, dst in all_pairs():
+        out += [read_edges(rel, src, dst), neo4j_merge_edges(rel, src, dst), delete_edges(rel, src, dst)]
+    return out

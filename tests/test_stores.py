@@ -1,0 +1,140 @@
+"""The embedded store (LadybugDB) and, when NEO4J_URI is set, Neo4j: the graph written and read back
+is the same graph; ingest is idempotent, order-independent and transactional per file."""
+import os
+import shutil
+
+import pytest
+
+import policykg
+from policykg.graph import EmbeddedStore, cypher
+from policykg.graph.build import build, new_graph
+from policykg.graph.link import link
+from policykg.graph.sync import apply
+from tests.conftest import ROOT, SAMPLES
+
+HAIDONG_FILE = SAMPLES / "000_688cda0958d2e220.txt"
+QINGHAI_FILE = SAMPLES / "001_2134d2f2c0bab840.txt"
+NATIONAL = ROOT / "tests" / "fixtures" / "invented_national_notice.txt"
+
+
+def snapshot(G):
+    nodes = {n: dict(d) for n, d in G.nodes(data=True)}
+    edges = {(u, v, k): dict(d) for u, v, k, d in G.edges(keys=True, data=True)}
+    return nodes, edges
+
+
+@pytest.fixture(scope="module")
+def linked(seeds):
+    G = build(seeds.values())
+    link(G)
+    return G
+
+
+def test_graph_written_and_read_back_is_identical(linked, tmp_path):
+    with EmbeddedStore(tmp_path / "g.lbug") as store:
+        report = apply(store, new_graph(), linked)
+        assert report.failed == []
+        assert snapshot(store.read_graph()) == snapshot(linked)
+
+
+def test_reingesting_the_same_files_changes_nothing(tmp_path):
+    db = tmp_path / "g.lbug"
+    first = policykg.ingest([SAMPLES], db=db)
+    assert first.failed == [] and first.counts["nodes_created"] > 300
+    before = snapshot(policykg.read_graph(db))
+    again = policykg.ingest([SAMPLES], db=db)
+    assert again.failed == []
+    assert all(v == 0 for v in again.counts.values()), again.counts
+    assert snapshot(policykg.read_graph(db)) == before
+
+
+def test_ingest_order_does_not_change_the_stored_graph(tmp_path):
+    a, b = tmp_path / "a.lbug", tmp_path / "b.lbug"
+    policykg.ingest([HAIDONG_FILE], db=a)
+    policykg.ingest([QINGHAI_FILE], db=a)
+    policykg.ingest([QINGHAI_FILE], db=b)
+    policykg.ingest([HAIDONG_FILE], db=b)
+    assert snapshot(policykg.read_graph(a)) == snapshot(policykg.read_graph(b))
+    links = policykg.links(db=a)
+    assert [d["method"] for d in links["documents"]] == ["inferred"]
+    assert len(links["links"]) >= 20
+
+
+def test_a_placeholder_in_the_store_becomes_the_ingested_document(tmp_path):
+    db = tmp_path / "g.lbug"
+    policykg.ingest([SAMPLES / "004_c18c4e8f45edc89e.txt"], db=db)
+    G = policykg.read_graph(db)
+    assert G.nodes["doc:n:国办发〔2024〕29号"]["placeholder"] is True
+    policykg.ingest([NATIONAL], db=db)
+    G = policykg.read_graph(db)
+    node = G.nodes["doc:n:国办发〔2024〕29号"]
+    assert node["placeholder"] is False and node["title"].startswith("国务院办公厅")
+    assert sum(1 for n in G if G.nodes[n]["label"] == "Document" and "国办发〔2024〕29号" in n) == 1
+    assert G.has_edge("doc:n:明医改组〔2024〕4号", "doc:n:国办发〔2024〕29号", "IMPLEMENTS")
+
+
+def test_a_failing_file_leaves_no_half_document_and_the_others_land(tmp_path, monkeypatch):
+    db = tmp_path / "g.lbug"
+    real_write = EmbeddedStore.write_changes
+    real_edges = cypher.ladybug_create_edges
+    failing = {"on": False}
+
+    def write_changes(self, changes):
+        failing["on"] = changes.owner == HAIDONG_FILE.name
+        return real_write(self, changes)
+
+    def create_edges(rel, src, dst):
+        # break a statement that runs after this file's nodes were already created
+        return "THIS IS NOT CYPHER" if failing["on"] and rel == "HAS_TARGET" else real_edges(rel, src, dst)
+
+    monkeypatch.setattr(EmbeddedStore, "write_changes", write_changes)
+    monkeypatch.setattr(cypher, "ladybug_create_edges", create_edges)
+    report = policykg.ingest([HAIDONG_FILE, QINGHAI_FILE], db=db)
+    assert [f for f, _ in report.failed] == [HAIDONG_FILE.name]
+    G = policykg.read_graph(db)
+    assert "doc:n:东政办〔2023〕47号" not in G
+    assert not [n for n, d in G.nodes(data=True) if "东政办" in n]          # no task, no target of it
+    assert sum(1 for _, d in G.nodes(data=True) if d["label"] == "Task") == 24   # 001 landed whole
+
+    monkeypatch.undo()
+    report = policykg.ingest([HAIDONG_FILE, QINGHAI_FILE], db=db)
+    assert report.failed == []
+    clean = tmp_path / "clean.lbug"
+    policykg.ingest([HAIDONG_FILE, QINGHAI_FILE], db=clean)
+    assert snapshot(policykg.read_graph(db)) == snapshot(policykg.read_graph(clean))
+
+
+def test_a_bad_file_in_a_folder_does_not_stop_the_rest_or_lose_what_is_stored(tmp_path):
+    db = tmp_path / "g.lbug"
+    policykg.ingest([QINGHAI_FILE], db=db)
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    shutil.copy(HAIDONG_FILE, folder / "haidong.txt")
+    (folder / "broken.txt").write_bytes(b"\xff\xfe\x00")
+    errors = []
+    report = policykg.ingest([folder], db=db, on_error=errors.append)
+    assert [f for f, _ in report.failed] == [str(folder / "broken.txt")]
+    assert len(errors) == 1 and "broken.txt" in errors[0]
+    G = policykg.read_graph(db)
+    assert "doc:n:东政办〔2023〕47号" in G
+    assert any(G.nodes[n].get("title", "") and "青海省2022年" in G.nodes[n]["title"] for n in G)
+
+
+def test_read_only_open_of_a_missing_store_is_one_clear_error(tmp_path):
+    with pytest.raises(policykg.graph.StoreError, match="no store here"):
+        policykg.read_graph(tmp_path / "missing.lbug")
+
+
+@pytest.mark.skipif(not os.environ.get("NEO4J_URI"),
+                    reason="NEO4J_URI is not set: no Neo4j server to test against "
+                           "(docker compose up -d, then NEO4J_URI=bolt://localhost:7687 NEO4J_AUTH=neo4j/…)")
+def test_neo4j_holds_the_same_graph_as_the_embedded_store(tmp_path):
+    from policykg.graph import Neo4jStore
+    uri = os.environ["NEO4J_URI"]
+    with Neo4jStore(uri) as store:
+        store.clear()
+    policykg.ingest([SAMPLES], neo4j=uri)
+    again = policykg.ingest([SAMPLES], neo4j=uri)
+    assert all(v == 0 for v in again.counts.values())
+    policykg.ingest([SAMPLES], db=tmp_path / "g.lbug")
+    assert snapshot(policykg.read_graph(neo4j=uri)) == snapshot(policykg.read_graph(tmp_path / "g.lbug"))
