@@ -5,25 +5,18 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-import networkx as nx
-
 from . import cypher as C
-from .build import new_graph, rebuild_index
-from .schema import NODES
+from .store import GraphStore, StoreError
 from .sync import ChangeSet
 
 DEFAULT_DB = "policykg.lbug"
-
-
-class StoreError(Exception):
-    """A store could not be opened or used; the message names the store and the reason."""
 
 
 def default_db_path() -> Path:
     return Path(os.environ.get("POLICYKG_DB") or DEFAULT_DB)
 
 
-class EmbeddedStore:
+class EmbeddedStore(GraphStore):
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
         import ladybug
         self.path = Path(path) if path else default_db_path()
@@ -45,14 +38,6 @@ class EmbeddedStore:
         self._conn.close()
         self._db.close()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
-    # ------------------------------------------------------------ queries
-
     def run(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
         result = self._conn.execute(query, params or {})
         columns = result.get_column_names()
@@ -60,24 +45,6 @@ class EmbeddedStore:
         while result.has_next():
             rows.append(result.get_next())
         return columns, rows
-
-    def _rows(self, query: str) -> list[dict]:
-        columns, rows = self.run(query)
-        return [dict(zip(columns, r)) for r in rows]
-
-    # ------------------------------------------------------------ graph in, graph out
-
-    def read_graph(self) -> nx.MultiDiGraph:
-        G = new_graph()
-        for label in NODES:
-            for row in self._rows(C.read_nodes(label)):
-                G.add_node(row["id"], label=label, **row)
-        for rel, src, dst in C.all_pairs():
-            for row in self._rows(C.read_edges(rel, src, dst)):
-                u, v = row.pop("src"), row.pop("dst")
-                G.add_edge(u, v, key=rel, **row)
-        rebuild_index(G)
-        return G
 
     def write_changes(self, changes: ChangeSet) -> None:
         """One transaction: all of the change set or, on any error, none of it."""

@@ -11,12 +11,9 @@ import os
 import re
 from urllib.parse import unquote
 
-import networkx as nx
-
 from . import cypher as C
-from .build import new_graph, rebuild_index
-from .embedded import StoreError
 from .schema import NODES
+from .store import GraphStore, StoreError
 from .sync import ChangeSet
 
 
@@ -45,7 +42,7 @@ def auth_from_env() -> tuple[str, str] | None:
     return None
 
 
-class Neo4jStore:
+class Neo4jStore(GraphStore):
     def __init__(self, uri: str, database: str | None = None, auth: tuple[str, str] | None = None):
         import neo4j
         self.uri, in_uri = split_userinfo(uri)
@@ -68,31 +65,10 @@ class Neo4jStore:
     def close(self) -> None:
         self._driver.close()
 
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        self.close()
-
     def run(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
         records, _, keys = self._driver.execute_query(query, params or {}, database_=self.database)
         return list(keys), [list(r.values()) for r in records]
 
-    def read_graph(self) -> nx.MultiDiGraph:
-        G = new_graph()
-        for label in NODES:
-            columns, rows = self.run(C.read_nodes(label))
-            for r in rows:
-                row = dict(zip(columns, r))
-                G.add_node(row["id"], label=label, **row)
-        for rel, src, dst in C.all_pairs():
-            columns, rows = self.run(C.read_edges(rel, src, dst))
-            for r in rows:
-                row = dict(zip(columns, r))
-                u, v = row.pop("src"), row.pop("dst")
-                G.add_edge(u, v, key=rel, **row)
-        rebuild_index(G)
-        return G
 
     def write_changes(self, changes: ChangeSet) -> None:
         def work(tx):
