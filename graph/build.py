@@ -22,7 +22,7 @@ from ..loaders import patterns as P
 from ..loaders.citations import doc_number_key, title_key
 from ..loaders.clean import normalise
 from ..loaders.departments import canonical as canonical_department
-from ..loaders.departments import is_collective, split_names
+from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate
 from .schema import LEVEL_RANK, NODES, REGION_LEVELS, RELS
@@ -143,6 +143,12 @@ def _edge(G, u: str, v: str, rel: str, **props) -> None:
 
 # ---------------------------------------------------------------- documents
 
+def join_keys(keys) -> str:
+    """|n:青政办〔2023〕73号|t:…|: delimited at both ends so that `match_keys CONTAINS '|k|'` finds
+    exactly key k in Cypher."""
+    return "|" + "|".join(sorted(set(keys))) + "|"
+
+
 def _keys_of(G, node_id: str) -> list[str]:
     return [k for k in (G.nodes[node_id].get("match_keys") or "").split("|") if k]
 
@@ -190,7 +196,7 @@ def _merge_into(G, keep: str, other: str) -> None:
         for prop in ("title", "doc_number", "issuer"):
             values = [x for x in (a.get(prop), b.get(prop)) if x]
             a[prop] = max(values, key=lambda s: (len(s), s)) if values else None
-    a["match_keys"] = "|".join(keys)
+    a["match_keys"] = join_keys(keys)
     G.remove_node(other)
     _index(G, keep)
 
@@ -218,11 +224,11 @@ def mention_document(G, keys: list[str], **props) -> str:
                 if value and (not node.get(prop) or (len(value), value) > (len(node[prop]), node[prop])):
                     node[prop] = value
         merged = sorted(set(_keys_of(G, keep)) | set(keys))
-        node["match_keys"] = "|".join(merged)
+        node["match_keys"] = join_keys(merged)
         _index(G, keep)
         return keep
     node_id = canonical_doc_id(keys)
-    _node(G, node_id, "Document", placeholder=True, match_keys="|".join(sorted(keys)), **props)
+    _node(G, node_id, "Document", placeholder=True, match_keys=join_keys(keys), **props)
     _index(G, node_id)
     return node_id
 
@@ -248,7 +254,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0)
     G.nodes[doc_id].update(
         doc_number=doc.doc_number, title=doc.title, attachment_title=doc.attachment_title,
         issuer=doc.issuer, date=doc.date, year=year, level=doc.level, region=doc.region,
-        placeholder=False, match_keys="|".join(sorted(keys)), **_span(doc.span, source))
+        placeholder=False, match_keys=join_keys(keys), **_span(doc.span, source))
     _index(G, doc_id)
 
     region_path = doc.region_path or []
@@ -314,12 +320,21 @@ def _department_region_path(region: str | None, doc_region: str | None, doc_path
     return doc_path
 
 
+def full_department_name(name: str, region: str | None) -> str:
+    """市卫生健康委员会 in 海东市 -> 海东市卫生健康委员会; a name that already starts with a place stays."""
+    if not region or name.startswith(region) or region == "国家":
+        return name
+    prefix = level_prefix(name)
+    return region + name[len(prefix):] if prefix else region + name
+
+
 def _add_department(G, name: str, region: str | None, doc_region: str | None, doc_path: list[str]) -> str:
     path = _department_region_path(region, doc_region, doc_path)
     node_id = department_id(path, name)
     if node_id not in G:
-        _node(G, node_id, "Department", name=name, region=path[-1] if path else None,
-              level=_region_level(path) if path else None, collective=is_collective(name))
+        _node(G, node_id, "Department", name=name, full_name=full_department_name(name, region or doc_region),
+              region=path[-1] if path else None, level=_region_level(path) if path else None,
+              collective=is_collective(name))
         if path:
             _edge(G, node_id, _add_region(G, path), "IN_REGION")
     return node_id

@@ -38,7 +38,8 @@ class EmbeddedStore(GraphStore):
         self._conn.close()
         self._db.close()
 
-    def run(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+    def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]:
+        # read-only is enforced by opening the database read-only (see api.open_store)
         result = self._conn.execute(query, params or {})
         columns = result.get_column_names()
         rows = []

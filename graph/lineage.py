@@ -1,5 +1,5 @@
 """Lineage over the networkx form of the graph, as plain functions (the networkx way): who carries a
-document down, and a printable tree of it."""
+document down, and the links in the format the alignment gold is scored in."""
 from __future__ import annotations
 
 import json
@@ -49,57 +49,6 @@ def widest_root(G: nx.MultiDiGraph) -> str | None:
         if below and (best_key is None or key > best_key):
             best, best_key = n, key
     return best
-
-
-def _how(data: dict) -> str:
-    score = data.get("score")
-    return f"{data.get('method')} {score:.2f}" if score is not None else str(data.get("method"))
-
-
-def _doc_line(G, doc: str) -> str:
-    d = G.nodes[doc]
-    name = d.get("doc_number")
-    title = d.get("title") or ""
-    facts = ", ".join(str(x) for x in (d.get("region"), d.get("level"), d.get("date")) if x)
-    head = f"{name} {title}" if name else title
-    if d.get("placeholder"):
-        return f"{head} (cited, not ingested)"
-    return f"{head} ({facts}; {len(tasks_of(G, doc))} tasks)"
-
-
-def _task_line(G, task: str) -> str:
-    t = G.nodes[task]
-    return f"{t.get('path')} {t.get('title') or ''}".strip()
-
-
-def trace_down_lines(G: nx.MultiDiGraph, doc: str, depth: int = 3) -> list[str]:
-    """The document, the documents carrying it down (to `depth` levels) and, under each, the
-    parent's tasks with the child tasks that carry them."""
-    lines = [_doc_line(G, doc)]
-
-    def walk(parent: str, prefix: str, level: int) -> None:
-        children = [(u, data) for u, data in implemented_by(G, parent) if G.nodes[u]["label"] == "Document"]
-        for i, (child, data) in enumerate(children):
-            last = i == len(children) - 1
-            lines.append(f"{prefix}{'└─' if last else '├─'} {_doc_line(G, child)} ← {_how(data)}")
-            inner = prefix + ("   " if last else "│  ")
-            pairs = []
-            for p_task in tasks_of(G, parent):
-                carried = [(c, d) for c, d in implemented_by(G, p_task) if G.nodes[c].get("document") == child]
-                if carried:
-                    pairs.append((p_task, carried))
-            for j, (p_task, carried) in enumerate(pairs):
-                more = j < len(pairs) - 1 or level + 1 < depth and any(
-                    G.nodes[u]["label"] == "Document" for u, _ in implemented_by(G, child))
-                lines.append(f"{inner}{'├─' if more else '└─'} {_task_line(G, p_task)}")
-                for k, (c_task, d) in enumerate(carried):
-                    lines.append(f"{inner}{'│  ' if more else '   '}{'└─' if k == len(carried) - 1 else '├─'} "
-                                 f"{_task_line(G, c_task)} ← {_how(d)}")
-            if level + 1 < depth:
-                walk(child, inner, level + 1)
-
-    walk(doc, "", 0)
-    return lines
 
 
 def task_links(G: nx.MultiDiGraph) -> list[dict]:

@@ -65,8 +65,11 @@ class Neo4jStore(GraphStore):
     def close(self) -> None:
         self._driver.close()
 
-    def run(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
-        records, _, keys = self._driver.execute_query(query, params or {}, database_=self.database)
+    def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]:
+        import neo4j
+        routing = neo4j.RoutingControl.WRITE if write else neo4j.RoutingControl.READ
+        records, _, keys = self._driver.execute_query(query, params or {}, database_=self.database,
+                                                      routing_=routing)
         return list(keys), [list(r.values()) for r in records]
 
 

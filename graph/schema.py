@@ -17,7 +17,7 @@ NODES: dict[str, dict[str, str]] = {
         "issuer": "STRING", "date": "STRING", "year": "INT64", "level": "STRING", "region": "STRING",
         # a document cited but not ingested: it fills in when it is ingested
         "placeholder": "BOOLEAN",
-        # every key the document is known by ("n:" 文号, "t:" title), joined by "|"
+        # every key the document is known by ("n:" 文号, "t:" title): |k1|k2|
         "match_keys": "STRING",
         **PROVENANCE,
     },
@@ -27,9 +27,9 @@ NODES: dict[str, dict[str, str]] = {
         **PROVENANCE,
     },
     "Department": {
-        # name: canonical (aliases expanded); a collective (各县区政府) stands for every such body
-        # under its region
-        "id": "STRING", "name": "STRING", "region": "STRING", "level": "STRING",
+        # name: canonical (aliases expanded); full_name: with its place (海东市卫生健康委员会);
+        # a collective (各县区政府) stands for every such body under its region
+        "id": "STRING", "name": "STRING", "full_name": "STRING", "region": "STRING", "level": "STRING",
         "collective": "BOOLEAN",
     },
     "Target": {

@@ -13,7 +13,8 @@ class StoreError(Exception):
 
 
 class GraphStore:
-    def run(self, query: str, params: dict | None = None) -> tuple[list[str], list[list]]:
+    def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]:
+        """(columns, rows) of one Cypher statement; read-only unless write."""
         raise NotImplementedError
 
     def close(self) -> None:
