@@ -115,17 +115,104 @@ def links(db: str | Path | None = None, neo4j: str | None = None) -> dict:
     return {"documents": document_links(G), "links": task_links(G)}
 
 
-def trace_lines(G, doc: str | None = None, depth: int = 3) -> list[str]:
-    from .graph.lineage import trace_down_lines, widest_root
-    root = doc or widest_root(G)
-    return trace_down_lines(G, root, depth) if root else ["(no lineage links yet)"]
+# ---------------------------------------------------------------- questions
+
+DOCUMENT_PARAMS = ("doc", "parent", "child")
+
+
+def _resolve_document(store, value: str) -> str:
+    """A document named by 文号 in any bracket style or by title becomes its id; anything else
+    (a region name for `gaps --param child=海东市`) is passed on as it is."""
+    from .graph.build import mention_keys
+    for key in mention_keys(value, value):
+        rows = store.rows("MATCH (d:Document) WHERE d.match_keys CONTAINS $key RETURN d.id AS id",
+                          {"key": f"|{key}|"})
+        if len(rows) == 1:
+            return rows[0]["id"]
+    return value
+
+
+def _run(store, text: str, params: dict, write: bool):
+    from .graph.store import StoreError
+    from .queries import QueryError
+    try:
+        return store.run(text, params, write=write)
+    except StoreError:
+        raise
+    except Exception as error:  # the engine's own message, on one line
+        lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
+        raise QueryError(lines[0] if lines else type(error).__name__) from None
+
+
+def query_result(name: str, db=None, neo4j=None, **params) -> tuple[list[str], list[list]]:
+    """Run a named query; (columns, rows)."""
+    from .loaders.departments import canonical
+    from .queries import get
+    named = get(name)
+    bound = named.bind(params)
+    with open_store(db, neo4j, read_only=neo4j is None) as store:
+        for key in DOCUMENT_PARAMS:
+            if isinstance(bound.get(key), str):
+                bound[key] = _resolve_document(store, bound[key])
+        if isinstance(bound.get("department"), str):
+            bound["department"] = canonical(bound["department"])   # 市卫健委 -> 市卫生健康委员会
+        return _run(store, named.text, bound, write=False)
+
+
+def query(name: str, db=None, neo4j=None, **params) -> list[dict]:
+    """Run a named query (see `policykg queries`); rows as plain dicts.
+
+    >>> policykg.query("owners", phrase="住院量占比")   # doctest: +SKIP
+    """
+    columns, rows = query_result(name, db, neo4j, **params)
+    return [dict(zip(columns, r)) for r in rows]
+
+
+def cypher_result(text: str, params: dict | None = None, db=None, neo4j=None,
+                  write: bool = False) -> tuple[list[str], list[list]]:
+    from .queries import QueryError, writes
+    clause = writes(text)
+    if clause and not write:
+        raise QueryError(f"this query writes ({clause}); add --write (Python: write=True) to run it")
+    with open_store(db, neo4j, read_only=neo4j is None and not write) as store:
+        return _run(store, text, params or {}, write=write)
+
+
+def cypher(text: str, params: dict | None = None, db=None, neo4j=None, write: bool = False) -> list[dict]:
+    """Run your own Cypher; read-only unless write=True. Rows as plain dicts."""
+    columns, rows = cypher_result(text, params, db, neo4j, write)
+    return [dict(zip(columns, r)) for r in rows]
+
+
+def trace(doc: str, up: bool = False, depth: int = 4, db=None, neo4j=None) -> list[str]:
+    """The lineage of a document as the lines of a tree: down to what carries it out (default) or
+    up to the directives it carries down. DOC: 文号 (any bracket style), title or id."""
+    from .queries import QueryError
+    from .queries.render import document_line, trace_down_tree, trace_up_tree
+    with open_store(db, neo4j, read_only=neo4j is None) as store:
+        doc_id = _resolve_document(store, doc)
+        found = store.rows("MATCH (d:Document) WHERE d.id = $id RETURN d.doc_number AS doc_number, "
+                           "d.title AS title, d.region AS region, d.level AS level, d.date AS date, "
+                           "d.placeholder AS placeholder", {"id": doc_id})
+    if not found:
+        raise QueryError(f"no document {doc!r} in the store")
+    name = found[0]["doc_number"] or found[0]["title"]
+    head = document_line(found[0])
+    if up:
+        rows = [r for r in query("trace-up", db, neo4j, doc=doc_id) if r["depth"] <= depth]
+        return trace_up_tree(name, rows, head)
+    return trace_down_tree(name, query("trace-down", db, neo4j, doc=doc_id, depth=depth), head)
 
 
 def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = None) -> list[str]:
     """Ingest the bundled samples into the embedded store and return the printed lines: the ingest
     summary and the lineage of the document that is carried down furthest, as a tree."""
+    from .graph.lineage import document_name, widest_root
     report = ingest(sample_paths(), db=db, progress=progress)
-    return report.lines() + [""] + trace_lines(report.graph)
+    root = widest_root(report.graph)
+    if root is None:
+        return report.lines()
+    return report.lines() + [""] + trace(document_name(report.graph, root), db=db)
 
 
-__all__ = ["demo", "extract", "ingest", "links", "read_graph", "open_store", "sample_paths"]
+__all__ = ["cypher", "demo", "extract", "ingest", "links", "query", "read_graph", "open_store", "sample_paths", "trace"]

@@ -141,6 +141,114 @@ def links(as_json, db, neo4j):
                    f"{t['parent']['doc']} {'/'.join(t['parent']['path'])}  [{t['method']} {t['score']:.2f}]")
 
 
+def _params(pairs: tuple[str, ...]) -> dict:
+    params = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep or not name:
+            _fail(f"--param wants NAME=VALUE, not {pair!r}")
+        params[name.strip()] = value
+    return params
+
+
+def _print_rows(columns, rows, fmt: str) -> None:
+    from .queries.render import table, to_csv, to_json
+    if fmt == "json":
+        click.echo(to_json(columns, rows))
+    elif fmt == "csv":
+        click.echo(to_csv(columns, rows), nl=False)
+    else:
+        click.echo(table(columns, rows))
+
+
+FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
+                      show_default=True, help="How to print the rows.")
+
+
+@main.command()
+@click.argument("name")
+@click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="A parameter of the query (repeatable); see `policykg queries`.")
+@FORMAT
+@store_options
+def query(name, pairs, fmt, db, neo4j):
+    """Run a named query (list them with `policykg queries`).
+
+    Example: policykg query owners --param phrase=住院量占比
+
+    Python: policykg.query(name, phrase=..., db=..., neo4j=...)
+    """
+    from .api import query_result
+    from .graph import StoreError
+    from .queries import QueryError
+    try:
+        columns, rows = query_result(name, db=db, neo4j=neo4j, **_params(pairs))
+    except (QueryError, StoreError) as error:
+        _fail(str(error))
+    _print_rows(columns, rows, fmt)
+
+
+@main.command()
+@click.argument("text")
+@click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="A parameter ($NAME in the query), passed to the engine as a parameter (repeatable).")
+@click.option("--write", is_flag=True, help="Allow a query that changes the graph.")
+@FORMAT
+@store_options
+def cypher(text, pairs, write, fmt, db, neo4j):
+    """Run your own Cypher against the store; read-only unless --write.
+
+    Example: policykg cypher "MATCH (d:Department)-[r:RESPONSIBLE_FOR]->(t:Task)
+    RETURN d.name, count(t) AS tasks ORDER BY tasks DESC LIMIT 10"
+
+    Python: policykg.cypher(text, params, db=..., neo4j=..., write=False)
+    """
+    from .api import cypher_result
+    from .graph import StoreError
+    from .queries import QueryError
+    try:
+        columns, rows = cypher_result(text, _params(pairs), db=db, neo4j=neo4j, write=write)
+    except (QueryError, StoreError) as error:
+        _fail(str(error))
+    _print_rows(columns, rows, fmt)
+
+
+@main.command()
+@click.argument("doc")
+@click.option("--up", "direction", flag_value="up", help="Up to the directives it carries down.")
+@click.option("--down", "direction", flag_value="down", default=True,
+              help="Down to what carries it out (the default).")
+@click.option("--depth", type=click.IntRange(1, 4), default=4, show_default=True, help="Levels to follow.")
+@store_options
+def trace(doc, direction, depth, db, neo4j):
+    """The lineage of a document as a tree: DOC is its 文号 (any bracket style), title or id.
+
+    Python: policykg.trace(doc, up=False, depth=4, db=..., neo4j=...)
+    """
+    from .api import trace as run_trace
+    from .graph import StoreError
+    from .queries import QueryError
+    try:
+        lines = run_trace(doc, up=direction == "up", depth=depth, db=db, neo4j=neo4j)
+    except (QueryError, StoreError) as error:
+        _fail(str(error))
+    click.echo("\n".join(lines))
+
+
+@main.command("queries")
+def list_queries():
+    """List the named queries with their parameters and an example each.
+
+    Python: policykg.queries.named_queries()
+    """
+    from .queries import named_queries
+    for q in named_queries().values():
+        click.echo(f"{q.name}\n  {q.description}")
+        for p in q.params:
+            click.echo(f"  --param {p.name}=<{p.type}>  {p.help}")
+        click.echo(f"  e.g. {q.usage()}\n")
+
+
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="POLICYKG_DB",
               help="Embedded store file (default ./policykg.lbug, or $POLICYKG_DB).")

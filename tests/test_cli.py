@@ -119,3 +119,63 @@ def test_docker_compose_starts_neo4j_5_with_a_volume_and_a_healthcheck():
     volume = neo4j["volumes"][0].split(":")[0]
     assert volume in compose["volumes"]
     assert "cypher-shell" in " ".join(neo4j["healthcheck"]["test"])
+
+
+def _seeded(tmp_path):
+    db = tmp_path / "g.lbug"
+    assert CliRunner().invoke(main, ["ingest", str(SAMPLES), "--db", str(db)]).exit_code == 0
+    return db
+
+
+def test_query_formats_match_python_api(tmp_path):
+    db = _seeded(tmp_path)
+    rows = policykg.query("target-drift", db=db, phrase="医疗服务收入")
+    result = CliRunner().invoke(main, ["query", "target-drift", "--param", "phrase=医疗服务收入", "--format", "json",
+                                       "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == rows
+    result = CliRunner().invoke(main, ["query", "target-drift", "-p", "phrase=医疗服务收入", "--format", "csv", "--db", str(db)])
+    lines = result.output.splitlines()
+    assert lines[0].startswith("measure,parent_document") and "35% → 45%" in lines[1] and len(lines) == 2
+    result = CliRunner().invoke(main, ["query", "target-drift", "-p", "phrase=医疗服务收入", "--db", str(db)])
+    assert "35% → 45%" in result.output and result.output.rstrip().endswith("(1 row)")
+
+
+def test_query_with_a_bad_parameter_is_one_line(tmp_path):
+    db = _seeded(tmp_path)
+    result = CliRunner().invoke(main, ["query", "owners", "--db", str(db)])
+    assert result.exit_code == 1
+    assert result.stderr == "policykg: error: owners needs --param phrase=… (e.g. phrase=住院量占比)\n"
+
+
+def test_cypher_is_read_only_unless_write(tmp_path):
+    db = _seeded(tmp_path)
+    refused = CliRunner().invoke(main, ["cypher", "MATCH (n:Target) DETACH DELETE n", "--db", str(db)])
+    assert refused.exit_code == 1
+    assert refused.stderr == ("policykg: error: this query writes (DETACH); add --write (Python: write=True) "
+                              "to run it\n")
+    broken = CliRunner().invoke(main, ["cypher", "MATCH (n:Task) RETURN m", "--db", str(db)])
+    assert broken.exit_code == 1 and len(broken.stderr.splitlines()) == 1 and "m" in broken.stderr
+    written = CliRunner().invoke(main, ["cypher", "MATCH (n:Target) DETACH DELETE n", "--write", "--db", str(db)])
+    assert written.exit_code == 0, written.output
+    assert policykg.cypher("MATCH (n:Target) RETURN count(n) AS n", db=db) == [{"n": 0}]
+
+
+def test_trace_down_and_up_match_python_api(tmp_path):
+    db = _seeded(tmp_path)
+    down = CliRunner().invoke(main, ["trace", "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知", "--db", str(db)])
+    assert down.exit_code == 0, down.output
+    assert down.output.splitlines() == policykg.trace("青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知", db=db)
+    assert "│  └─ 一/（三）/11 推进医疗服务价格改革 ← aligned" in down.output
+    up = CliRunner().invoke(main, ["trace", "东政办[2023]47号", "--up", "--db", str(db)])
+    assert up.output.splitlines()[1].startswith("└─ implements 青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知")
+    missing = CliRunner().invoke(main, ["trace", "青政办〔1999〕1号", "--db", str(db)])
+    assert missing.exit_code == 1 and missing.stderr == "policykg: error: no document '青政办〔1999〕1号' in the store\n"
+
+
+def test_queries_lists_every_named_query_with_an_example():
+    from policykg.queries import named_queries
+    result = CliRunner().invoke(main, ["queries"])
+    assert result.exit_code == 0
+    for q in named_queries().values():
+        assert f"\n  e.g. {q.usage()}\n" in result.output
