@@ -204,6 +204,16 @@ def trace(doc: str, up: bool = False, depth: int = 4, db=None, neo4j=None) -> li
     return trace_down_tree(name, query("trace-down", db, neo4j, doc=doc_id, depth=depth), head)
 
 
+def visualize(out=None, png=None, svg=None, trace: str | None = None, depth: int = 3,
+        department: str | None = None, db=None, neo4j=None):
+    """`policykg viz` in Python (the name `policykg.viz` is the subpackage). Draw the stored graph: an interactive HTML page (out, default lineage.html) and/or a static
+    PNG / SVG cascade. trace: one directive's cascade to `depth` levels; department: one department's
+    portfolio; neither: the whole graph. Returns what was written and the node and edge counts."""
+    from . import viz as V
+    return V.make(read_graph(db, neo4j), out=out, png=png, svg=svg, trace=trace, depth=depth,
+                  department=department)
+
+
 def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = None) -> list[str]:
     """Ingest the bundled samples into the embedded store and return the printed lines: the ingest
     summary and the lineage of the document that is carried down furthest, as a tree."""
@@ -215,4 +225,5 @@ def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = 
     return report.lines() + [""] + trace(document_name(report.graph, root), db=db)
 
 
-__all__ = ["cypher", "demo", "extract", "ingest", "links", "query", "read_graph", "open_store", "sample_paths", "trace"]
+__all__ = ["cypher", "demo", "extract", "ingest", "links", "query", "read_graph", "open_store", "sample_paths",
+           "trace", "visualize"]

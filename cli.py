@@ -235,6 +235,36 @@ def trace(doc, direction, depth, db, neo4j):
     click.echo("\n".join(lines))
 
 
+@main.command()
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path),
+              help="The interactive page (HTML, opens offline). Default lineage.html unless only "
+                   "--png/--svg is asked for.")
+@click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="A static picture (PNG).")
+@click.option("--svg", type=click.Path(dir_okay=False, path_type=Path), help="A static picture (SVG).")
+@click.option("--trace", "trace_doc", metavar="DOC", help="One directive's cascade (文号, title or id).")
+@click.option("--depth", type=click.IntRange(1, 4), default=3, show_default=True, help="Levels of the cascade.")
+@click.option("--department", metavar="NAME", help="One department's portfolio (any name it goes by).")
+@store_options
+def viz(out, png, svg, trace_doc, depth, department, db, neo4j):
+    """Draw the lineage: a self-contained interactive page and/or a static PNG/SVG cascade.
+
+    Python: policykg.visualize(out=..., png=..., trace=..., depth=3, department=..., db=..., neo4j=...)
+    """
+    from .api import visualize as run_viz
+    from .graph import StoreError
+    from .viz import FontError, ViewError
+    if trace_doc and department:
+        _fail("--trace and --department draw different views; give one")
+    try:
+        result = run_viz(out=out, png=png, svg=svg, trace=trace_doc, depth=depth, department=department,
+                         db=db, neo4j=neo4j)
+    except (StoreError, ViewError, FontError) as error:
+        _fail(str(error))
+    c = result.counts
+    for path in result.written:
+        click.echo(f"wrote {path} ({c['nodes']} nodes, {c['edges']} edges)")
+
+
 @main.command("queries")
 def list_queries():
     """List the named queries with their parameters and an example each.

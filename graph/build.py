@@ -56,8 +56,14 @@ def add_extraction(G: nx.MultiDiGraph, extraction: Extraction) -> list[str]:
 
 
 def finish(G: nx.MultiDiGraph) -> None:
-    """Give every document its canonical id and drop what nothing refers to any more."""
+    """Give every document its canonical id, place cited documents whose issuer names a place, and
+    drop what nothing refers to any more."""
     canonicalise_ids(G)
+    for n, d in G.nodes(data=True):
+        if d.get("label") == "Document" and d.get("placeholder"):
+            # 国务院办公厅《…》 is national; 省医改领导小组 names no place and stays unplaced
+            where = locate(d.get("issuer")) if d.get("issuer") else None
+            d["level"], d["region"] = (where.level, where.region) if where and where.level else (None, None)
     prune(G)
 
 

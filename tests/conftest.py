@@ -48,3 +48,46 @@ def cypher_lint():
         return [item["diagnostics"] for item in json.loads(done.stdout)]
 
     return lint
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian chromium driven by Playwright. Fails, not skips, when it is missing: .ci/run
+    installs it (apt install chromium fonts-noto-cjk)."""
+    import os
+    import shutil
+    from playwright.sync_api import sync_playwright
+    executable = os.environ.get("POLICYKG_CHROMIUM") or shutil.which("chromium") or CHROMIUM
+    assert Path(executable).exists(), "the browser tests need chromium: apt install chromium fonts-noto-cjk"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def offline_page(browser):
+    """A page with the network cut off: any request that is not for a local file is aborted and
+    recorded, as are failed requests and script errors."""
+    context = browser.new_context(viewport={"width": 1600, "height": 900})
+    page = context.new_page()
+    page.blocked, page.failed, page.errors, page.dialogs = [], [], [], []
+
+    def route(r):
+        if r.request.url.startswith(("file:", "data:", "about:")):
+            r.continue_()
+        else:
+            page.blocked.append(r.request.url)
+            r.abort()
+
+    context.route("**/*", route)
+    page.on("requestfailed", lambda req: page.failed.append(req.url))
+    page.on("pageerror", lambda e: page.errors.append(str(e)))
+    page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
+    yield page
+    context.close()

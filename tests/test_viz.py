@@ -1,0 +1,172 @@
+"""The pictures: layered layout, self-contained pages tested in headless Chromium with the network
+cut off, escaping of untrusted document text, and the static PNG cascade."""
+import os
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import policykg
+from policykg.cli import main
+from policykg.graph.build import build
+from policykg.graph.link import link
+from policykg.loaders.models import Department, Document, Extraction, Span, Task
+from policykg.viz import department_view, layered_positions, trace_view, write_html
+from policykg.viz.layout import BAND
+from tests.conftest import SAMPLES
+
+QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
+HAIDONG = "doc:n:东政办〔2023〕47号"
+TASK_6 = f"task:n:东政办〔2023〕47号#一/（二）/6"
+
+
+@pytest.fixture(scope="module")
+def G(seeds):
+    graph = build(seeds.values())
+    link(graph)
+    return graph
+
+
+@pytest.fixture(scope="module")
+def pictures(tmp_path_factory):
+    """Where the test run leaves its screenshot and PNG: $POLICYKG_PICTURES (to refresh the README's
+    images) or a temporary folder."""
+    folder = os.environ.get("POLICYKG_PICTURES")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("pictures")
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def _load(page, path):
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("body[data-drawn=yes]", timeout=30000)
+
+
+def test_layers_run_top_down_by_level_with_tasks_under_their_document(G):
+    pos = layered_positions(G)
+    qinghai = [n for n, d in G.nodes(data=True) if d.get("title") == QINGHAI_2022][0]
+    assert pos[qinghai][1] == BAND * 1 and pos[HAIDONG][1] == BAND * 2
+    assert pos["doc:n:互政办〔2025〕67号"][1] == BAND * 3
+    assert pos["doc:n:国办发〔2024〕29号"][1] == 0           # a cited national directive sits on top
+    haidong_tasks = [n for n, d in G.nodes(data=True) if d.get("document") == HAIDONG]
+    xs = [pos[t][0] for t in haidong_tasks]
+    assert min(xs) < pos[HAIDONG][0] < max(xs)
+    assert all(BAND * 2 < pos[t][1] < BAND * 3 for t in haidong_tasks)
+    assert len(pos) == G.number_of_nodes()
+
+
+def test_views_hold_what_they_promise(G):
+    cascade = trace_view(G, QINGHAI_2022, depth=3)
+    docs = {n for n, d in cascade.nodes(data=True) if d["label"] == "Document"}
+    assert HAIDONG in docs and len(docs) == 2
+    assert sum(1 for _, _, k in cascade.edges(keys=True) if k == "IMPLEMENTS") == 27   # 1 document + 26 task links
+    portfolio = department_view(G, "海东市卫生健康委员会")
+    [dept] = [n for n, d in portfolio.nodes(data=True) if d["label"] == "Department"]
+    assert portfolio.out_degree(dept) == sum(1 for _, _, k in G.out_edges(dept, keys=True) if k == "RESPONSIBLE_FOR")
+
+
+def test_whole_graph_page_loads_offline_with_every_node_and_edge(G, tmp_path, offline_page):
+    page_file = write_html(G, tmp_path / "lineage.html", "seeds")
+    html = page_file.read_text("utf-8")
+    assert "http://" not in html.split("<script>", 1)[0] and "cdn." not in html
+    _load(offline_page, page_file)
+    counts = offline_page.evaluate("[policykg.nodes.length, policykg.edges.length]")
+    assert counts == [G.number_of_nodes(), G.number_of_edges()]
+    assert offline_page.inner_text("#counts") == f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
+    assert offline_page.blocked == [] and offline_page.failed == [] and offline_page.errors == []
+
+
+def _click_node(page, node_id):
+    page.evaluate("id => policykg.network.focus(id, {scale: 1.2})", node_id)
+    page.wait_for_timeout(100)
+    x, y = page.evaluate("""id => { const p = policykg.network.getPositions([id])[id];
+                                   const d = policykg.network.canvasToDOM(p); return [d.x, d.y]; }""", node_id)
+    box = page.locator("#network").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+
+
+def test_clicking_a_task_shows_its_departments_and_source(G, tmp_path, offline_page):
+    _load(offline_page, write_html(G, tmp_path / "lineage.html", "seeds"))
+    _click_node(offline_page, TASK_6)
+    details = offline_page.inner_text("#details")
+    assert details.startswith("一/（二）/6 提高县域医共体建设质量")
+    for u, _, k, e in G.in_edges(TASK_6, keys=True, data=True):
+        if k == "RESPONSIBLE_FOR":
+            assert f"{G.nodes[u]['full_name']} ({e['role']})" in details
+    assert "住院量占比达到70%以上" in details and "000_688cda0958d2e220.txt [" in details
+
+
+def test_search_and_filters_change_what_is_shown(G, tmp_path, offline_page):
+    _load(offline_page, write_html(G, tmp_path / "lineage.html", "seeds"))
+    offline_page.uncheck("input.type[value=Target]")
+    targets = sum(1 for _, d in G.nodes(data=True) if d["label"] == "Target")
+    assert offline_page.inner_text("#counts").startswith(f"{G.number_of_nodes() - targets} nodes")
+    offline_page.select_option("#level", "county")
+    shown = offline_page.evaluate("policykg.nodes.get({filter: n => !n.hidden}).map(n => n.level)")
+    assert shown and set(shown) == {"county"}
+    offline_page.select_option("#level", "")
+    offline_page.fill("#search", "东政办〔2023〕47号")
+    assert offline_page.evaluate("policykg.network.getSelectedNodes()")[0] == HAIDONG
+    assert "海东市人民政府办公室" in offline_page.inner_text("#details")
+
+
+HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+
+
+def test_document_text_is_shown_as_text_and_runs_nothing(tmp_path, offline_page):
+    span = Span(0, 10)
+    task = Task(path=["一"], title=f"任务{HOSTILE}", text=f"内容 {HOSTILE} </script><script>window.__xss=3</script>",
+                departments=[Department(name=f"局{HOSTILE}", role="lead", canonical=f"局{HOSTILE}", span=span)],
+                span=span)
+    doc = Document(doc_number="青政办〔2024〕1号", doc_number_key="青政办〔2024〕1号",
+                   title=f"关于{HOSTILE}的通知", attachment_title=None, issuer="青海省人民政府办公厅",
+                   date="2024-01-02", published=None, level="province", region="青海省",
+                   region_path=["国家", "青海省"], tasks=[task], span=span)
+    hostile = build([Extraction(source=f"evil{HOSTILE}.txt", documents=[doc])])
+    _load(offline_page, write_html(hostile, tmp_path / "hostile.html", f"title {HOSTILE}"))
+    _click_node(offline_page, "doc:n:青政办〔2024〕1号")
+    assert HOSTILE in offline_page.inner_text("#details")
+    _click_node(offline_page, "task:n:青政办〔2024〕1号#一")
+    assert offline_page.evaluate("window.__xss") is None
+    assert offline_page.dialogs == [] and offline_page.errors == []
+    assert offline_page.evaluate("document.querySelectorAll('img').length") == 0
+    assert HOSTILE in offline_page.title()
+
+
+def test_trace_screenshot_and_png_cascade(G, pictures, offline_page):
+    from PIL import Image
+    cascade = trace_view(G, QINGHAI_2022, depth=3)
+    page_file = write_html(cascade, pictures / "trace.html", "青海省2022年综合医改重点工作任务 → 海东市2023", full=G)
+    _load(offline_page, page_file)
+    _click_node(offline_page, f"task:n:东政办〔2023〕47号#一/（三）/11")
+    offline_page.evaluate("policykg.network.fit({animation: false})")
+    offline_page.screenshot(path=str(pictures / "trace-view.png"))
+    png = policykg.viz.draw(cascade, pictures / "cascade.png", "青海省2022年综合医改重点工作任务 → 海东市2023年", full=G)
+    for path in (pictures / "trace-view.png", png):
+        image = Image.open(path).convert("L")
+        assert image.size[0] >= 1200
+        lo, hi = image.getextrema()
+        assert hi - lo > 150        # drawn, not blank
+    assert policykg.viz.static.cjk_font()   # labels are set in a Chinese font, not boxes
+
+
+def test_cli_viz_writes_page_and_picture(tmp_path):
+    db = tmp_path / "g.lbug"
+    policykg.ingest([SAMPLES], db=db)
+    result = CliRunner().invoke(main, ["viz", "--trace", "东政办[2023]47号", "--depth", "1", "--out", str(tmp_path / "t.html"),
+                                       "--png", str(tmp_path / "t.png"), "--svg", str(tmp_path / "t.svg"),
+                                       "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "t.html").stat().st_size > 100_000 and (tmp_path / "t.png").stat().st_size > 10_000
+    assert (tmp_path / "t.svg").read_text("utf-8").lstrip().startswith("<?xml")
+    expected = trace_view(policykg.read_graph(db), "东政办〔2023〕47号", depth=1)
+    # Haidong 2023 is carried down by nothing: itself, its 35 tasks and their targets
+    assert expected.number_of_nodes() == 1 + 35 + sum(
+        1 for _, d in expected.nodes(data=True) if d["label"] == "Target")
+    assert result.output.splitlines()[0] == (f"wrote {tmp_path / 't.html'} ({expected.number_of_nodes()} nodes, "
+                                             f"{expected.number_of_edges()} edges)")
+    python = policykg.visualize(out=tmp_path / "p.html", trace="东政办〔2023〕47号", depth=1, db=db)
+    assert python.counts == {"nodes": expected.number_of_nodes(), "edges": expected.number_of_edges(),
+                             "by_type": python.counts["by_type"]}
+    missing = CliRunner().invoke(main, ["viz", "--trace", "青政办〔1999〕1号", "--db", str(db)])
+    assert missing.exit_code == 1 and missing.stderr == "policykg: error: no document '青政办〔1999〕1号' in the store\n"

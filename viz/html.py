@@ -1,0 +1,205 @@
+"""The interactive page: a pyvis network with computed positions, rendered into a self-contained
+HTML page (vis-network inlined from pyvis's own copy; no CDN, since government intranets have no
+network). pyvis's stock template fetches Bootstrap from a CDN and pastes node data into a script
+without escaping, so the page uses its own template, which embeds data as escaped JSON and shows
+document text only through textContent."""
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import jinja2
+import networkx as nx
+import pyvis
+from pyvis.network import Network
+
+from .layout import LEVEL_NAMES, UNKNOWN_LEVEL, document_level, layered_positions
+
+
+@dataclass(frozen=True)
+class Kind:
+    name: str
+    label: str
+    color: str
+    shape: str
+    size: int
+    border: str = ""
+
+
+KINDS = {
+    "Document": Kind("Document", "Document 文件", "#1f4e79", "box", 25),
+    "Task": Kind("Task", "Task 任务", "#f4a261", "dot", 10),
+    "Target": Kind("Target", "Target 指标", "#2a9d8f", "triangle", 8),
+    "Department": Kind("Department", "Department 部门", "#8e44ad", "diamond", 10),
+    "Region": Kind("Region", "Region 地区", "#6c757d", "hexagon", 14),
+}
+EDGE_STYLE = {
+    "IMPLEMENTS": {"color": "#c0392b", "width": 2},
+    "DERIVED_FROM": {"color": "#2a9d8f", "width": 2},
+    "CITES": {"color": "#95a5a6", "width": 1, "dashes": [2, 4]},
+    "REPEALS": {"color": "#e74c3c", "width": 1},
+    "PART_OF": {"color": "#d5d8dc", "width": 1},
+    "HAS_TARGET": {"color": "#a3d9d3", "width": 1},
+    "RESPONSIBLE_FOR": {"color": "#d7bde2", "width": 1},
+    "ISSUED_BY": {"color": "#d7bde2", "width": 1},
+    "IN_REGION": {"color": "#e5e7e9", "width": 1},
+    "WITHIN": {"color": "#bdc3c7", "width": 1},
+}
+OPTIONS = {
+    "physics": {"enabled": False},          # positions are computed; a big graph stays responsive
+    "interaction": {"hover": True, "tooltipDelay": 150, "hideEdgesOnDrag": True, "navigationButtons": False},
+    "edges": {"smooth": False, "arrows": {"to": {"enabled": True, "scaleFactor": 0.5}},
+              "font": {"size": 11, "align": "middle"}},
+    "nodes": {"font": {"size": 13, "face": "Noto Sans CJK SC, PingFang SC, Microsoft YaHei, sans-serif"}},
+}
+
+
+def _short(text: str | None, n: int) -> str:
+    text = (text or "").replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+def _roles(G, task) -> list[str]:
+    out = []
+    for u, _, k, d in G.in_edges(task, keys=True, data=True):
+        if k == "RESPONSIBLE_FOR":
+            out.append(f"{G.nodes[u].get('full_name') or G.nodes[u]['name']} ({d.get('role')})")
+    return sorted(out)
+
+
+def _out(G, node, rel):
+    return [v for _, v, k in G.out_edges(node, keys=True) if k == rel]
+
+
+def _source(d: dict) -> str | None:
+    if not d.get("source"):
+        return None
+    return f"{d['source']} [{d.get('span_start')}:{d.get('span_end')}]"
+
+
+def node_view(G: nx.MultiDiGraph, full: nx.MultiDiGraph, n: str, level: int) -> dict:
+    """Label, heading, details and search text of one node (details come from the full graph, so a
+    task in a small view still lists all its departments and targets)."""
+    d = G.nodes[n]
+    kind = d["label"]
+    level_name = LEVEL_NAMES[level] if level < UNKNOWN_LEVEL else "unknown"
+    if kind == "Document":
+        name = d.get("doc_number") or ""
+        label = _short(name or d.get("title"), 18)
+        heading = " ".join(x for x in (name, d.get("title")) if x)
+        details = [("文号 number", name), ("标题 title", d.get("title")), ("附件 attachment", d.get("attachment_title")),
+                   ("发文机关 issuer", d.get("issuer")), ("日期 date", d.get("date")), ("层级 level", d.get("level")),
+                   ("地区 region", d.get("region")),
+                   ("状态 status", "cited, not ingested 仅被引用" if d.get("placeholder") else "ingested 已导入"),
+                   ("来源 source", _source(d))]
+    elif kind == "Task":
+        doc = full.nodes[d["document"]] if d.get("document") in full else {}
+        label = _short(f"{d.get('number')} {d.get('title') or ''}", 14)
+        heading = f"{d.get('path')} {d.get('title') or ''}"
+        details = [("文件 document", doc.get("doc_number") or doc.get("title")), ("任务 task", d.get("title")),
+                   ("内容 text", d.get("text")), ("时限 deadline", d.get("deadline")),
+                   ("指标 targets", [full.nodes[t]["text"] for t in _out(full, n, "HAS_TARGET")]),
+                   ("责任单位 departments (role)", _roles(full, n)), ("来源 source", _source(d))]
+    elif kind == "Target":
+        label = f"{d.get('value'):g}{d.get('unit') or ''}" if d.get("value") is not None else "?"
+        heading = d.get("text") or label
+        derived = [f"{e.get('change')} ({full.nodes[v].get('text')})" for _, v, k, e in
+                   full.out_edges(n, keys=True, data=True) if k == "DERIVED_FROM"]
+        details = [("指标 target", d.get("text")), ("数值 value", label), ("比较 comparator", d.get("comparator")),
+                   ("时限 by", d.get("by")), ("源自 derived from", derived), ("来源 source", _source(d))]
+    elif kind == "Department":
+        label = _short(d.get("name"), 12)
+        heading = d.get("full_name") or d.get("name")
+        tasks = [f"{full.nodes[t].get('path')} {full.nodes[t].get('title')}" for t in _out(full, n, "RESPONSIBLE_FOR")]
+        details = [("部门 department", d.get("full_name") or d.get("name")), ("地区 region", d.get("region")),
+                   ("集合 collective", "yes: every such body in the region" if d.get("collective") else None),
+                   ("任务 tasks", tasks)]
+    else:
+        label = d.get("name") or n
+        heading = d.get("path") or label
+        details = [("地区 region", d.get("path")), ("层级 level", d.get("level"))]
+    search = " ".join(str(x) for x in (heading, d.get("doc_number"), d.get("title"), d.get("name"),
+                                        d.get("full_name"), d.get("text")) if x)
+    return {"label": label or n, "heading": heading or n, "details": details, "search": search,
+            "level": level_name, "region": d.get("region") or "", "title": _short(heading, 80)}
+
+
+def build_network(G: nx.MultiDiGraph, full: nx.MultiDiGraph | None = None) -> Network:
+    """A pyvis Network of G with layered positions, colours, shapes and per-node details."""
+    full = full if full is not None else G
+    pos = layered_positions(G)
+    net = Network(directed=True, height="100%", width="100%")
+    doc_level = {n: document_level(G, n) for n, d in G.nodes(data=True) if d["label"] == "Document"}
+    for n, d in G.nodes(data=True):
+        kind = KINDS[d["label"]]
+        if d["label"] == "Document":
+            level = doc_level[n]
+        elif d.get("document") in doc_level:
+            level = doc_level[d["document"]]
+        elif d.get("task") in G and G.nodes[d["task"]].get("document") in doc_level:
+            level = doc_level[G.nodes[d["task"]]["document"]]
+        else:
+            level = {"national": 0, "province": 1, "city": 2, "county": 3}.get(d.get("level"), UNKNOWN_LEVEL)
+        view = node_view(G, full, n, level)
+        style = {"color": kind.color, "shape": kind.shape, "size": kind.size}
+        if d["label"] == "Document":
+            style["font"] = {"color": "#ffffff", "size": 18}
+            if d.get("placeholder"):
+                style = {"shape": "box", "color": {"background": "#eceff1", "border": "#90a4ae"},
+                         "shapeProperties": {"borderDashes": [5, 5]}, "font": {"color": "#37474f"}}
+        x, y = pos[n]
+        net.add_node(n, label=view["label"], x=x, y=y, physics=False, kind=d["label"], heading=view["heading"],
+                     details=view["details"], search=view["search"], level=view["level"],
+                     region=view["region"], title=view["title"], **style)
+    for i, (u, v, rel, e) in enumerate(G.edges(keys=True, data=True)):
+        style = dict(EDGE_STYLE[rel])
+        method = e.get("method") if rel in ("IMPLEMENTS", "DERIVED_FROM") else None
+        label = ""
+        if rel == "IMPLEMENTS" and method in ("inferred", "aligned"):
+            style["dashes"] = True
+            label = f"{e.get('score'):.2f}" if e.get("score") is not None else ""
+        if rel == "DERIVED_FROM":
+            label = e.get("change") or ""
+        title = rel if not method else f"{rel} ({method}{', ' + format(e['score'], '.2f') if e.get('score') is not None else ''})"
+        if rel == "RESPONSIBLE_FOR":
+            title = f"{rel} ({e.get('role')})"
+        net.add_edge(u, v, id=f"e{i}", rel=rel, method=method, label=label, title=title, **style)
+    return net
+
+
+def _environment() -> jinja2.Environment:
+    # our template first; pyvis's folder for the vis-network files it includes inline
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+        jinja2.FileSystemLoader(os.path.join(os.path.dirname(pyvis.__file__), "templates")),
+    ])
+    return jinja2.Environment(loader=loader, autoescape=True)
+
+
+def render_html(G: nx.MultiDiGraph, heading: str, full: nx.MultiDiGraph | None = None) -> str:
+    net = build_network(G, full)
+    nodes, edges, *_ = net.get_network_data()
+    levels = sorted({n["level"] for n in nodes}, key=lambda s: (LEVEL_NAMES + ["unknown"]).index(s))
+    regions = sorted({n["region"] for n in nodes if n["region"]})
+    methods = sorted({e["method"] for e in edges if e.get("method")})
+    kinds = [KINDS[k] for k in KINDS if any(n["kind"] == k for n in nodes)]
+    return _environment().get_template("lineage.html").render(
+        heading=heading, nodes=nodes, edges=edges, options=OPTIONS, kinds=kinds, levels=levels,
+        regions=regions, methods=methods)
+
+
+def write_html(G: nx.MultiDiGraph, path: str | os.PathLike, heading: str,
+               full: nx.MultiDiGraph | None = None) -> Path:
+    path = Path(path)
+    html = render_html(G, heading, full)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(html, encoding="utf-8")
+    tmp.replace(path)     # never leave a half-written page behind
+    return path
+
+
+def summary(G: nx.MultiDiGraph) -> dict:
+    """What a page shows: node and edge counts, nodes by type."""
+    return {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+            "by_type": {k: sum(1 for _, d in G.nodes(data=True) if d["label"] == k) for k in KINDS}}
