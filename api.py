@@ -214,6 +214,19 @@ def visualize(out=None, png=None, svg=None, trace: str | None = None, depth: int
                   department=department)
 
 
+def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=None,
+           check: bool = False) -> dict:
+    """The stored graph as RDF (ttl, nt, jsonld or xml) with stable IRIs under base_iri; check=True
+    also validates it against ontology/shapes.ttl. Returns {"triples": n, "conforms": bool|None}."""
+    from .ontology import DEFAULT_BASE, validate
+    from .ontology import export as write_rdf
+    count = write_rdf(read_graph(db, neo4j), out, fmt, base_iri or DEFAULT_BASE)
+    result = {"triples": count, "conforms": None, "report": None}
+    if check:
+        result["conforms"], result["report"] = validate(out, fmt)
+    return result
+
+
 def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = None) -> list[str]:
     """Ingest the bundled samples into the embedded store and return the printed lines: the ingest
     summary and the lineage of the document that is carried down furthest, as a tree."""
@@ -226,4 +239,4 @@ def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = 
 
 
 __all__ = ["cypher", "demo", "extract", "ingest", "links", "query", "read_graph", "open_store", "sample_paths",
-           "trace", "visualize"]
+           "trace", "visualize", "export"]

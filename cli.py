@@ -265,6 +265,35 @@ def viz(out, png, svg, trace_doc, depth, department, db, neo4j):
         click.echo(f"wrote {path} ({c['nodes']} nodes, {c['edges']} edges)")
 
 
+@main.command("export")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "xml"]), default="ttl", show_default=True,
+              help="Turtle, JSON-LD, N-Triples or RDF/XML (Turtle and N-Triples stream to the file).")
+@click.option("--base-iri", default="https://example.org/policy/", show_default=True,
+              help="Where the IRIs of documents, tasks, departments… start; end it with / or #.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
+@click.option("--validate", "check", is_flag=True, help="Check the export against ontology/shapes.ttl (SHACL).")
+@store_options
+def export_rdf(fmt, base_iri, out, check, db, neo4j):
+    """Publish the graph as RDF with the policykg ontology (aligned with ELI, ORG, PROV-O, DCTERMS, SKOS).
+
+    Python: policykg.export(out, fmt="ttl", base_iri=..., db=..., neo4j=..., check=False)
+    """
+    from .api import export as run_export
+    from .graph import StoreError
+    from .ontology import ExportError
+    try:
+        result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check)
+    except (StoreError, ExportError) as error:
+        _fail(str(error))
+    click.echo(f"wrote {out} ({result['triples']} triples)")
+    if check:
+        if result["conforms"]:
+            click.echo("conforms to ontology/shapes.ttl")
+        else:
+            click.echo(result["report"], err=True)
+            _fail(f"{out}: does not conform to ontology/shapes.ttl")
+
+
 @main.command("queries")
 def list_queries():
     """List the named queries with their parameters and an example each.

@@ -1,1 +1,258 @@
-"""ontology"""
+"""Publishing the lineage graph as linked data: the policykg ontology (policykg.ttl), SHACL shapes
+(shapes.ttl), an RDF export with stable IRIs, SPARQL versions of the named questions (sparql/).
+
+The export streams: Turtle and N-Triples are written a batch of nodes at a time, so a big graph is
+never held twice in memory (once as networkx, once as RDF). JSON-LD and RDF/XML need the whole
+graph to frame, so they are built in memory.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterator
+from decimal import Decimal
+from importlib import resources
+from pathlib import Path
+from urllib.parse import quote
+
+import networkx as nx
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, PROV, SKOS
+
+PKG = Namespace("https://w3id.org/policykg/ontology#")
+ELI = Namespace("http://data.europa.eu/eli/ontology#")
+ORG = Namespace("http://www.w3.org/ns/org#")
+DEFAULT_BASE = "https://example.org/policy/"
+FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
+STREAMED = ("ttl", "nt")
+BATCH = 2000     # nodes per streamed batch
+LEVELS = {"national", "province", "city", "county"}
+ROLES = {"lead", "responsible", "cooperate"}
+# characters an IRI path segment may hold as they are; everything else ASCII is %-encoded, and
+# Chinese stays readable (IRIs allow it, RFC 3987)
+_SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:")
+
+
+class ExportError(Exception):
+    pass
+
+
+def ontology_path(name: str = "policykg.ttl") -> Path:
+    return Path(str(resources.files("policykg.ontology") / name))
+
+
+def _segment(text: str) -> str:
+    return "".join(ch if ch in _SAFE or ord(ch) > 127 else quote(ch, safe="") for ch in text)
+
+
+def node_iri(base: str, node_id: str) -> URIRef:
+    """Stable IRIs from the graph's stable ids: the normalised 文号 where there is one.
+    doc:n:青政办〔2023〕73号 -> <base>document/青政办〔2023〕73号;
+    task:n:青政办〔2023〕73号#一/（一） -> <base>task/青政办〔2023〕73号/一/（一）."""
+    kind, _, rest = node_id.partition(":")
+    head, _, tail = rest.partition("#")
+    if kind in ("doc", "task", "target"):
+        form, _, key = head.partition(":")
+        parts = ([] if form == "n" else ["title" if form == "t" else "source"]) + [key]
+        if tail:
+            parts += tail.replace("#", "/").split("/")
+        folder = {"doc": "document", "task": "task", "target": "target"}[kind]
+    elif kind == "dept":
+        region, _, name = rest.rpartition(":")
+        folder, parts = "department", region.split("/") + [name]
+    elif kind == "region":
+        folder, parts = "region", rest.split("/")
+    else:
+        raise ExportError(f"no IRI scheme for node id {node_id!r}")
+    return URIRef(base + folder + "/" + "/".join(_segment(p) for p in parts))
+
+
+def _hashed(base: str, folder: str, *parts: str) -> URIRef:
+    digest = hashlib.sha1("\x1f".join(parts).encode("utf-8")).hexdigest()[:16]
+    return URIRef(f"{base}{folder}/{digest}")
+
+
+def _zh(value) -> Literal | None:
+    return Literal(str(value), lang="zh") if value not in (None, "") else None
+
+
+def _provenance(s, d: dict):
+    if d.get("source"):
+        yield s, PKG.sourceFile, Literal(d["source"])
+    if d.get("span_start") is not None:
+        yield s, PKG.spanStart, Literal(int(d["span_start"]), datatype=XSD.integer)
+    if d.get("span_end") is not None:
+        yield s, PKG.spanEnd, Literal(int(d["span_end"]), datatype=XSD.integer)
+
+
+def _decimal(value) -> Literal:
+    return Literal(Decimal(str(value)), datatype=XSD.decimal)
+
+
+def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
+    """Every triple about one node and the edges leaving it."""
+    d = G.nodes[n]
+    s = node_iri(base, n)
+    label = d["label"]
+    out = [(v, k, e) for _, v, k, e in G.out_edges(n, keys=True, data=True)]
+    if label == "Document":
+        yield s, RDF.type, PKG.Document
+        for p, v in ((PKG.docNumber, _zh(d.get("doc_number"))), (PKG.title, _zh(d.get("title"))),
+                     (DCTERMS.alternative, _zh(d.get("attachment_title")))):
+            if v is not None:
+                yield s, p, v
+        date = d.get("date")
+        if date and len(date) == 10:
+            yield s, PKG.date, Literal(date, datatype=XSD.date)
+        if d.get("level") in LEVELS:
+            yield s, PKG.level, PKG[d["level"]]
+        yield s, PKG.placeholder, Literal(bool(d.get("placeholder")))
+        yield from _provenance(s, d)
+    elif label == "Task":
+        yield s, RDF.type, PKG.Task
+        yield s, PKG.path, Literal(d["path"])
+        for p, v in ((PKG.title, _zh(d.get("title"))), (PKG.text, _zh(d.get("text"))),
+                     (PKG.deadline, _zh(d.get("deadline")))):
+            if v is not None:
+                yield s, p, v
+        yield from _provenance(s, d)
+    elif label == "Target":
+        yield s, RDF.type, PKG.Target
+        yield s, PKG.value, _decimal(d["value"])
+        for p, v in ((PKG.text, _zh(d.get("text"))), (PKG.deadline, _zh(d.get("by")))):
+            if v is not None:
+                yield s, p, v
+        if d.get("unit"):
+            yield s, PKG.unit, Literal(d["unit"])
+        if d.get("comparator"):
+            yield s, PKG.comparator, Literal(d["comparator"])
+        yield from _provenance(s, d)
+    elif label == "Department":
+        yield s, RDF.type, PKG.CollectiveBody if d.get("collective") else PKG.Department
+        yield s, PKG.name, _zh(d["name"])
+        if d.get("full_name"):
+            yield s, RDFS.label, _zh(d["full_name"])
+        if d.get("level") in LEVELS:
+            yield s, PKG.level, PKG[d["level"]]
+    elif label == "Region":
+        yield s, RDF.type, PKG.Region
+        yield s, PKG.name, _zh(d["name"])
+        if d.get("level") in LEVELS:
+            yield s, PKG.level, PKG[d["level"]]
+    for v, rel, e in out:
+        o = node_iri(base, v)
+        if rel == "PART_OF":
+            yield s, PKG.partOf, o
+        elif rel == "HAS_TARGET":
+            yield s, PKG.hasTarget, o
+        elif rel == "CITES":
+            yield s, PKG.cites, o
+        elif rel == "REPEALS":
+            yield s, PKG.repeals, o
+        elif rel == "ISSUED_BY":
+            yield s, PKG.issuedBy, o
+        elif rel == "IN_REGION":
+            yield s, PKG.inRegion, o
+        elif rel == "WITHIN":
+            yield s, PKG.within, o
+        elif rel == "RESPONSIBLE_FOR":
+            yield s, PKG.responsibleFor, o
+            r = _hashed(base, "responsibility", n, v)
+            yield r, RDF.type, PKG.Responsibility
+            yield r, PKG.department, s
+            yield r, PKG.task, o
+            if e.get("role") in ROLES:
+                yield r, PKG.role, PKG[e["role"]]
+            if e.get("printed"):
+                yield r, RDFS.label, _zh(e["printed"])
+            yield from _provenance(r, e)
+        elif rel in ("IMPLEMENTS", "DERIVED_FROM"):
+            yield s, PKG.implements if rel == "IMPLEMENTS" else PKG.derivedFrom, o
+            if rel == "IMPLEMENTS" and e.get("method") == "stated" and label == "Document":
+                yield s, PKG.ensuresImplementationOf, o
+            link = _hashed(base, "link", n, v, rel)
+            yield s, PKG.qualifiedImplementation, link
+            yield link, RDF.type, PKG.ImplementationLink
+            yield link, PROV.entity, o
+            if e.get("method"):
+                yield link, PKG.method, Literal(e["method"])
+            if e.get("score") is not None:
+                yield link, PKG.score, _decimal(e["score"])
+            if e.get("evidence"):
+                yield link, PKG.evidence, Literal(e["evidence"])
+            if e.get("change"):
+                yield link, PKG.change, Literal(e["change"])
+            yield from _provenance(link, e)
+
+
+def triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
+    for n in sorted(G.nodes):
+        yield from node_triples(G, n, base)
+
+
+def _bind(g: Graph) -> Graph:
+    for prefix, ns in (("pkg", PKG), ("eli", ELI), ("prov", PROV), ("dcterms", DCTERMS), ("skos", SKOS),
+                       ("org", ORG), ("xsd", XSD)):
+        g.bind(prefix, ns)
+    return g
+
+
+def to_graph(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
+    g = _bind(Graph())
+    for t in triples(G, base):
+        g.add(t)
+    return g
+
+
+def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: str = DEFAULT_BASE) -> int:
+    """Write G as RDF; returns the number of triples written. Turtle and N-Triples stream."""
+    if fmt not in FORMATS:
+        raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
+    if not base.endswith(("/", "#")):
+        raise ExportError(f"base IRI {base!r} must end with / or #")
+    out = Path(out)
+    tmp = out.with_name(out.name + ".part")
+    count = 0
+    if fmt in STREAMED:
+        nodes = sorted(G.nodes)
+        with open(tmp, "w", encoding="utf-8") as f:
+            # Turtle allows @prefix anywhere, so each batch declares the prefixes it uses
+            for i in range(0, len(nodes), BATCH):
+                chunk = _bind(Graph())
+                for n in nodes[i:i + BATCH]:
+                    for t in node_triples(G, n, base):
+                        chunk.add(t)
+                count += len(chunk)
+                f.write(chunk.serialize(format=FORMATS[fmt]).strip("\n") + "\n\n")
+    else:
+        g = to_graph(G, base)
+        count = len(g)
+        g.serialize(destination=str(tmp), format=FORMATS[fmt])
+    tmp.replace(out)
+    return count
+
+
+def validate(data: Graph | str | os.PathLike, fmt: str | None = None) -> tuple[bool, str]:
+    """SHACL validation of an export against shapes.ttl (with the ontology for class hierarchy)."""
+    import pyshacl
+    if not isinstance(data, Graph):
+        data = Graph().parse(str(data), format=FORMATS.get(fmt or Path(str(data)).suffix.lstrip("."), None))
+    shapes = Graph().parse(ontology_path("shapes.ttl"))
+    conforms, _, text = pyshacl.validate(data, shacl_graph=shapes, ont_graph=Graph().parse(ontology_path()),
+                                         inference="none", allow_warnings=False)
+    return bool(conforms), text
+
+
+def sparql(name: str) -> str:
+    return (resources.files("policykg.ontology") / "sparql" / f"{name}.rq").read_text(encoding="utf-8")
+
+
+def run_sparql(g: Graph, name: str, **bindings) -> list[dict]:
+    """Run a SPARQL version of a named question with its variables bound (never pasted in)."""
+    result = g.query(sparql(name), initBindings={k: v if isinstance(v, (URIRef, Literal)) else Literal(v)
+                                                  for k, v in bindings.items()})
+    return [{str(k): (r[k].toPython() if r[k] is not None else None) for k in result.vars} for r in result]
+
+
+__all__ = ["export", "to_graph", "triples", "node_iri", "validate", "run_sparql", "sparql", "PKG", "ELI",
+           "ExportError", "DEFAULT_BASE", "FORMATS"]

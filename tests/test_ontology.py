@@ -1,0 +1,186 @@
+"""The ontology, its SHACL shapes and the RDF export of the five seeds."""
+import re
+
+import pytest
+from click.testing import CliRunner
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+
+import policykg
+from policykg import ontology as O
+from policykg.cli import main
+from tests.conftest import SAMPLES
+
+QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
+HAIDONG = "东政办〔2023〕47号"
+VOCABS = {"http://data.europa.eu/eli/ontology#": "eli", "http://www.w3.org/ns/org#": "org",
+          "http://www.w3.org/ns/prov#": "prov", "http://purl.org/dc/terms/": "dcterms",
+          "http://www.w3.org/2004/02/skos/core#": "skos"}
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory):
+    path = tmp_path_factory.mktemp("store") / "seeds.lbug"
+    assert policykg.ingest([SAMPLES], db=path).failed == []
+    return path
+
+
+@pytest.fixture(scope="module")
+def exported(db, tmp_path_factory):
+    out = tmp_path_factory.mktemp("rdf") / "seeds.ttl"
+    result = policykg.export(out, "ttl", db=db)
+    return out, result["triples"], Graph().parse(out)
+
+
+def test_ontology_parses_and_every_term_is_labelled_in_both_languages():
+    g = Graph().parse(O.ontology_path())
+    kinds = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty)
+    terms = [s for s in g.subjects(RDF.type, None)
+             if str(s).startswith(str(O.PKG)) and any((s, RDF.type, k) in g for k in kinds)]
+    assert len(set(terms)) >= 35
+    for term in set(terms):
+        langs = {label.language for label in g.objects(term, RDFS.label)}
+        assert langs == {"zh", "en"}, term
+        assert len(list(g.objects(term, RDFS.comment))) == 1, term
+
+
+def _external_terms(*graphs):
+    used = set()
+    for g in graphs:
+        for triple in g:
+            for node in triple:
+                if isinstance(node, URIRef):
+                    for ns, prefix in VOCABS.items():
+                        if str(node).startswith(ns):
+                            used.add((prefix, str(node)[len(ns):]))
+    return used
+
+
+def test_every_aligned_external_term_exists_in_its_vocabulary(exported):
+    used = _external_terms(Graph().parse(O.ontology_path()), Graph().parse(O.ontology_path("shapes.ttl")),
+                           exported[2])
+    known = {}
+    for prefix in set(VOCABS.values()):
+        lines = O.ontology_path(f"vocab/{prefix}.txt").read_text("utf-8").splitlines()
+        known[prefix] = {line.strip() for line in lines if line.strip() and not line.startswith("#")}
+    missing = sorted(f"{p}:{t}" for p, t in used if t not in known[p])
+    assert missing == []
+    # the ones this test exists for
+    assert {("eli", "ensures_implementation_of"), ("eli", "cites"), ("eli", "repeals"), ("eli", "passed_by"),
+            ("eli", "id_local"), ("eli", "date_document"), ("eli", "LegalResource"), ("org", "Organization"),
+            ("prov", "wasDerivedFrom")} <= used
+    assert ("eli", "implements") not in used      # deprecated in ELI 1.5
+
+
+def test_export_of_the_seeds_conforms_to_the_shapes(exported):
+    conforms, report = O.validate(exported[2])
+    assert conforms, report
+
+
+@pytest.mark.parametrize("breakage", ["task without document", "role outside the scheme", "value as text",
+                                      "date as text"])
+def test_a_broken_export_does_not_conform(exported, breakage):
+    g = Graph()
+    for t in exported[2]:
+        g.add(t)
+    task = next(g.subjects(RDF.type, O.PKG.Task))
+    responsibility = next(g.subjects(RDF.type, O.PKG.Responsibility))
+    target = next(g.subjects(RDF.type, O.PKG.Target))
+    document = next(s for s in g.subjects(RDF.type, O.PKG.Document) if (s, O.PKG.date, None) in g)
+    if breakage == "task without document":
+        g.remove((task, O.PKG.partOf, None))
+    elif breakage == "role outside the scheme":
+        g.set((responsibility, O.PKG.role, O.PKG.boss))
+    elif breakage == "value as text":
+        g.set((target, O.PKG.value, Literal("七十")))
+    else:
+        g.set((document, O.PKG.date, Literal("2023年6月7日")))
+    conforms, report = O.validate(g)
+    assert not conforms and "Constraint Violation" in report
+
+
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "xml"])
+def test_parsing_the_export_back_gives_the_same_triples(db, tmp_path, fmt):
+    out = tmp_path / f"g.{fmt}"
+    result = policykg.export(out, fmt, db=db)
+    parsed = Graph().parse(out, format=O.FORMATS[fmt])
+    assert len(parsed) == result["triples"] > 5000
+
+
+def test_streaming_in_small_batches_writes_the_same_graph(db, tmp_path, monkeypatch):
+    G = policykg.read_graph(db)
+    monkeypatch.setattr(O, "BATCH", 7)
+    O.export(G, tmp_path / "small.ttl", "ttl")
+    assert isomorphic(Graph().parse(tmp_path / "small.ttl"), O.to_graph(G))
+
+
+def test_iris_are_stable_and_built_from_the_document_number(db, tmp_path, exported):
+    policykg.export(tmp_path / "again.ttl", "ttl", db=db)
+    assert (tmp_path / "again.ttl").read_bytes() == exported[0].read_bytes()
+    doc = URIRef(O.DEFAULT_BASE + "document/" + HAIDONG)
+    assert (doc, RDF.type, O.PKG.Document) in exported[2]
+    assert (doc, O.PKG.docNumber, Literal(HAIDONG, lang="zh")) in exported[2]
+    task = URIRef(O.DEFAULT_BASE + "task/" + HAIDONG + "/一/（三）/11")
+    assert (task, O.PKG.partOf, doc) in exported[2]
+
+
+def test_inferred_links_carry_method_score_and_evidence(exported):
+    g = exported[2]
+    doc = URIRef(O.DEFAULT_BASE + "document/" + HAIDONG)
+    links = list(g.objects(doc, O.PKG.qualifiedImplementation))
+    assert len(links) == 1
+    link = links[0]
+    assert g.value(link, O.PKG.method) == Literal("inferred")
+    assert 0.6 < float(g.value(link, O.PKG.score)) < 1
+    assert "subject_similarity" in str(g.value(link, O.PKG.evidence))
+    assert (doc, O.PKG.ensuresImplementationOf, None) not in g      # only stated links claim ELI's meaning
+    stated = URIRef(O.DEFAULT_BASE + "document/明医改组〔2024〕4号")
+    assert (stated, O.PKG.ensuresImplementationOf, URIRef(O.DEFAULT_BASE + "document/国办发〔2024〕29号")) in g
+
+
+def test_each_fact_leads_back_to_its_source_file_and_span(exported):
+    g = exported[2]
+    task = URIRef(O.DEFAULT_BASE + "task/" + HAIDONG + "/一/（三）/11")
+    assert str(g.value(task, O.PKG.sourceFile)) == "000_688cda0958d2e220.txt"
+    start, end = int(g.value(task, O.PKG.spanStart)), int(g.value(task, O.PKG.spanEnd))
+    text = (SAMPLES / "000_688cda0958d2e220.txt").read_text("utf-8")
+    assert "推进医疗服务价格改革" in text[start:end]
+    drift = [t for t in g.subjects(RDF.type, O.PKG.ImplementationLink) if g.value(t, O.PKG.change)]
+    assert "35% → 45%" in {str(g.value(t, O.PKG.change)) for t in drift}
+
+
+def _doc_iri(G, name):
+    [n] = [n for n, d in G.nodes(data=True) if d["label"] == "Document" and name in (d["doc_number"], d["title"])]
+    return O.node_iri(O.DEFAULT_BASE, n)
+
+
+def test_sparql_answers_match_the_cypher_named_queries(db, exported):
+    g = exported[2]
+    G = policykg.read_graph(db)
+    cypher = policykg.query("owners", db=db, phrase="住院量占比")
+    sparql = O.run_sparql(g, "owners", phrase="住院量占比")
+    key = ("department", "role", "document", "task")
+    assert sorted(tuple(r[k] for k in key) for r in sparql) == sorted(tuple(r[k] for k in key) for r in cypher)
+    assert sparql
+
+    cypher = policykg.query("trace-down", db=db, doc=QINGHAI_2022)
+    sparql = O.run_sparql(g, "trace-down", root=_doc_iri(G, QINGHAI_2022))
+    key = ("parent_document", "child_document", "method", "parent_task", "child_task")
+    assert sorted(tuple(r[k] for k in key) for r in sparql) == sorted(tuple(r[k] for k in key) for r in cypher)
+
+    cypher = policykg.query("gaps", db=db, parent=QINGHAI_2022, child=HAIDONG)
+    for child in (_doc_iri(G, HAIDONG), Literal("海东市")):
+        sparql = O.run_sparql(g, "gaps", parent=_doc_iri(G, QINGHAI_2022), child=child)
+        assert sorted(r["task"] for r in sparql) == sorted(r["task"] for r in cypher) and sparql
+
+
+def test_cli_export_validates_and_refuses_a_bad_base(db, tmp_path):
+    out = tmp_path / "g.nt"
+    result = CliRunner().invoke(main, ["export", "--format", "nt", "--out", str(out), "--validate", "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert re.match(r"wrote .*g\.nt \(\d+ triples\)\nconforms to ontology/shapes\.ttl\n", result.output)
+    bad = CliRunner().invoke(main, ["export", "--out", str(tmp_path / "x.ttl"), "--base-iri", "https://x.org/p",
+                                    "--db", str(db)])
+    assert bad.exit_code == 1
+    assert bad.stderr == "policykg: error: base IRI 'https://x.org/p' must end with / or #\n"
+    assert not (tmp_path / "x.ttl").exists()
