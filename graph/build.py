@@ -136,14 +136,14 @@ def _blank(label: str) -> dict:
 
 def _node(G, node_id: str, label: str, **props) -> None:
     attrs = _blank(label)
-    attrs.update(props)
+    attrs.update((k, None if v == "" else v) for k, v in props.items())   # missing is None, never ""
     attrs["id"] = node_id
     G.add_node(node_id, label=label, **attrs)
 
 
 def _edge(G, u: str, v: str, rel: str, **props) -> None:
     attrs = {p: None for p in RELS[rel]["props"]}
-    attrs.update(props)
+    attrs.update((k, None if v == "" else v) for k, v in props.items())
     G.add_edge(u, v, key=rel, **attrs)
 
 

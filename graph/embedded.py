@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 
 from . import cypher as C
+from .schema import NODES, RELS
 from .store import GraphStore, StoreError
 from .sync import ChangeSet
 
@@ -46,6 +47,47 @@ class EmbeddedStore(GraphStore):
         while result.has_next():
             rows.append(result.get_next())
         return columns, rows
+
+    def write_bulk(self, changes: ChangeSet) -> None:
+        """New nodes and edges only, through COPY FROM (CSV), in one transaction: LadybugDB's own
+        bulk path (~4× the rows/s of UNWIND … CREATE, ../shared/notes/measurements.md)."""
+        import csv
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="policykg-copy-") as folder:
+            jobs = []
+            for label, rows in changes.create_nodes.items():
+                if rows:
+                    jobs.append((label, None, list(NODES[label]), rows))
+            for (rel, src, dst), rows in changes.create_edges.items():
+                if rows:
+                    jobs.append((rel, (src, dst), ["src", "dst"] + list(RELS[rel]["props"]), rows))
+            statements = []
+            for i, (table, pair, columns, rows) in enumerate(jobs):
+                path = Path(folder) / f"{i}.csv"
+                multiline = False
+                with open(path, "w", encoding="utf-8", newline="") as f:
+                    writer = csv.writer(f)
+                    for row in rows:
+                        values = [row.get(c) for c in columns]
+                        multiline = multiline or any(isinstance(v, str) and "\n" in v for v in values)
+                        writer.writerow(["" if v is None else v for v in values])
+                options = ["header=false"]
+                if multiline:
+                    options.append("parallel=false")   # quoted line breaks need the serial reader
+                if pair:
+                    options += [f"from='{pair[0]}'", f"to='{pair[1]}'"]
+                statements.append(f"COPY {table} FROM '{path.as_posix()}' ({', '.join(options)})")
+            self._conn.execute("BEGIN TRANSACTION")
+            try:
+                for statement in statements:
+                    self._conn.execute(statement)
+            except BaseException:
+                try:
+                    self._conn.execute("ROLLBACK")
+                except RuntimeError:
+                    pass
+                raise
+            self._conn.execute("COMMIT")
 
     def write_changes(self, changes: ChangeSet) -> None:
         """One transaction: all of the change set or, on any error, none of it."""

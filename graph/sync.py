@@ -114,38 +114,116 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> list[ChangeSet]:
     return ordered
 
 
+def _complete(changes: ChangeSet, new: nx.MultiDiGraph, present: set) -> set:
+    """Add the shared nodes this change set's edges need and no earlier one has created; leave out
+    an edge to a node another file owns that is not there (that file failed). Returns the ids the
+    change set creates."""
+    own = {row["id"] for rows in changes.create_nodes.values() for row in rows}
+    for pair, rows in changes.create_edges.items():
+        kept = []
+        for row in rows:
+            missing = [n for n in (row["src"], row["dst"]) if n not in present and n not in own]
+            if any(_node_owner(new, n) for n in missing):
+                continue
+            for n in missing:
+                changes.create_nodes[new.nodes[n]["label"]].append(node_row(new, n))
+                own.add(n)
+            kept.append(row)
+        rows[:] = kept
+    return own
+
+
+def _merge(sets: list[ChangeSet]) -> ChangeSet:
+    merged = ChangeSet(f"{len(sets)} files")
+    for cs in sets:
+        for attr in ("create_nodes", "create_edges"):
+            target = getattr(merged, attr)
+            for key, rows in getattr(cs, attr).items():
+                target[key].extend(rows)
+    return merged
+
+
+def _creates_only(cs: ChangeSet) -> bool:
+    return not any(rows for d in (cs.delete_edges, cs.delete_nodes, cs.update_nodes) for rows in d.values())
+
+
+def _rows(cs: ChangeSet) -> int:
+    return sum(cs.counts().values())
+
+
 def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
-          progress: Callable[[str], None] | None = None) -> SyncReport:
-    """Write the difference between old (what the store holds) and new, file by file."""
+          progress: Callable[[str], None] | None = None, bulk_rows: int = 20_000) -> SyncReport:
+    """Write the difference between old (what the store holds) and new, file by file.
+
+    A store that can bulk-load (``write_bulk``) gets runs of files that only add things in one
+    transaction of up to ``bulk_rows`` rows; if such a run fails it is rolled back and its files
+    are written one transaction each, so the failing file is found and the others land."""
     report = SyncReport()
     present = set(old.nodes)
-    for changes in plan(old, new):
-        # Create the shared nodes this change set's edges need and no earlier one has created. An
-        # edge to a node another file owns that is not there (that file failed) is left out.
-        own = {row["id"] for rows in changes.create_nodes.values() for row in rows}
-        for pair, rows in changes.create_edges.items():
-            kept = []
-            for row in rows:
-                missing = [n for n in (row["src"], row["dst"]) if n not in present and n not in own]
-                if any(_node_owner(new, n) for n in missing):
-                    continue
-                for n in missing:
-                    changes.create_nodes[new.nodes[n]["label"]].append(node_row(new, n))
-                    own.add(n)
-                kept.append(row)
-            rows[:] = kept
+
+    def commit(changes: ChangeSet, own: set, owners: list[str]) -> None:
+        nonlocal present
+        report.committed.extend(owners)
+        present |= own
+        present -= {n for ids in changes.delete_nodes.values() for n in ids}
+        for k, v in changes.counts().items():
+            report.counts[k] += v
+
+    def one(changes: ChangeSet) -> None:
+        own = _complete(changes, new, present)
         if changes.is_empty():
-            continue
+            return
         try:
             store.write_changes(changes)
         except Exception as error:  # the store rolled the change set back; report it and go on
             report.failed.append((changes.owner, str(error).splitlines()[0] if str(error) else type(error).__name__))
         else:
-            report.committed.append(changes.owner)
-            present |= own
-            present -= {n for ids in changes.delete_nodes.values() for n in ids}
-            for k, v in changes.counts().items():
-                report.counts[k] += v
+            commit(changes, own, [changes.owner])
         if progress:
             progress(changes.owner)
+
+    bulk = getattr(store, "write_bulk", None)
+    run: list[ChangeSet] = []
+
+    def flush() -> None:
+        if not run:
+            return
+        batch = list(run)
+        run.clear()
+        if len(batch) == 1 and _rows(batch[0]) < 1000:
+            one(batch[0])
+            return
+        merged = _merge(batch)
+        before = set(present)
+        own = _complete(merged, new, present)
+        try:
+            bulk(merged)
+        except Exception:
+            present.clear()
+            present.update(before)
+            for cs in batch:      # find the failing file; the others land
+                one(cs)
+        else:
+            commit(merged, own, [cs.owner for cs in batch])
+            if progress:
+                for cs in batch:
+                    progress(cs.owner)
+
+    size = 0
+    for changes in plan(old, new):
+        if bulk and changes.owner not in (SHARED, LINKS) and _creates_only(changes):
+            run.append(changes)
+            size += _rows(changes)
+            if size >= bulk_rows:
+                flush()
+                size = 0
+            continue
+        flush()
+        size = 0
+        if bulk and changes.owner == LINKS and _creates_only(changes) and _rows(changes) >= 1000:
+            run.append(changes)
+            flush()
+            continue
+        one(changes)
+    flush()
     return report

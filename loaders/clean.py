@@ -42,18 +42,39 @@ def _opencc():
     return opencc.OpenCC("t2s")
 
 
+def _normal_char(ch: str) -> str:
+    if ch == ",":
+        return "，"          # a ',' between digits is put back by normalise
+    n = unicodedata.normalize("NFKC", ch)
+    if len(n) != 1 or ch in "（）：；，！？《》〔〕【】、。“”‘’—％" or 0x2460 <= ord(ch) <= 0x24FF:
+        n = ch  # keep the Chinese punctuation; NFKC would make it half-width
+    n = n.translate(_PUNCT)
+    return "％" if n == "%" else n
+
+
+class _CharTable(dict):
+    """str.translate table filled on first sight of each character: the per-character rules run
+    once per distinct character instead of once per character of every line."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = _normal_char(chr(code))
+        return value
+
+
+_TABLE = _CharTable()
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+
 def normalise(text: str) -> str:
     """Same-length matching view: NFKC where it keeps length, full-width punctuation, simplified."""
-    out = []
-    for i, ch in enumerate(text):
-        if ch == "," and not (0 < i < len(text) - 1 and text[i - 1].isdigit() and text[i + 1].isdigit()):
-            out.append("，")
-            continue
-        n = unicodedata.normalize("NFKC", ch)
-        if len(n) != 1 or ch in "（）：；，！？《》〔〕【】、。“”‘’—％" or 0x2460 <= ord(ch) <= 0x24FF:
-            n = ch  # keep the Chinese punctuation; NFKC would make it half-width
-        out.append(n)
-    s = "".join(out).translate(_PUNCT).replace("%", "％")
+    s = text.translate(_TABLE)
+    if "," in text:
+        keep = [m.start() for m in _DIGIT_COMMA.finditer(text)]
+        if keep:
+            chars = list(s)
+            for i in keep:
+                chars[i] = ","
+            s = "".join(chars)
     cc = _opencc()
     if cc is not None and any(ord(c) > 0x3400 for c in s):
         conv = cc.convert(s)
@@ -100,8 +121,13 @@ class Block:
         return self.offsets[i], self.offsets[j - 1] + 1
 
 
+_NEEDS_CLEANING = re.compile("[" + re.escape(_SPACES + "".join(_DROP) + "*") + "]|^[#+-]")
+
+
 def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
     """Cleaned text of one line, the source offset of each kept character, and its heading level."""
+    if not _NEEDS_CLEANING.search(raw):     # most lines: nothing to drop, every character kept
+        return raw, list(range(base, base + len(raw))), 0
     i, n, heading = 0, len(raw), 0
     while i < n and raw[i] in _SPACES:
         i += 1

@@ -26,14 +26,90 @@ def _jio():
     return jionlp
 
 
+_SUFFIXES = ("省", "市", "县", "区", "州", "旗", "盟")
+
+
+@lru_cache(maxsize=1)
+def _place_index() -> dict[str, list[tuple[str, str | None, str | None]]]:
+    """Every printed form of every place in jionlp's gazetteer (full name, alias, alias + 县/区/…)
+    -> the (province, city, county) it may be. jionlp's own parser scans the whole gazetteer on
+    every call (~6 ms); a lookup in this index of the same data answers the common, unambiguous
+    case, and jionlp still parses everything else. Where the two differ the index keeps the
+    gazetteer's own entry as printed: 东营经济技术开发区 stays whole (jionlp gives 经济技术开发区), and
+    a district printed by a name since merged away (湾里区) keeps it (jionlp gives its successor)."""
+    index: dict[str, list] = {}
+
+    def add(names, entry):
+        for name in names:
+            if name and entry not in index.setdefault(name, []):
+                index[name].append(entry)
+
+    def forms(node: dict, key: str) -> list[str]:
+        aliases = node.get("_alias") or []
+        aliases = [aliases] if isinstance(aliases, str) else list(aliases)
+        out = [key, node.get("_full_name") or key]
+        for alias in aliases:
+            out += [alias + suffix for suffix in _SUFFIXES]
+        return out
+
+    for p, pv in _jio().china_location_loader().items():
+        add(forms(pv, p), (p, None, None))
+        for c, cv in pv.items():
+            if c.startswith("_") or not isinstance(cv, dict):
+                continue
+            add(forms(cv, c), (p, c, None))
+            for k, kv in cv.items():
+                if not k.startswith("_") and isinstance(kv, dict):
+                    add(forms(kv, k), (p, c, k))
+    return index
+
+
+def _longest_place(text: str, index: dict, within: tuple | None = None):
+    for end in range(min(len(text), 12), 1, -1):
+        entries = index.get(text[:end])
+        if not entries:
+            continue
+        if within:
+            entries = [e for e in entries if e[:len([x for x in within if x])] == tuple(x for x in within if x)
+                       and e != within]
+        if entries:
+            return end, entries
+    return 0, []
+
+
+def _fast_parse(issuer: str) -> tuple[str | None, str | None, str | None] | None:
+    index = _place_index()
+    end, entries = _longest_place(issuer, index)
+    if len(entries) != 1:
+        return None                      # unknown or ambiguous: jionlp decides
+    place = entries[0]
+    province, city, county = place
+    if city == province or (county is None and city is None and index.get(province + "市")):
+        return None                      # municipalities: leave their city level to jionlp
+    if county is None:
+        more, below = _longest_place(issuer[end:], index, place)
+        if len(below) > 1:
+            return None
+        if below:
+            place = below[0]
+    rest = issuer[end:]
+    if any(rest.startswith(x) for x in _SUFFIXES):
+        return None                      # 海东市市… or other odd forms
+    return place
+
+
 @lru_cache(maxsize=4096)
 def locate(issuer: str | None) -> Location:
     if not issuer:
         return Location(None, None)
     if NATIONAL.match(issuer):
         return Location("national", "国家", ["国家"])
-    parsed = _jio().parse_location(issuer, town_village=False)
-    province, city, county = parsed.get("province"), parsed.get("city"), parsed.get("county")
+    fast = _fast_parse(issuer)
+    if fast is not None:
+        province, city, county = fast
+    else:
+        parsed = _jio().parse_location(issuer, town_village=False)
+        province, city, county = parsed.get("province"), parsed.get("city"), parsed.get("county")
     path = [p for p in (province, city, county) if p]
     if not path:
         return Location(None, None)

@@ -6,10 +6,12 @@ titles and counts that only describe a programme's existing scope are left out."
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import patterns as P
 from .models import Target
 
+@lru_cache(maxsize=8192)
 def cn_number(s: str) -> float | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", s):
         return float(s)
@@ -34,7 +36,12 @@ def _masked(norm: str) -> str:
     return "".join(chars)
 
 
+_MAY_HOLD_TARGET = re.compile(r"[0-9]|级")   # Arabic digits, or a Chinese numeral level (达到四级)
+
+
 def find_targets(text: str, norm: str) -> list[tuple[Target, int, int]]:
+    if not _MAY_HOLD_TARGET.search(norm):
+        return []
     masked = _masked(norm)
     out: list[tuple[Target, int, int]] = []
     # work sentence by sentence so a time frame (到2025年) carries to its clauses
@@ -51,8 +58,22 @@ def find_targets(text: str, norm: str) -> list[tuple[Target, int, int]]:
     return out
 
 
+@lru_cache(maxsize=8)
+def _separator(seps: str) -> re.Pattern:
+    return re.compile("[" + re.escape(seps) + "]")
+
+
 def _spans(norm: str, seps: str, start: int = 0, end: int | None = None):
     end = len(norm) if end is None else end
+    if "（" not in norm[start:end]:      # no brackets to stay outside of: split with the regex engine
+        a = start
+        for m in _separator(seps).finditer(norm, start, end):
+            if m.start() > a:
+                yield a, m.start()
+            a = m.end()
+        if end > a:
+            yield a, end
+        return
     depth, a = 0, start
     for k in range(start, end):
         ch = norm[k]
@@ -69,6 +90,8 @@ def _spans(norm: str, seps: str, start: int = 0, end: int | None = None):
 
 
 def _clause_targets(text, norm, masked, a, b, frame):
+    if not _MAY_HOLD_TARGET.search(masked, a, b):
+        return []
     clause_m = masked[a:b]
     hits = []
     for m in P.TARGET_NUMBER.finditer(clause_m):
