@@ -64,10 +64,11 @@ class IngestReport:
 
 def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str | None = None,
            progress: Callable[[str], None] | None = None,
-           on_error: Callable[[str], None] | None = None) -> IngestReport:
+           on_error: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
     """Extract files or folders, link their lineage with what the store already holds, and write
     the difference to the store, one transaction per file. A file that cannot be read is reported
-    (on_error gets one line naming it and the reason) and the others go on."""
+    (on_error gets one line naming it and the reason) and the others go on. Big folders are
+    extracted in `workers` processes (None: one per core)."""
     from .graph.build import add_extraction, finish
     from .graph.link import link
     from .graph.sync import apply
@@ -79,7 +80,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         new.graph["doc_keys"] = dict(old.graph["doc_keys"])
         files = list(iter_paths(paths))
         report.files = len(files)
-        for path, extraction, error in extract_many(files):
+        for path, extraction, error in extract_many(files, workers=workers):
             if error is not None:
                 report.failed.append((str(path), error.reason))
                 if on_error:

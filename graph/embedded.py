@@ -25,12 +25,16 @@ class EmbeddedStore(GraphStore):
             raise StoreError(f"{self.path}: no store here (run `policykg ingest` first)")
         try:
             self._db = ladybug.Database(str(self.path), read_only=read_only)
-            self._conn = ladybug.Connection(self._db)
+            self._conn = self._connect()
         except RuntimeError as error:
             raise StoreError(f"{self.path}: {str(error).splitlines()[0]}") from None
         if not read_only:
             for statement in C.ladybug_schema():
                 self._conn.execute(statement)
+
+    def _connect(self):
+        import ladybug
+        return ladybug.Connection(self._db)
 
     def __repr__(self) -> str:
         return f"EmbeddedStore({str(self.path)!r})"
@@ -71,7 +75,9 @@ class EmbeddedStore(GraphStore):
                         values = [row.get(c) for c in columns]
                         multiline = multiline or any(isinstance(v, str) and "\n" in v for v in values)
                         writer.writerow(["" if v is None else v for v in values])
-                options = ["header=false"]
+                # say how the csv module writes: LadybugDB otherwise guesses the dialect from the
+                # first rows and, if none of them is quoted, splits quoted commas later on
+                options = ["header=false", "auto_detect=false", "delim=','", "quote='\"'", "escape='\"'"]
                 if multiline:
                     options.append("parallel=false")   # quoted line breaks need the serial reader
                 if pair:
@@ -86,6 +92,10 @@ class EmbeddedStore(GraphStore):
                     self._conn.execute("ROLLBACK")
                 except RuntimeError:
                     pass
+                # a failed COPY can leave the connection unusable (seen as a crash on the next
+                # statement): start a fresh one before the caller retries file by file
+                self._conn.close()
+                self._conn = self._connect()
                 raise
             self._conn.execute("COMMIT")
 

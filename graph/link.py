@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import json
 import re
+from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
 from rapidfuzz import fuzz
-from sklearn.feature_extraction.text import TfidfVectorizer
 
 from .build import _NOTICE_OF, documents, tasks_of
 from .schema import DERIVED_RELS, LEVEL_RANK, RELS
@@ -116,27 +116,33 @@ def _years_apart(child_date: str | None, parent_date: str | None) -> float | Non
 
 
 def _inferred_document_links(G, aligner: "TaskAligner", settings: LinkSettings) -> None:
+    """At most one inferred parent per document: from the closest level above it that has a
+    document on the same subject, and only closer than any parent the document states itself
+    (a county plan citing its city plan is not also inferred to carry down the province's)."""
     docs = [d for d in documents(G) if G.nodes[d].get("level") in LEVEL_RANK]
     by_region: dict[str, list[str]] = defaultdict(list)
     paths = {d: _region_path(G, d) for d in docs}
     for d in docs:
         by_region["/".join(paths[d])].append(d)
+    subjects = {d: subject(G.nodes[d].get("title"), G.nodes[d].get("attachment_title"), paths[d]) for d in docs}
     for child in docs:
         c = G.nodes[child]
-        stated_levels = {G.nodes[v].get("level") for _, v, rel in G.out_edges(child, keys=True)
-                         if rel == "IMPLEMENTS"}
-        c_subject = subject(c.get("title"), c.get("attachment_title"), paths[child])
-        best: dict[str, tuple[float, str, dict]] = {}
+        stated = [LEVEL_RANK.get(G.nodes[v].get("level")) for _, v, rel in G.out_edges(child, keys=True)
+                  if rel == "IMPLEMENTS"]
+        stated = [x for x in stated if x is not None]
+        floor = max(stated) if stated else -1     # only levels below (closer than) a stated parent
         path = paths[child]
-        for depth in range(1, len(path)):
+        for depth in range(len(path) - 1, 0, -1):  # the closest region first
+            best = None
             for parent in by_region.get("/".join(path[:depth]), []):
                 p = G.nodes[parent]
-                if LEVEL_RANK[p["level"]] >= LEVEL_RANK[c["level"]] or p["level"] in stated_levels:
+                rank = LEVEL_RANK[p["level"]]
+                if rank >= LEVEL_RANK[c["level"]] or rank <= floor:
                     continue
                 gap = _years_apart(c.get("date"), p.get("date"))
                 if gap is None or gap < 0 or gap > settings.max_years:
                     continue
-                p_subject = subject(p.get("title"), p.get("attachment_title"), paths[parent])
+                c_subject, p_subject = subjects[child], subjects[parent]
                 subject_score = fuzz.ratio(c_subject, p_subject) / 100 if c_subject and p_subject else 0.0
                 if subject_score < settings.subject_min:
                     continue
@@ -147,10 +153,82 @@ def _inferred_document_links(G, aligner: "TaskAligner", settings: LinkSettings) 
                 evidence = {"subjects": [c_subject, p_subject], "subject_similarity": round(subject_score, 3),
                             "tasks_with_counterpart": round(shared, 3), "years_later": round(gap, 2),
                             "reason": "lower level, contained region, later date, same subject"}
-                if p["level"] not in best or score > best[p["level"]][0]:
-                    best[p["level"]] = (score, parent, evidence)
-        for score, parent, evidence in best.values():
-            _add_link(G, child, parent, "inferred", score, evidence)
+                if best is None or (score, -gap, parent) > (best[0], -best[2]["years_later"], best[1]):
+                    best = (score, parent, evidence)
+            if best:
+                _add_link(G, child, best[1], "inferred", best[0], best[2])
+                break
+
+
+class NgramCounts:
+    """Character 2- and 3-gram counts of task texts, one sparse row per task, per document.
+
+    Written with numpy because scikit-learn's char analyzer walks every character in Python: on a
+    10,000-document corpus (30 million characters) that alone took minutes. The n-grams of a
+    document's texts are hashed at once from their code points; the weighting and the similarity
+    are those of a TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True) fitted on
+    the document pair, up to hash collisions in 2^24 buckets."""
+
+    BUCKETS = 1 << 24
+
+    @classmethod
+    def of(cls, texts: list[str]):
+        from scipy import sparse
+        # as scikit-learn's char analyzer: lowercase, runs of white space made one space
+        texts = [_WHITE.sub(" ", t.lower()) for t in texts]
+        lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
+        codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
+        ends = np.cumsum(lengths)
+        row_of = np.repeat(np.arange(len(texts)), lengths)
+        rows, cols = [], []
+        for n in (2, 3):
+            if len(codes) < n:
+                continue
+            size = len(codes) - n + 1
+            h = codes[:size].copy()
+            for k in range(1, n):
+                h = h * np.uint64(1_114_112) + codes[k: size + k]
+            ok = np.arange(size) + n <= ends[row_of[:size]]      # n-grams inside one text
+            rows.append(row_of[:size][ok])
+            cols.append((_mix(h[ok] * np.uint64(4) + np.uint64(n)) % np.uint64(cls.BUCKETS)).astype(np.int64))
+        rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
+        cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
+        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), cls.BUCKETS))
+        matrix.sum_duplicates()
+        return matrix
+
+    @staticmethod
+    def pair_similarity(child: "sparse.csr_matrix", parent: "sparse.csr_matrix") -> np.ndarray:
+        """TF-IDF weighted within the pair, as TfidfTransformer(sublinear_tf=True) computes it
+        (smooth idf, l2 rows); written out in numpy because the transformer's per-call checks cost
+        more than the arithmetic when there are tens of thousands of pairs."""
+        from scipy import sparse
+        block = sparse.vstack([child, parent], format="csr")
+        n = block.shape[0]
+        used, column = np.unique(block.indices, return_inverse=True)   # the pair's own vocabulary
+        column = column.ravel()
+        df = np.bincount(column, minlength=len(used))
+        idf = np.log((1 + n) / (1 + df)) + 1
+        weight = (1 + np.log(block.data)) * idf[column]
+        row = np.repeat(np.arange(n), np.diff(block.indptr))
+        norm = np.sqrt(np.bincount(row, weights=weight * weight, minlength=n))
+        norm[norm == 0] = 1
+        weighted = sparse.csr_matrix((weight / norm[row], column, block.indptr), shape=(n, len(used)))
+        k = child.shape[0]
+        return (weighted[:k] @ weighted[k:].T).toarray()
+
+
+_WHITE = re.compile(r"\s\s+")
+
+
+def _mix(h: np.ndarray) -> np.ndarray:
+    """splitmix64's finaliser: every bit of the n-gram's code reaches the bucket's bits."""
+    with np.errstate(over="ignore"):
+        h = h ^ (h >> np.uint64(30))
+        h = h * np.uint64(0xBF58476D1CE4E5B9)
+        h = h ^ (h >> np.uint64(27))
+        h = h * np.uint64(0x94D049BB133111EB)
+        return h ^ (h >> np.uint64(31))
 
 
 class TaskAligner:
@@ -160,6 +238,26 @@ class TaskAligner:
         self.G = G
         self.settings = settings
         self._scores: dict[tuple[str, str], np.ndarray] = {}
+        self._tasks: dict[str, list[str]] = {}
+        self._departments_of: dict[str, set[str]] = {}
+        self._numbers_of: dict[str, set[str]] = {}
+        self._counts: dict[str, object] = {}
+        # a document others carry down is compared many times: keep its counts; others are
+        # counted when needed and dropped, so memory follows the parents, not the corpus
+        self._keep = {v for _, v, rel in G.edges(keys=True) if rel == "IMPLEMENTS"}
+
+    def counts(self, doc: str):
+        if doc in self._counts:
+            return self._counts[doc]
+        matrix = NgramCounts.of([self._text(t) for t in self.tasks(doc)])
+        if doc in self._keep:
+            self._counts[doc] = matrix
+        return matrix
+
+    def tasks(self, doc: str) -> list[str]:
+        if doc not in self._tasks:
+            self._tasks[doc] = tasks_of(self.G, doc)
+        return self._tasks[doc]
 
     def _text(self, task: str) -> str:
         node = self.G.nodes[task]
@@ -167,24 +265,28 @@ class TaskAligner:
 
     def _departments(self, task: str) -> set[str]:
         # compared without the level prefix: 省卫生健康委员会 and 市卫生健康委员会 do the same job
-        return {_LEVEL_PREFIX.sub("", self.G.nodes[u]["name"]) for u, _, rel in self.G.in_edges(task, keys=True)
+        if task not in self._departments_of:
+            self._departments_of[task] = {
+                _LEVEL_PREFIX.sub("", self.G.nodes[u]["name"]) for u, _, rel in self.G.in_edges(task, keys=True)
                 if rel == "RESPONSIBLE_FOR" and not self.G.nodes[u].get("collective")}
+        return self._departments_of[task]
+
+    def _numbers(self, task: str) -> set[str]:
+        if task not in self._numbers_of:
+            self._numbers_of[task] = set(_NUMBER.findall(self.G.nodes[task].get("text") or ""))
+        return self._numbers_of[task]
 
     def scores(self, child_doc: str, parent_doc: str) -> np.ndarray:
         """Cosine similarity of character 2–3-gram TF-IDF vectors of each task's title and text
-        (rows: child tasks, columns: parent tasks). Chinese has no spaces, and character n-grams
-        need no word segmenter."""
+        (rows: child tasks, columns: parent tasks), weighted within the pair. Chinese has no
+        spaces, and character n-grams need no word segmenter."""
         key = (child_doc, parent_doc)
         if key not in self._scores:
-            child_tasks, parent_tasks = tasks_of(self.G, child_doc), tasks_of(self.G, parent_doc)
+            child_tasks, parent_tasks = self.tasks(child_doc), self.tasks(parent_doc)
             if not child_tasks or not parent_tasks:
                 self._scores[key] = np.zeros((len(child_tasks), len(parent_tasks)))
             else:
-                texts = [self._text(t) for t in child_tasks + parent_tasks]
-                vectors = TfidfVectorizer(analyzer="char", ngram_range=(2, 3),
-                                          sublinear_tf=True).fit_transform(texts)
-                n = len(child_tasks)
-                self._scores[key] = (vectors[:n] @ vectors[n:].T).toarray()
+                self._scores[key] = NgramCounts.pair_similarity(self.counts(child_doc), self.counts(parent_doc))
         return self._scores[key]
 
     def share_with_counterpart(self, child_doc: str, parent_doc: str) -> float:
@@ -194,7 +296,7 @@ class TaskAligner:
         return float((s.max(axis=1) >= self.settings.task_shared).mean())
 
     def align(self, child_doc: str, parent_doc: str) -> list[tuple[str, str, float, dict]]:
-        child_tasks, parent_tasks = tasks_of(self.G, child_doc), tasks_of(self.G, parent_doc)
+        child_tasks, parent_tasks = self.tasks(child_doc), self.tasks(parent_doc)
         s = self.scores(child_doc, parent_doc)
         if not s.size:
             return []
@@ -211,13 +313,13 @@ class TaskAligner:
 
     def _evidence(self, child: str, parent: str) -> dict:
         c, p = self.G.nodes[child], self.G.nodes[parent]
-        numbers = sorted(set(_NUMBER.findall(c.get("text") or "")) & set(_NUMBER.findall(p.get("text") or "")))
+        numbers = sorted(self._numbers(child) & self._numbers(parent))
         return {"titles": [c.get("title"), p.get("title")], "shared_numbers": numbers[:10],
                 "shared_departments": sorted(self._departments(child) & self._departments(parent))}
 
 
 def _targets(G, task: str) -> list[str]:
-    return [v for _, v, rel in G.out_edges(task, keys=True) if rel == "HAS_TARGET"]
+    return [v for v, keys in G.adj[task].items() if "HAS_TARGET" in keys]
 
 
 # what a measure says without its numbers and the words around them (达到, 以上, 左右 …): two
@@ -226,6 +328,7 @@ _MEASURE_NOISE = re.compile(r"年内|到\d{4}年|达到|提高到|降低到|以�
                             r"[\d.]+\s*[%％]?|[、，,和及与]")
 
 
+@lru_cache(maxsize=65536)
 def measure_core(measure: str | None) -> str:
     return _MEASURE_NOISE.sub("", measure or "")
 

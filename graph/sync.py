@@ -152,7 +152,7 @@ def _rows(cs: ChangeSet) -> int:
 
 
 def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
-          progress: Callable[[str], None] | None = None, bulk_rows: int = 20_000) -> SyncReport:
+          progress: Callable[[str], None] | None = None, bulk_rows: int = 250_000) -> SyncReport:
     """Write the difference between old (what the store holds) and new, file by file.
 
     A store that can bulk-load (``write_bulk``) gets runs of files that only add things in one
@@ -190,9 +190,6 @@ def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
             return
         batch = list(run)
         run.clear()
-        if len(batch) == 1 and _rows(batch[0]) < 1000:
-            one(batch[0])
-            return
         merged = _merge(batch)
         before = set(present)
         own = _complete(merged, new, present)
@@ -220,7 +217,7 @@ def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
             continue
         flush()
         size = 0
-        if bulk and changes.owner == LINKS and _creates_only(changes) and _rows(changes) >= 1000:
+        if bulk and changes.owner == LINKS and _creates_only(changes):
             run.append(changes)
             flush()
             continue

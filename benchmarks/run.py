@@ -1,0 +1,304 @@
+"""Measure speed and scale on synthetic cascades: extraction, linking, the embedded store's load
+path against LadybugDB's own COPY FROM of the same rows, query latency, end to end and peak memory.
+
+    python benchmarks/run.py --sizes 1000,10000 --out benchmarks/results.md [--json results.json]
+
+Each size is a corpus from make_corpus.py (real places, tasks drawn from the samples) with its
+ground truth, so task-link precision and recall are measured too. With NEO4J_URI set it also loads
+Neo4j. Results go to a Markdown file with the machine noted; nothing here is asserted.
+"""
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import platform
+import random
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import make_corpus  # noqa: E402
+
+from policykg.graph import EmbeddedStore  # noqa: E402
+from policykg.graph import cypher as C  # noqa: E402
+from policykg.graph.build import add_extraction, finish, new_graph  # noqa: E402
+from policykg.graph.lineage import descendants, task_links  # noqa: E402
+from policykg.graph.link import link  # noqa: E402
+from policykg.graph.schema import NODES, RELS  # noqa: E402
+from policykg.graph.sync import apply  # noqa: E402
+from policykg.loaders import extract_many  # noqa: E402
+from policykg.queries import get  # noqa: E402
+
+# corpus shape per size: (provinces, cities per province, counties per city, years)
+SHAPES = {100: (3, 2, 4, 1), 1000: (31, 4, 7, 1), 10000: (31, 99, 99, 3), 30000: (31, 99, 99, 9)}
+
+
+def shape_for(size: int) -> tuple[int, int, int, int]:
+    if size in SHAPES:
+        return SHAPES[size]
+    years = max(1, round(size / 3200))
+    return (31, 99, 99, years) if size >= 3000 else (max(1, size // 30), 3, 8, 1)
+
+
+def peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def corpus(size: int, root: Path, seed: int = 1) -> tuple[Path, dict]:
+    folder = root / f"corpus-{size}-{seed}"
+    truth_file = folder / "truth.json"
+    if not truth_file.exists():
+        p, c, k, y = shape_for(size)
+        make_corpus.make(p, c, k, y, seed, folder)
+    return folder, json.loads(truth_file.read_text("utf-8"))
+
+
+def files_of(folder: Path) -> list[Path]:
+    return sorted(p for p in folder.rglob("*.txt"))
+
+
+def measure_extraction(files: list[Path], sample: int = 300) -> dict:
+    subset = files[:sample]
+    mb = sum(p.stat().st_size for p in subset) / 1e6
+    list(extract_many(subset[:2], workers=1))               # load the gazetteer and OpenCC first
+    t = time.perf_counter()
+    for _ in extract_many(subset, workers=1):
+        pass
+    single = time.perf_counter() - t
+    return {"extract_docs_per_s_1": len(subset) / single, "extract_mb_per_s_1": mb / single}
+
+
+def extract_all(files: list[Path]) -> tuple[list, float, int]:
+    t = time.perf_counter()
+    results, failed = [], 0
+    for _, extraction, error in extract_many(files, workers=None):
+        if error is None:
+            results.append(extraction)
+        else:
+            failed += 1
+    return results, time.perf_counter() - t, failed
+
+
+def score_links(G, truth: dict) -> dict:
+    predicted = {(x["child"]["doc"], tuple(x["child"]["path"]), x["parent"]["doc"], tuple(x["parent"]["path"]))
+                 for x in task_links(G)}
+    gold = {(x["child"]["doc"], tuple(x["child"]["path"]), x["parent"]["doc"], tuple(x["parent"]["path"]))
+            for x in truth["task_links"]}
+    tp = len(predicted & gold)
+    p = tp / len(predicted) if predicted else 0.0
+    r = tp / len(gold) if gold else 0.0
+    return {"task_link_precision": p, "task_link_recall": r, "task_link_f1": 2 * p * r / (p + r) if p + r else 0.0}
+
+
+COPY_OPTIONS = "header=false, auto_detect=false, delim=',', quote='\"', escape='\"', parallel=false"
+
+
+def copy_from(G, folder: Path) -> float:
+    """LadybugDB's own bulk path: COPY FROM CSV files holding exactly the rows of G (the files are
+    written before the clock starts)."""
+    db = EmbeddedStore(folder / "copy.lbug")
+    statements = []
+    for label, props in NODES.items():
+        path = folder / f"{label}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            for _, d in G.nodes(data=True):
+                if d["label"] == label:
+                    w.writerow(["" if d.get(p) is None else d.get(p) for p in props])
+        statements.append(f"COPY {label} FROM '{path}' ({COPY_OPTIONS})")
+    for rel, src, dst in C.all_pairs():
+        path = folder / f"{rel}-{src}-{dst}.csv"
+        props = list(RELS[rel]["props"])
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            w = csv.writer(f)
+            for u, v, k, e in G.edges(keys=True, data=True):
+                if k == rel and G.nodes[u]["label"] == src and G.nodes[v]["label"] == dst:
+                    w.writerow([u, v] + ["" if e.get(p) is None else e.get(p) for p in props])
+        statements.append(f"COPY {rel} FROM '{path}' (from='{src}', to='{dst}', {COPY_OPTIONS})")
+    t = time.perf_counter()
+    for s in statements:
+        db._conn.execute(s)
+    elapsed = time.perf_counter() - t
+    db.close()
+    return elapsed
+
+
+def latencies(run, cases: list, repeat: int = 1) -> tuple[float, float]:
+    times = []
+    for case in cases:
+        for _ in range(repeat):
+            t = time.perf_counter()
+            run(case)
+            times.append((time.perf_counter() - t) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, int(0.95 * len(times)))]
+
+
+def measure_queries(store: EmbeddedStore, G, truth: dict, rng: random.Random) -> dict:
+    docs = [d for d in truth["documents"] if d["level"] in ("national", "province")]
+    roots = rng.sample(docs, min(20, len(docs)))
+    id_of = {d.get("doc_number"): n for n, d in G.nodes(data=True) if d["label"] == "Document"}
+    trace, owners, gaps = get("trace-down"), get("owners"), get("gaps")
+    out = {}
+    out["trace_p50_ms"], out["trace_p95_ms"] = latencies(
+        lambda d: store.run(trace.text, {"doc": id_of[d["doc_number"]], "depth": 4}), roots)
+    phrases = [title[:4] for title, _ in rng.sample(make_corpus.task_pool()[0], 10)]
+    out["owners_p50_ms"], out["owners_p95_ms"] = latencies(
+        lambda p: store.run(owners.text, {"phrase": p}), phrases)
+    pairs = [(d, c) for d in truth["documents"] if d["level"] == "province"
+             for c in truth["documents"] if c["parent"] == d["doc_number"]]
+    pairs = rng.sample(pairs, min(20, len(pairs)))
+    out["gaps_p50_ms"], out["gaps_p95_ms"] = latencies(
+        lambda pc: store.run(gaps.text, {"parent": id_of[pc[0]["doc_number"]], "child": id_of[pc[1]["doc_number"]]}),
+        pairs)
+
+    def nx_trace(d):
+        root = id_of[d["doc_number"]]
+        below = descendants(G, root)
+        return [(c, p) for doc in below for c in G.predecessors(doc) if G.nodes[c]["label"] == "Task"
+                for p in G.successors(c) if G.nodes[p]["label"] == "Task"]
+
+    out["nx_trace_p50_ms"], out["nx_trace_p95_ms"] = latencies(nx_trace, roots)
+    return out
+
+
+def measure_neo4j(G, uri: str) -> dict:
+    from policykg.graph import Neo4jStore
+    with Neo4jStore(uri) as store:
+        store.clear()
+        t = time.perf_counter()
+        apply(store, new_graph(), G)
+        elapsed = time.perf_counter() - t
+    return {"neo4j_load_s": elapsed, "neo4j_nodes_per_s": G.number_of_nodes() / elapsed, "neo4j_batch": C.BATCH}
+
+
+def run_size(size: int, root: Path, seed: int = 1, log=print) -> dict:
+    folder, truth = corpus(size, root, seed)
+    files = files_of(folder)
+    result = {"size": len(files), "requested_size": size, "cores": os.cpu_count()}
+    log(f"[{size}] {len(files)} documents in {folder}")
+    result.update(measure_extraction(files))
+    extractions, extract_s, failed = extract_all(files)
+    mb = sum(p.stat().st_size for p in files) / 1e6
+    result.update(extract_s=extract_s, extract_docs_per_s=len(files) / extract_s,
+                  extract_mb_per_s=mb / extract_s, extract_failed=failed)
+    log(f"[{size}] extracted in {extract_s:.1f} s ({result['extract_docs_per_s']:.0f} docs/s on all cores)")
+
+    t = time.perf_counter()
+    G = new_graph()
+    for x in extractions:
+        add_extraction(G, x)
+    finish(G)
+    build_s = time.perf_counter() - t
+    del extractions
+    t = time.perf_counter()
+    link(G)
+    link_s = time.perf_counter() - t
+    result.update(build_s=build_s, link_s=link_s, link_peak_rss_mb=peak_rss_mb(),
+                  nodes=G.number_of_nodes(), edges=G.number_of_edges())
+    result.update(score_links(G, truth))
+    log(f"[{size}] graph built in {build_s:.1f} s, linked in {link_s:.1f} s; task-link F1 {result['task_link_f1']:.3f}")
+
+    with tempfile.TemporaryDirectory(prefix="policykg-bench-") as tmp:
+        tmp = Path(tmp)
+        store = EmbeddedStore(tmp / "project.lbug")
+        t = time.perf_counter()
+        report = apply(store, new_graph(), G)
+        load_s = time.perf_counter() - t
+        result.update(load_s=load_s, load_failed=len(report.failed))
+        result["copy_from_s"] = copy_from(G, tmp)
+        result["load_vs_copy"] = load_s / result["copy_from_s"]
+        log(f"[{size}] stored in {load_s:.1f} s; COPY FROM of the same rows {result['copy_from_s']:.1f} s")
+        result.update(measure_queries(store, G, truth, random.Random(seed)))
+        store.close()
+    if os.environ.get("NEO4J_URI"):
+        result.update(measure_neo4j(G, os.environ["NEO4J_URI"]))
+    result["end_to_end_s"] = extract_s + build_s + link_s + load_s
+    result["peak_rss_mb"] = peak_rss_mb()
+    log(f"[{size}] end to end {result['end_to_end_s']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB")
+    return result
+
+
+BARS = [
+    ("10,000 documents end to end ≤ 120 s", lambda r: r["size"] >= 9000, lambda r: r["end_to_end_s"] <= 120),
+    ("peak RSS ≤ 4 GB", lambda r: r["size"] >= 9000, lambda r: r["peak_rss_mb"] <= 4096),
+    ("load path within 3× of COPY FROM", lambda r: True, lambda r: r["load_vs_copy"] <= 3),
+    ("trace-down p50 ≤ 100 ms", lambda r: r["size"] >= 9000, lambda r: r["trace_p50_ms"] <= 100),
+    ("task-link F1 ≥ 0.9", lambda r: True, lambda r: r["task_link_f1"] >= 0.9),
+]
+
+
+def markdown(results: list[dict], command: str) -> str:
+    cols = [("documents", "size", "{:,}"), ("nodes", "nodes", "{:,}"), ("edges", "edges", "{:,}"),
+            ("extract docs/s, 1 core", "extract_docs_per_s_1", "{:.0f}"),
+            ("extract MB/s, 1 core", "extract_mb_per_s_1", "{:.2f}"),
+            ("extract docs/s, all cores", "extract_docs_per_s", "{:.0f}"),
+            ("extract s", "extract_s", "{:.1f}"), ("build s", "build_s", "{:.1f}"), ("link s", "link_s", "{:.1f}"),
+            ("RSS after linking, MB", "link_peak_rss_mb", "{:.0f}"),
+            ("task-link P", "task_link_precision", "{:.3f}"), ("task-link R", "task_link_recall", "{:.3f}"),
+            ("task-link F1", "task_link_f1", "{:.3f}"),
+            ("load s (project)", "load_s", "{:.1f}"), ("COPY FROM s", "copy_from_s", "{:.1f}"),
+            ("load / COPY", "load_vs_copy", "{:.2f}"),
+            ("trace-down p50 / p95 ms", ("trace_p50_ms", "trace_p95_ms"), "{:.0f} / {:.0f}"),
+            ("owners p50 / p95 ms", ("owners_p50_ms", "owners_p95_ms"), "{:.0f} / {:.0f}"),
+            ("gaps p50 / p95 ms", ("gaps_p50_ms", "gaps_p95_ms"), "{:.0f} / {:.0f}"),
+            ("networkx trace p50 / p95 ms", ("nx_trace_p50_ms", "nx_trace_p95_ms"), "{:.1f} / {:.1f}"),
+            ("end to end s", "end_to_end_s", "{:.1f}"), ("peak RSS MB", "peak_rss_mb", "{:.0f}")]
+    if any("neo4j_load_s" in r for r in results):
+        cols.append(("Neo4j nodes/s (batch)", ("neo4j_nodes_per_s", "neo4j_batch"), "{:.0f} ({})"))
+    lines = ["# Speed and scale", "",
+             f"`{command}` on {platform.platform()}, {os.cpu_count()} cores, Python {platform.python_version()}.",
+             "Synthetic cascades from `benchmarks/make_corpus.py` (real places; tasks reworded, split, merged and",
+             "dropped on the way down). End to end = extraction on all cores + building + linking + the",
+             "embedded store's load path. Peak RSS is the process's high-water mark.", "",
+             "| measure | " + " | ".join(f"{r['size']:,} docs" for r in results) + " |",
+             "|---|" + "---|" * len(results)]
+    for title, key, fmt in cols:
+        cells = []
+        for r in results:
+            if isinstance(key, tuple):
+                cells.append(fmt.format(*(r.get(k, float("nan")) for k in key)) if all(k in r for k in key) else "–")
+            else:
+                cells.append(fmt.format(r[key]) if key in r else "–")
+        lines.append(f"| {title} | " + " | ".join(cells) + " |")
+    lines += ["", "## Bars", ""]
+    for title, applies, passes in BARS:
+        rows = [r for r in results if applies(r)]
+        if rows:
+            verdict = "met" if all(passes(r) for r in rows) else "**missed**"
+            lines.append(f"- {title}: {verdict} ({', '.join(str(r['size']) for r in rows)} docs)")
+    big = sorted((r for r in results if r["size"] >= 9000), key=lambda r: r["size"])
+    if len(big) >= 2:
+        ratio = big[-1]["link_s"] / big[0]["link_s"]
+        size_ratio = big[-1]["size"] / big[0]["size"]
+        lines.append(f"- linking grows linearly: {big[-1]['size']:,} docs take {ratio:.2f}× the time of "
+                     f"{big[0]['size']:,} ({size_ratio:.1f}× the documents)")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv=None) -> list[dict]:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--sizes", default="1000,10000")
+    ap.add_argument("--out", type=Path, default=Path(__file__).with_name("results.md"))
+    ap.add_argument("--json", type=Path)
+    ap.add_argument("--corpora", type=Path, default=Path(tempfile.gettempdir()) / "policykg-corpora",
+                    help="where generated corpora are kept between runs")
+    ap.add_argument("--seed", type=int, default=1)
+    args = ap.parse_args(argv)
+    results = [run_size(int(s), args.corpora, args.seed) for s in args.sizes.split(",")]
+    command = "python benchmarks/run.py " + " ".join(argv if argv is not None else sys.argv[1:])
+    args.out.write_text(markdown(results, command), encoding="utf-8")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()
