@@ -134,16 +134,23 @@ def _blank(label: str) -> dict:
     return {p: None for p in NODES[label]}
 
 
+_BLANK_NODE = {label: dict.fromkeys(props) for label, props in NODES.items()}
+_BLANK_EDGE = {rel: dict.fromkeys(spec["props"]) for rel, spec in RELS.items()}
+
+
 def _node(G, node_id: str, label: str, **props) -> None:
-    attrs = _blank(label)
-    attrs.update((k, None if v == "" else v) for k, v in props.items())   # missing is None, never ""
+    attrs = _BLANK_NODE[label].copy()
+    for k, v in props.items():
+        attrs[k] = None if v == "" else v      # missing is None, never ""
     attrs["id"] = node_id
-    G.add_node(node_id, label=label, **attrs)
+    attrs["label"] = label
+    G.add_node(node_id, **attrs)
 
 
 def _edge(G, u: str, v: str, rel: str, **props) -> None:
-    attrs = {p: None for p in RELS[rel]["props"]}
-    attrs.update((k, None if v == "" else v) for k, v in props.items())
+    attrs = _BLANK_EDGE[rel].copy()
+    for k, value in props.items():
+        attrs[k] = None if value == "" else value
     G.add_edge(u, v, key=rel, **attrs)
 
 

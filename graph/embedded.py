@@ -18,13 +18,17 @@ def default_db_path() -> Path:
 
 
 class EmbeddedStore(GraphStore):
-    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False,
+                 buffer_pool_mb: int | None = None):
         import ladybug
         self.path = Path(path) if path else default_db_path()
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no store here (run `policykg ingest` first)")
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            # buffer pool: LadybugDB's default (a share of the machine's memory) unless asked for
+            pool = buffer_pool_mb or int(os.environ.get("POLICYKG_BUFFER_POOL_MB", "0") or 0)
+            self._db = ladybug.Database(str(self.path), read_only=read_only,
+                                        buffer_pool_size=pool * 1024 * 1024 if pool else 0)
             self._conn = self._connect()
         except RuntimeError as error:
             raise StoreError(f"{self.path}: {str(error).splitlines()[0]}") from None
@@ -68,18 +72,15 @@ class EmbeddedStore(GraphStore):
             statements = []
             for i, (table, pair, columns, rows) in enumerate(jobs):
                 path = Path(folder) / f"{i}.csv"
-                multiline = False
                 with open(path, "w", encoding="utf-8", newline="") as f:
                     writer = csv.writer(f)
                     for row in rows:
-                        values = [row.get(c) for c in columns]
-                        multiline = multiline or any(isinstance(v, str) and "\n" in v for v in values)
-                        writer.writerow(["" if v is None else v for v in values])
+                        writer.writerow([row[c] for c in columns])   # None: an empty field, NULL
                 # say how the csv module writes: LadybugDB otherwise guesses the dialect from the
-                # first rows and, if none of them is quoted, splits quoted commas later on
-                options = ["header=false", "auto_detect=false", "delim=','", "quote='\"'", "escape='\"'"]
-                if multiline:
-                    options.append("parallel=false")   # quoted line breaks need the serial reader
+                # first rows and, if none of them is quoted, splits quoted commas later on. The
+                # serial reader: the parallel one was seen to stall on large files of quoted text.
+                options = ["header=false", "auto_detect=false", "delim=','", "quote='\"'", "escape='\"'",
+                           "parallel=false"]
                 if pair:
                     options += [f"from='{pair[0]}'", f"to='{pair[1]}'"]
                 statements.append(f"COPY {table} FROM '{path.as_posix()}' ({', '.join(options)})")

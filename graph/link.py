@@ -322,6 +322,10 @@ def _targets(G, task: str) -> list[str]:
     return [v for v, keys in G.adj[task].items() if "HAS_TARGET" in keys]
 
 
+def _has_targets(G, task: str) -> bool:
+    return any("HAS_TARGET" in keys for keys in G.adj[task].values())
+
+
 # what a measure says without its numbers and the words around them (达到, 以上, 左右 …): two
 # measures restate each other when what remains is alike
 _MEASURE_NOISE = re.compile(r"年内|到\d{4}年|达到|提高到|降低到|以上|以下|左右|不低于|不少于|不超过|超过|力争|"
@@ -347,6 +351,8 @@ def _occurrences(G, targets: list[str]) -> dict[str, int]:
 
 def _derive_targets(G, child_task: str, parent_task: str, settings: LinkSettings) -> None:
     """Child targets restating parent targets (same unit, similar measure), matched one to one."""
+    if not (_has_targets(G, child_task) and _has_targets(G, parent_task)):
+        return
     child_targets, parent_targets = _targets(G, child_task), _targets(G, parent_task)
     c_occ, p_occ = _occurrences(G, child_targets), _occurrences(G, parent_targets)
     candidates = []

@@ -51,15 +51,22 @@ class SyncReport:
     counts: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
 
+_NODE_PROPS = {label: list(props) for label, props in NODES.items()}
+_EDGE_PROPS = {rel: list(spec["props"]) for rel, spec in RELS.items()}
+
+
 def node_row(G: nx.MultiDiGraph, n: str) -> dict:
-    data = G.nodes[n]
-    return {p: data.get(p) for p in NODES[data["label"]]}
+    data = G._node[n]
+    get = data.get
+    return {p: get(p) for p in _NODE_PROPS[data["label"]]}
 
 
 def edge_row(G: nx.MultiDiGraph, u: str, v: str, rel: str) -> dict:
-    data = G.edges[u, v, rel]
+    data = G._adj[u][v][rel]
+    get = data.get
     row = {"src": u, "dst": v}
-    row.update({p: data.get(p) for p in RELS[rel]["props"]})
+    for p in _EDGE_PROPS[rel]:
+        row[p] = get(p)
     return row
 
 
@@ -89,12 +96,13 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> list[ChangeSet]:
         return sets[owner]
 
     for n in new.nodes:
-        row = node_row(new, n)
         if n not in old:
             owner = _node_owner(new, n)
             if owner:       # shared nodes are created on demand by the first change set needing them
-                cs(owner).create_nodes[new.nodes[n]["label"]].append(row)
-        elif row != node_row(old, n):
+                cs(owner).create_nodes[new.nodes[n]["label"]].append(node_row(new, n))
+            continue
+        row = node_row(new, n)
+        if row != node_row(old, n):
             cs(_node_owner(new, n) or _node_owner(old, n) or SHARED).update_nodes[new.nodes[n]["label"]].append(row)
     for n in old.nodes:
         if n not in new:
@@ -106,7 +114,8 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> list[ChangeSet]:
             owner = _edge_owner(new if changed else old, u, v, rel)
             cs(owner).delete_edges[_pair(old, u, v, rel)].append({"src": u, "dst": v})
     for u, v, rel in new.edges(keys=True):
-        if not old.has_edge(u, v, rel) or edge_row(new, u, v, rel) != edge_row(old, u, v, rel):
+        if (u not in old or v not in old or not old.has_edge(u, v, rel)
+                or edge_row(new, u, v, rel) != edge_row(old, u, v, rel)):
             cs(_edge_owner(new, u, v, rel)).create_edges[_pair(new, u, v, rel)].append(edge_row(new, u, v, rel))
     files = sorted(o for o in sets if o not in (SHARED, LINKS))
     ordered = [sets[o] for o in files]
@@ -208,7 +217,7 @@ def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
 
     size = 0
     for changes in plan(old, new):
-        if bulk and changes.owner not in (SHARED, LINKS) and _creates_only(changes):
+        if bulk and changes.owner != LINKS and _creates_only(changes):
             run.append(changes)
             size += _rows(changes)
             if size >= bulk_rows:
