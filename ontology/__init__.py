@@ -89,6 +89,11 @@ def _decimal(value) -> Literal:
     return Literal(Decimal(str(value)), datatype=XSD.decimal)
 
 
+# graph edges that are one triple each
+PLAIN_RELS = {"PART_OF": PKG.partOf, "HAS_TARGET": PKG.hasTarget, "CITES": PKG.cites, "REPEALS": PKG.repeals,
+              "ISSUED_BY": PKG.issuedBy, "IN_REGION": PKG.inRegion, "WITHIN": PKG.within}
+
+
 def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
     """Every triple about one node and the edges leaving it."""
     d = G.nodes[n]
@@ -141,20 +146,8 @@ def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
             yield s, PKG.level, PKG[d["level"]]
     for v, rel, e in out:
         o = node_iri(base, v)
-        if rel == "PART_OF":
-            yield s, PKG.partOf, o
-        elif rel == "HAS_TARGET":
-            yield s, PKG.hasTarget, o
-        elif rel == "CITES":
-            yield s, PKG.cites, o
-        elif rel == "REPEALS":
-            yield s, PKG.repeals, o
-        elif rel == "ISSUED_BY":
-            yield s, PKG.issuedBy, o
-        elif rel == "IN_REGION":
-            yield s, PKG.inRegion, o
-        elif rel == "WITHIN":
-            yield s, PKG.within, o
+        if rel in PLAIN_RELS:
+            yield s, PLAIN_RELS[rel], o
         elif rel == "RESPONSIBLE_FOR":
             yield s, PKG.responsibleFor, o
             r = _hashed(base, "responsibility", n, v)
