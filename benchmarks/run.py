@@ -250,11 +250,16 @@ def run_size(size: int, root: Path, seed: int = 1, log=print, shape: tuple | Non
     return result
 
 
+def _ten_thousand(r: dict) -> bool:
+    return 9000 <= r["size"] < 15000
+
+
 BARS = [
-    ("10,000 documents end to end ≤ 120 s", lambda r: r["size"] >= 9000, lambda r: r["end_to_end_s"] <= 120),
-    ("peak RSS ≤ 4 GB", lambda r: r["size"] >= 9000, lambda r: r["peak_rss_mb"] <= 4096),
-    ("load path within 3× of COPY FROM", lambda r: True, lambda r: r["load_vs_copy"] <= 3),
-    ("trace-down p50 ≤ 100 ms", lambda r: r["size"] >= 9000, lambda r: r["trace_p50_ms"] <= 100),
+    ("10,000 documents end to end ≤ 120 s", _ten_thousand, lambda r: r["end_to_end_s"] <= 120),
+    ("peak RSS ≤ 4 GB at 10,000 documents", _ten_thousand, lambda r: r["peak_rss_mb"] <= 4096),
+    ("load path within 3× of COPY FROM", lambda r: r["load_vs_copy"] == r["load_vs_copy"],   # not NaN
+     lambda r: r["load_vs_copy"] <= 3),
+    ("trace-down p50 ≤ 100 ms on the 10,000-document store", _ten_thousand, lambda r: r["trace_p50_ms"] <= 100),
     ("task-link F1 ≥ 0.9", lambda r: True, lambda r: r["task_link_f1"] >= 0.9),
 ]
 
@@ -302,8 +307,9 @@ def markdown(results: list[dict], command: str) -> str:
     if len(big) >= 2:
         ratio = big[-1]["link_s"] / big[0]["link_s"]
         size_ratio = big[-1]["size"] / big[0]["size"]
-        lines.append(f"- linking grows linearly: {big[-1]['size']:,} docs take {ratio:.2f}× the time of "
-                     f"{big[0]['size']:,} ({size_ratio:.1f}× the documents)")
+        verdict = "met" if ratio <= 3.5 else "**missed**"
+        lines.append(f"- linking at 30k ≤ 3.5× linking at 10k: {verdict} ({big[-1]['size']:,} docs take "
+                     f"{ratio:.2f}× the time of {big[0]['size']:,}, {size_ratio:.1f}× the documents)")
     findings = Path(__file__).with_name("findings.md")
     if findings.exists():      # what profiling found, written by hand, kept with the figures
         lines += ["", findings.read_text("utf-8").strip()]
