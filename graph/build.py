@@ -18,14 +18,13 @@ from collections.abc import Iterable
 import networkx as nx
 from rapidfuzz import fuzz
 
-from ..loaders import patterns as P
 from ..loaders.citations import doc_number_key, title_key
 from ..loaders.clean import normalise
 from ..loaders.departments import canonical as canonical_department
 from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate
-from .schema import LEVEL_RANK, NODES, REGION_LEVELS, RELS
+from .schema import NODES, REGION_LEVELS, RELS
 
 ROLE_STRENGTH = {"lead": 3, "responsible": 2, "cooperate": 1}
 FACT_RELS_OF_DOCUMENT = ("CITES", "REPEALS", "ISSUED_BY", "IN_REGION")
@@ -128,10 +127,6 @@ def department_id(region_path: list[str], name: str) -> str:
 def _span(span: Span | None, source: str) -> dict:
     return {"source": source, "span_start": span.start if span else None,
             "span_end": span.end if span else None}
-
-
-def _blank(label: str) -> dict:
-    return {p: None for p in NODES[label]}
 
 
 _BLANK_NODE = {label: dict.fromkeys(props) for label, props in NODES.items()}
@@ -474,7 +469,3 @@ def documents(G: nx.MultiDiGraph, ingested_only: bool = True) -> list[str]:
 def tasks_of(G: nx.MultiDiGraph, doc_id: str) -> list[str]:
     tasks = [u for u, _, rel in G.in_edges(doc_id, keys=True) if rel == "PART_OF"]
     return sorted(tasks, key=lambda t: G.nodes[t]["ordinal"])
-
-
-def level_rank(level: str | None) -> int | None:
-    return LEVEL_RANK.get(level) if level else None

@@ -17,10 +17,6 @@ def _assign(var: str, props: list[str], row: str = "r") -> str:
     return ", ".join(f"{var}.{p} = {row}.{p}" for p in props)
 
 
-def _literal_map(props: list[str], row: str = "r") -> str:
-    return "{" + ", ".join(f"{p}: {row}.{p}" for p in props) + "}"
-
-
 # ---------------------------------------------------------------- reads (both stores)
 
 def read_nodes(label: str) -> str:

@@ -198,7 +198,7 @@ class NgramCounts:
         return matrix
 
     @staticmethod
-    def pair_similarity(child: "sparse.csr_matrix", parent: "sparse.csr_matrix") -> np.ndarray:
+    def pair_similarity(child, parent) -> np.ndarray:
         """TF-IDF weighted within the pair, as TfidfTransformer(sublinear_tf=True) computes it
         (smooth idf, l2 rows); written out in numpy because the transformer's per-call checks cost
         more than the arithmetic when there are tens of thousands of pairs."""

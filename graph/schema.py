@@ -68,19 +68,3 @@ DERIVED_RELS = ("IMPLEMENTS", "DERIVED_FROM")
 
 LEVEL_RANK = {"national": 0, "province": 1, "city": 2, "county": 3}
 REGION_LEVELS = ("national", "province", "city", "county")
-
-
-def node_props(label: str) -> list[str]:
-    return list(NODES[label])
-
-
-def rel_props(rel: str) -> list[str]:
-    return list(RELS[rel]["props"])
-
-
-def label_of_id(node_id: str) -> str:
-    return ID_PREFIX_LABEL[node_id.split(":", 1)[0]]
-
-
-ID_PREFIX_LABEL = {"doc": "Document", "task": "Task", "dept": "Department", "target": "Target",
-                   "region": "Region"}
