@@ -56,29 +56,37 @@ _LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州)")
 
 def link(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS) -> None:
     """Replace every derived link (IMPLEMENTS, DERIVED_FROM) by freshly computed ones."""
-    for u, v, rel in [e for e in G.edges(keys=True) if e[2] in DERIVED_RELS]:
+    for u, v, rel in [(u, v, rel) for u, neighbours in G._adj.items() for v, keyed in neighbours.items()
+                      for rel in keyed if rel in DERIVED_RELS]:
         G.remove_edge(u, v, rel)
     _stated_document_links(G)
     aligner = TaskAligner(G, settings)
     _inferred_document_links(G, aligner, settings)
-    for child, parent, rel in list(G.edges(keys=True)):
-        if rel == "IMPLEMENTS" and G.nodes[child]["label"] == "Document" \
-                and not G.nodes[parent].get("placeholder"):
+    nodes = G._node
+    for child, parent, _ in _document_edges(G, "IMPLEMENTS"):
+        if not nodes[parent].get("placeholder"):
             for c, p, score, evidence in aligner.align(child, parent):
                 _add_link(G, c, p, "aligned", score, evidence)
                 _derive_targets(G, c, p, settings)
 
 
+def _document_edges(G, rel: str) -> list[tuple[str, str, dict]]:
+    """Edges of type rel leaving documents (a list: the caller may add edges meanwhile). The
+    graph's own dicts are read directly: the edge views would walk every task and target too."""
+    return [(u, v, keyed[rel]) for u, data in G._node.items() if data["label"] == "Document"
+            for v, keyed in G._adj[u].items() if rel in keyed]
+
+
 def _add_link(G, u, v, method, score, evidence, **props) -> None:
-    attrs = {p: None for p in RELS["IMPLEMENTS"]["props"]}
+    attrs = dict.fromkeys(RELS["IMPLEMENTS"]["props"])
     attrs.update(method=method, score=round(float(score), 4),
                  evidence=json.dumps(evidence, ensure_ascii=False, sort_keys=True), **props)
     G.add_edge(u, v, key="IMPLEMENTS", **attrs)
 
 
 def _stated_document_links(G) -> None:
-    for u, v, rel, data in list(G.edges(keys=True, data=True)):
-        if rel == "CITES" and data.get("basis"):
+    for u, v, data in _document_edges(G, "CITES"):
+        if data.get("basis"):
             _add_link(G, u, v, "stated", 1.0, {"citation": data.get("printed")},
                       source=data.get("source"), span_start=data.get("span_start"),
                       span_end=data.get("span_end"))
@@ -161,26 +169,29 @@ def _inferred_document_links(G, aligner: "TaskAligner", settings: LinkSettings) 
 
 
 class NgramCounts:
-    """Character 2- and 3-gram counts of task texts, one sparse row per task, per document.
+    """Character 2- and 3-gram counts of one document's task texts, ready to be weighted against
+    any other document's.
 
     Written with numpy because scikit-learn's char analyzer walks every character in Python: on a
     10,000-document corpus (30 million characters) that alone took minutes. The n-grams of a
     document's texts are hashed at once from their code points; the weighting and the similarity
     are those of a TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True) fitted on
-    the document pair, up to hash collisions in 2^24 buckets."""
+    the document pair, up to hash collisions in 2^24 buckets. Per document it keeps its entries
+    sorted by n-gram with each n-gram's document frequency, so a pair costs a sorted lookup and
+    the products of the n-grams both sides share (no per-pair sort, no sparse matrices)."""
 
     BUCKETS = 1 << 24
+    __slots__ = ("n", "rows", "ltf", "inv", "vocab", "start", "df")
 
-    @classmethod
-    def of(cls, texts: list[str]):
-        from scipy import sparse
+    def __init__(self, texts: list[str]):
         # as scikit-learn's char analyzer: lowercase, runs of white space made one space
         texts = [_WHITE.sub(" ", t.lower()) for t in texts]
+        self.n = len(texts)
         lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
         codes = np.frombuffer("".join(texts).encode("utf-32-le"), dtype=np.uint32).astype(np.uint64)
         ends = np.cumsum(lengths)
         row_of = np.repeat(np.arange(len(texts)), lengths)
-        rows, cols = [], []
+        rows, cols = [np.zeros(0, dtype=np.int64)], [np.zeros(0, dtype=np.int64)]
         for n in (2, 3):
             if len(codes) < n:
                 continue
@@ -190,32 +201,70 @@ class NgramCounts:
                 h = h * np.uint64(1_114_112) + codes[k: size + k]
             ok = np.arange(size) + n <= ends[row_of[:size]]      # n-grams inside one text
             rows.append(row_of[:size][ok])
-            cols.append((_mix(h[ok] * np.uint64(4) + np.uint64(n)) % np.uint64(cls.BUCKETS)).astype(np.int64))
-        rows = np.concatenate(rows) if rows else np.zeros(0, dtype=np.int64)
-        cols = np.concatenate(cols) if cols else np.zeros(0, dtype=np.int64)
-        matrix = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(len(texts), cls.BUCKETS))
-        matrix.sum_duplicates()
-        return matrix
+            cols.append((_mix(h[ok] * np.uint64(4) + np.uint64(n)) % np.uint64(self.BUCKETS)).astype(np.int64))
+        # one entry per (n-gram, text) with its count: sorted by n-gram, then text, so that the
+        # vocabulary and each entry's place in it come from the same single sort
+        texts_n = max(1, self.n)
+        key = np.concatenate(cols) * texts_n + np.concatenate(rows)
+        entries, counts = np.unique(key, return_counts=True)
+        self.rows = entries % texts_n
+        self.ltf = 1 + np.log(counts)                     # sublinear tf
+        grams = entries // texts_n
+        first = np.empty(len(grams), dtype=bool)
+        first[:1] = True
+        first[1:] = grams[1:] != grams[:-1]
+        self.vocab = grams[first]
+        self.inv = np.cumsum(first) - 1
+        self.start = np.flatnonzero(first)              # where each n-gram's run of entries begins
+        self.df = np.diff(np.append(self.start, len(grams)))   # texts holding each n-gram
+
+    @classmethod
+    def of(cls, texts: list[str]) -> "NgramCounts":
+        return cls(texts)
+
+    def _in(self, other: "NgramCounts") -> tuple[np.ndarray, np.ndarray]:
+        """For each of our n-grams: whether other has it, and where in other's vocabulary."""
+        if not len(other.vocab):
+            return np.zeros(len(self.vocab), dtype=bool), np.zeros(len(self.vocab), dtype=np.int64)
+        at = np.minimum(np.searchsorted(other.vocab, self.vocab), len(other.vocab) - 1)
+        return other.vocab[at] == self.vocab, at
+
+    def _weights(self, other_df: np.ndarray, n: int) -> np.ndarray:
+        """TfidfTransformer(sublinear_tf=True) weights within the pair (smooth idf, l2 rows)."""
+        idf = np.log((1 + n) / (1 + self.df + other_df)) + 1
+        weight = self.ltf * idf[self.inv]
+        norm = np.sqrt(np.bincount(self.rows, weights=weight * weight, minlength=self.n))
+        norm[norm == 0] = 1
+        return weight / norm[self.rows]
 
     @staticmethod
-    def pair_similarity(child, parent) -> np.ndarray:
-        """TF-IDF weighted within the pair, as TfidfTransformer(sublinear_tf=True) computes it
-        (smooth idf, l2 rows); written out in numpy because the transformer's per-call checks cost
-        more than the arithmetic when there are tens of thousands of pairs."""
-        from scipy import sparse
-        block = sparse.vstack([child, parent], format="csr")
-        n = block.shape[0]
-        used, column = np.unique(block.indices, return_inverse=True)   # the pair's own vocabulary
-        column = column.ravel()
-        df = np.bincount(column, minlength=len(used))
-        idf = np.log((1 + n) / (1 + df)) + 1
-        weight = (1 + np.log(block.data)) * idf[column]
-        row = np.repeat(np.arange(n), np.diff(block.indptr))
-        norm = np.sqrt(np.bincount(row, weights=weight * weight, minlength=n))
-        norm[norm == 0] = 1
-        weighted = sparse.csr_matrix((weight / norm[row], column, block.indptr), shape=(n, len(used)))
-        k = child.shape[0]
-        return (weighted[:k] @ weighted[k:].T).toarray()
+    def pair_similarity(child: "NgramCounts", parent: "NgramCounts") -> np.ndarray:
+        """Cosine similarity of the TF-IDF rows, weighted within the pair (rows: child texts,
+        columns: parent texts). Only shared n-grams add to a dot product, so the product is taken
+        over the shared vocabulary alone."""
+        n = child.n + parent.n
+        shared, at = child._in(parent)
+        at_shared = at[shared]                     # where the shared n-grams sit in the parent's
+        parent_df_of_child = np.zeros(len(child.vocab), dtype=np.int64)
+        parent_df_of_child[shared] = parent.df[at_shared]
+        child_df_of_parent = np.zeros(len(parent.vocab), dtype=np.int64)
+        child_df_of_parent[at_shared] = child.df[shared]
+        wc = child._weights(parent_df_of_child, n)
+        wp = parent._weights(child_df_of_parent, n)
+        # Entries are sorted by n-gram, so each shared n-gram's entries are one run on each side;
+        # every (child entry, parent entry) pair of a run adds its product to its cell. This costs
+        # what the shared n-grams hold, where a dense product would cost texts x vocabulary.
+        c_first, c_count = child.start[shared], child.df[shared]
+        p_first, p_count = parent.start[at_shared], parent.df[at_shared]
+        per_gram = c_count * p_count
+        total = int(per_gram.sum())
+        gram = np.repeat(np.arange(len(per_gram)), per_gram)
+        offset = np.arange(total) - np.repeat(np.cumsum(per_gram) - per_gram, per_gram)
+        c_entry = c_first[gram] + offset // p_count[gram]
+        p_entry = p_first[gram] + offset % p_count[gram]
+        cell = child.rows[c_entry] * parent.n + parent.rows[p_entry]
+        products = np.bincount(cell, weights=wc[c_entry] * wp[p_entry], minlength=child.n * parent.n)
+        return products.reshape(child.n, parent.n).astype(float, copy=False)   # float when nothing is shared
 
 
 _WHITE = re.compile(r"\s\s+")
@@ -266,14 +315,15 @@ class TaskAligner:
     def _departments(self, task: str) -> set[str]:
         # compared without the level prefix: 省卫生健康委员会 and 市卫生健康委员会 do the same job
         if task not in self._departments_of:
+            nodes = self.G._node
             self._departments_of[task] = {
-                _LEVEL_PREFIX.sub("", self.G.nodes[u]["name"]) for u, _, rel in self.G.in_edges(task, keys=True)
-                if rel == "RESPONSIBLE_FOR" and not self.G.nodes[u].get("collective")}
+                _LEVEL_PREFIX.sub("", nodes[u]["name"]) for u, keys in self.G._pred[task].items()
+                if "RESPONSIBLE_FOR" in keys and not nodes[u].get("collective")}
         return self._departments_of[task]
 
     def _numbers(self, task: str) -> set[str]:
         if task not in self._numbers_of:
-            self._numbers_of[task] = set(_NUMBER.findall(self.G.nodes[task].get("text") or ""))
+            self._numbers_of[task] = set(_NUMBER.findall(self.G._node[task].get("text") or ""))
         return self._numbers_of[task]
 
     def scores(self, child_doc: str, parent_doc: str) -> np.ndarray:
@@ -303,27 +353,26 @@ class TaskAligner:
         mean, sd = float(s.mean()), float(s.std())
         best_bar = mean + self.settings.task_best_sd * sd
         also_bar = mean + self.settings.task_also_sd * sd
-        links = []
-        for i, c in enumerate(child_tasks):
-            best = int(np.argmax(s[i]))
-            for j, p in enumerate(parent_tasks):
-                if (j == best and s[i, j] >= best_bar) or s[i, j] >= also_bar:
-                    links.append((c, p, float(s[i, j]), self._evidence(c, p)))
-        return links
+        # each child task's best parent task if it clears best_bar, and any that clears also_bar
+        chosen = s >= also_bar
+        rows = np.arange(len(child_tasks))
+        best = s.argmax(axis=1)
+        chosen[rows, best] |= s[rows, best] >= best_bar
+        return [(child_tasks[i], parent_tasks[j], float(s[i, j]), self._evidence(child_tasks[i], parent_tasks[j]))
+                for i, j in zip(*np.nonzero(chosen))]
 
     def _evidence(self, child: str, parent: str) -> dict:
-        c, p = self.G.nodes[child], self.G.nodes[parent]
+        nodes = self.G._node
         numbers = sorted(self._numbers(child) & self._numbers(parent))
-        return {"titles": [c.get("title"), p.get("title")], "shared_numbers": numbers[:10],
+        return {"titles": [nodes[child].get("title"), nodes[parent].get("title")], "shared_numbers": numbers[:10],
                 "shared_departments": sorted(self._departments(child) & self._departments(parent))}
 
 
+# Below, the graph's own dicts (G._node, G._adj, G._pred) are read directly: linking walks
+# hundreds of thousands of task pairs and networkx's view objects cost more than the work.
+
 def _targets(G, task: str) -> list[str]:
-    return [v for v, keys in G.adj[task].items() if "HAS_TARGET" in keys]
-
-
-def _has_targets(G, task: str) -> bool:
-    return any("HAS_TARGET" in keys for keys in G.adj[task].values())
+    return [v for v, keys in G._adj[task].items() if "HAS_TARGET" in keys]
 
 
 # what a measure says without its numbers and the words around them (达到, 以上, 左右 …): two
@@ -343,7 +392,7 @@ def _occurrences(G, targets: list[str]) -> dict[str, int]:
     seen: dict[str, int] = defaultdict(int)
     out = {}
     for t in targets:
-        measure = measure_core(G.nodes[t].get("measure"))
+        measure = measure_core(G._node[t].get("measure"))
         out[t] = seen[measure]
         seen[measure] += 1
     return out
@@ -351,15 +400,17 @@ def _occurrences(G, targets: list[str]) -> dict[str, int]:
 
 def _derive_targets(G, child_task: str, parent_task: str, settings: LinkSettings) -> None:
     """Child targets restating parent targets (same unit, similar measure), matched one to one."""
-    if not (_has_targets(G, child_task) and _has_targets(G, parent_task)):
+    child_targets = _targets(G, child_task)
+    parent_targets = _targets(G, parent_task) if child_targets else None
+    if not parent_targets:
         return
-    child_targets, parent_targets = _targets(G, child_task), _targets(G, parent_task)
     c_occ, p_occ = _occurrences(G, child_targets), _occurrences(G, parent_targets)
     candidates = []
+    nodes = G._node
     for t in child_targets:
-        ct = G.nodes[t]
+        ct = nodes[t]
         for u in parent_targets:
-            pt = G.nodes[u]
+            pt = nodes[u]
             if pt.get("unit") != ct.get("unit"):
                 continue
             score = fuzz.ratio(measure_core(ct.get("measure")), measure_core(pt.get("measure")))
