@@ -3,6 +3,7 @@ no server."""
 from __future__ import annotations
 
 import os
+from operator import itemgetter
 from pathlib import Path
 
 from . import cypher as C
@@ -73,9 +74,8 @@ class EmbeddedStore(GraphStore):
             for i, (table, pair, columns, rows) in enumerate(jobs):
                 path = Path(folder) / f"{i}.csv"
                 with open(path, "w", encoding="utf-8", newline="") as f:
-                    writer = csv.writer(f)
-                    for row in rows:
-                        writer.writerow([row[c] for c in columns])   # None: an empty field, NULL
+                    # None is written as an empty field, which COPY reads as NULL
+                    csv.writer(f).writerows(map(itemgetter(*columns), rows))
                 # say how the csv module writes: LadybugDB otherwise guesses the dialect from the
                 # first rows and, if none of them is quoted, splits quoted commas later on. The
                 # serial reader: the parallel one was seen to stall on large files of quoted text.

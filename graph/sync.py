@@ -10,6 +10,7 @@ re-ingesting a file changes nothing.
 """
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -53,16 +54,26 @@ class SyncReport:
 
 _NODE_PROPS = {label: list(props) for label, props in NODES.items()}
 _EDGE_PROPS = {rel: list(spec["props"]) for rel, spec in RELS.items()}
+_NONE: dict = {}
 
+
+# The graphs' own dicts (networkx's G._node and G._adj) are read directly below: at a million
+# edges the view objects of the public accessors cost more than the comparison itself.
 
 def node_row(G: nx.MultiDiGraph, n: str) -> dict:
-    data = G._node[n]
+    return _node_row(G._node[n])
+
+
+def _node_row(data: dict) -> dict:
     get = data.get
     return {p: get(p) for p in _NODE_PROPS[data["label"]]}
 
 
 def edge_row(G: nx.MultiDiGraph, u: str, v: str, rel: str) -> dict:
-    data = G._adj[u][v][rel]
+    return _edge_row(u, v, rel, G._adj[u][v][rel])
+
+
+def _edge_row(u: str, v: str, rel: str, data: dict) -> dict:
     get = data.get
     row = {"src": u, "dst": v}
     for p in _EDGE_PROPS[rel]:
@@ -70,53 +81,81 @@ def edge_row(G: nx.MultiDiGraph, u: str, v: str, rel: str) -> dict:
     return row
 
 
-def _node_owner(G, n) -> str | None:
-    data = G.nodes[n]
+def _owner_of(data: dict) -> str | None:
     return data.get("source") if data["label"] in _OWNED_LABELS else None
+
+
+def _node_owner(G, n) -> str | None:
+    return _owner_of(G._node[n])
 
 
 def _edge_owner(G, u, v, rel) -> str:
     if rel in DERIVED_RELS:
         return LINKS
-    source = G.edges[u, v, rel].get("source")
-    return source or _node_owner(G, u) or _node_owner(G, v) or SHARED
+    return G._adj[u][v][rel].get("source") or _node_owner(G, u) or _node_owner(G, v) or SHARED
 
 
-def _pair(G, u, v, rel) -> tuple[str, str, str]:
-    return rel, G.nodes[u]["label"], G.nodes[v]["label"]
-
-
-def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph) -> list[ChangeSet]:
-    """Change sets in the order they should be applied (files sorted, then shared, then links)."""
+def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph, derived: bool | None = None) -> list[ChangeSet]:
+    """Change sets in the order they should be applied (files sorted, then shared, then links).
+    derived=False plans the facts only (nodes and every edge but the derived links), True the
+    derived links only, None both."""
     sets: dict[str, ChangeSet] = {}
+    nodes_too = derived is not True
+
+    def wanted(rel: str) -> bool:
+        return derived is None or (rel in DERIVED_RELS) == derived
 
     def cs(owner: str) -> ChangeSet:
         if owner not in sets:
             sets[owner] = ChangeSet(owner)
         return sets[owner]
 
-    for n in new.nodes:
-        if n not in old:
-            owner = _node_owner(new, n)
+    old_nodes, new_nodes = old._node, new._node
+    for n, data in new_nodes.items() if nodes_too else ():
+        was = old_nodes.get(n)
+        if was is None:
+            owner = _owner_of(data)
             if owner:       # shared nodes are created on demand by the first change set needing them
-                cs(owner).create_nodes[new.nodes[n]["label"]].append(node_row(new, n))
+                cs(owner).create_nodes[data["label"]].append(_node_row(data))
             continue
-        row = node_row(new, n)
-        if row != node_row(old, n):
-            cs(_node_owner(new, n) or _node_owner(old, n) or SHARED).update_nodes[new.nodes[n]["label"]].append(row)
-    for n in old.nodes:
-        if n not in new:
-            cs(_node_owner(old, n) or SHARED).delete_nodes[old.nodes[n]["label"]].append(n)
-    for u, v, rel in old.edges(keys=True):
-        gone = not new.has_edge(u, v, rel)
-        changed = not gone and edge_row(new, u, v, rel) != edge_row(old, u, v, rel)
-        if (gone or changed) and u in new and v in new:   # edges of deleted nodes go with them
-            owner = _edge_owner(new if changed else old, u, v, rel)
-            cs(owner).delete_edges[_pair(old, u, v, rel)].append({"src": u, "dst": v})
-    for u, v, rel in new.edges(keys=True):
-        if (u not in old or v not in old or not old.has_edge(u, v, rel)
-                or edge_row(new, u, v, rel) != edge_row(old, u, v, rel)):
-            cs(_edge_owner(new, u, v, rel)).create_edges[_pair(new, u, v, rel)].append(edge_row(new, u, v, rel))
+        row = _node_row(data)
+        if row != _node_row(was):
+            cs(_owner_of(data) or _owner_of(was) or SHARED).update_nodes[data["label"]].append(row)
+    for n, data in old_nodes.items() if nodes_too else ():
+        if n not in new_nodes:
+            cs(_owner_of(data) or SHARED).delete_nodes[data["label"]].append(n)
+    old_adj, new_adj = old._adj, new._adj
+    for u, neighbours in old_adj.items():
+        now_neighbours = new_adj.get(u, _NONE)
+        for v, keyed in neighbours.items():
+            now_keyed = now_neighbours.get(v, _NONE)
+            for rel, data in keyed.items():
+                if not wanted(rel):
+                    continue
+                now = now_keyed.get(rel)
+                gone = now is None
+                changed = not gone and _edge_row(u, v, rel, now) != _edge_row(u, v, rel, data)
+                if (gone or changed) and u in new_nodes and v in new_nodes:   # edges of deleted nodes go with them
+                    owner = _edge_owner(new if changed else old, u, v, rel)
+                    pair = (rel, old_nodes[u]["label"], old_nodes[v]["label"])
+                    cs(owner).delete_edges[pair].append({"src": u, "dst": v})
+    for u, neighbours in new_adj.items():
+        was_neighbours = old_adj.get(u, _NONE)
+        u_data = new_nodes[u]
+        for v, keyed in neighbours.items():
+            was_keyed = was_neighbours.get(v, _NONE)
+            for rel, data in keyed.items():
+                if not wanted(rel):
+                    continue
+                row = _edge_row(u, v, rel, data)
+                was = was_keyed.get(rel)
+                if was is not None and row == _edge_row(u, v, rel, was):
+                    continue
+                if rel in DERIVED_RELS:
+                    owner = LINKS
+                else:
+                    owner = data.get("source") or _owner_of(u_data) or _owner_of(new_nodes[v]) or SHARED
+                cs(owner).create_edges[(rel, u_data["label"], new_nodes[v]["label"])].append(row)
     files = sorted(o for o in sets if o not in (SHARED, LINKS))
     ordered = [sets[o] for o in files]
     ordered += [sets[o] for o in (SHARED, LINKS) if o in sets]
@@ -128,14 +167,19 @@ def _complete(changes: ChangeSet, new: nx.MultiDiGraph, present: set) -> set:
     an edge to a node another file owns that is not there (that file failed). Returns the ids the
     change set creates."""
     own = {row["id"] for rows in changes.create_nodes.values() for row in rows}
+    nodes = new._node
     for pair, rows in changes.create_edges.items():
         kept = []
         for row in rows:
-            missing = [n for n in (row["src"], row["dst"]) if n not in present and n not in own]
-            if any(_node_owner(new, n) for n in missing):
+            src, dst = row["src"], row["dst"]
+            if (src in own or src in present) and (dst in own or dst in present):
+                kept.append(row)       # the common case: both ends are there already
+                continue
+            missing = [n for n in (src, dst) if n not in present and n not in own]
+            if any(_owner_of(nodes[n]) for n in missing):
                 continue
             for n in missing:
-                changes.create_nodes[new.nodes[n]["label"]].append(node_row(new, n))
+                changes.create_nodes[nodes[n]["label"]].append(_node_row(nodes[n]))
                 own.add(n)
             kept.append(row)
         rows[:] = kept
@@ -161,75 +205,105 @@ def _rows(cs: ChangeSet) -> int:
 
 
 def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
-          progress: Callable[[str], None] | None = None, bulk_rows: int = 250_000) -> SyncReport:
+          progress: Callable[[str], None] | None = None, bulk_rows: int = 250_000,
+          meanwhile: Callable[[], None] | None = None) -> SyncReport:
     """Write the difference between old (what the store holds) and new, file by file.
 
     A store that can bulk-load (``write_bulk``) gets runs of files that only add things in one
     transaction of up to ``bulk_rows`` rows; if such a run fails it is rolled back and its files
-    are written one transaction each, so the failing file is found and the others land."""
-    report = SyncReport()
-    present = set(old.nodes)
+    are written one transaction each, so the failing file is found and the others land.
 
-    def commit(changes: ChangeSet, own: set, owners: list[str]) -> None:
-        nonlocal present
-        report.committed.extend(owners)
-        present |= own
-        present -= {n for ids in changes.delete_nodes.values() for n in ids}
+    ``meanwhile``: work that changes nothing in ``new`` but its derived links (linking), run in
+    this thread while another writes the facts; the links are written when both are done. Both
+    stores' drivers release the GIL while the database works, so writing and linking overlap."""
+    writer = _Writer(store, old, new, progress, bulk_rows)
+    if meanwhile is None:
+        writer.write(plan(old, new))
+        return writer.report
+    facts = plan(old, new, derived=False)
+    failure: list[BaseException] = []
+
+    def write_facts() -> None:
+        try:
+            writer.write(facts)
+        except BaseException as error:   # raised in the caller's thread below
+            failure.append(error)
+
+    thread = threading.Thread(target=write_facts, name="policykg-write-facts")
+    thread.start()
+    try:
+        meanwhile()
+    finally:
+        thread.join()
+    if failure:
+        raise failure[0]
+    writer.write(plan(old, new, derived=True))
+    return writer.report
+
+
+class _Writer:
+    """Writes change sets in order, keeping track of which nodes the store now holds."""
+
+    def __init__(self, store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
+                 progress: Callable[[str], None] | None, bulk_rows: int):
+        self.store, self.new, self.progress, self.bulk_rows = store, new, progress, bulk_rows
+        self.report = SyncReport()
+        self.present = set(old.nodes)
+        self.bulk = getattr(store, "write_bulk", None)
+
+    def _commit(self, changes: ChangeSet, own: set, owners: list[str]) -> None:
+        self.report.committed.extend(owners)
+        self.present |= own
+        self.present -= {n for ids in changes.delete_nodes.values() for n in ids}
         for k, v in changes.counts().items():
-            report.counts[k] += v
+            self.report.counts[k] += v
 
-    def one(changes: ChangeSet) -> None:
-        own = _complete(changes, new, present)
+    def _one(self, changes: ChangeSet) -> None:
+        own = _complete(changes, self.new, self.present)
         if changes.is_empty():
             return
         try:
-            store.write_changes(changes)
+            self.store.write_changes(changes)
         except Exception as error:  # the store rolled the change set back; report it and go on
-            report.failed.append((changes.owner, str(error).splitlines()[0] if str(error) else type(error).__name__))
+            self.report.failed.append((changes.owner, str(error).splitlines()[0] if str(error) else type(error).__name__))
         else:
-            commit(changes, own, [changes.owner])
-        if progress:
-            progress(changes.owner)
+            self._commit(changes, own, [changes.owner])
+        if self.progress:
+            self.progress(changes.owner)
 
-    bulk = getattr(store, "write_bulk", None)
-    run: list[ChangeSet] = []
-
-    def flush() -> None:
+    def _flush(self, run: list[ChangeSet]) -> None:
         if not run:
             return
-        batch = list(run)
-        run.clear()
-        merged = _merge(batch)
-        before = set(present)
-        own = _complete(merged, new, present)
+        merged = _merge(run)
+        before = set(self.present)
+        own = _complete(merged, self.new, self.present)
         try:
-            bulk(merged)
+            self.bulk(merged)
         except Exception:
-            present.clear()
-            present.update(before)
-            for cs in batch:      # find the failing file; the others land
-                one(cs)
+            self.present = before
+            for cs in run:      # find the failing file; the others land
+                self._one(cs)
         else:
-            commit(merged, own, [cs.owner for cs in batch])
-            if progress:
-                for cs in batch:
-                    progress(cs.owner)
+            self._commit(merged, own, [cs.owner for cs in run])
+            if self.progress:
+                for cs in run:
+                    self.progress(cs.owner)
 
-    size = 0
-    for changes in plan(old, new):
-        if bulk and changes.owner != LINKS and _creates_only(changes):
-            run.append(changes)
-            size += _rows(changes)
-            if size >= bulk_rows:
-                flush()
-                size = 0
-            continue
-        flush()
+    def write(self, change_sets: list[ChangeSet]) -> None:
+        run: list[ChangeSet] = []
         size = 0
-        if bulk and changes.owner == LINKS and _creates_only(changes):
-            run.append(changes)
-            flush()
-            continue
-        one(changes)
-    flush()
-    return report
+        for changes in change_sets:
+            if self.bulk and changes.owner != LINKS and _creates_only(changes):
+                run.append(changes)
+                size += _rows(changes)
+                if size >= self.bulk_rows:
+                    self._flush(run)
+                    run, size = [], 0
+                continue
+            self._flush(run)
+            run, size = [], 0
+            if self.bulk and changes.owner == LINKS and _creates_only(changes):
+                self._flush([changes])
+                continue
+            self._one(changes)
+        self._flush(run)

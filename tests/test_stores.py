@@ -126,6 +126,67 @@ def test_bulk_and_one_by_one_loads_store_the_same_graph(linked, tmp_path):
     assert bulk == each == snapshot(linked)
 
 
+def test_plan_of_facts_and_plan_of_links_together_are_the_whole_plan(linked):
+    from policykg.graph.schema import DERIVED_RELS
+    from policykg.graph.sync import plan
+
+    def rows(change_sets):
+        return sorted((cs.owner, kind, str(key), repr(row)) for cs in change_sets
+                      for kind in ("create_nodes", "create_edges")
+                      for key, rs in getattr(cs, kind).items() for row in rs)
+
+    facts, links = plan(new_graph(), linked, derived=False), plan(new_graph(), linked, derived=True)
+    assert rows(facts) + rows(links) and sorted(rows(facts) + rows(links)) == rows(plan(new_graph(), linked))
+    assert all(key[0] in DERIVED_RELS for cs in links for key in cs.create_edges)
+    assert not any(key[0] in DERIVED_RELS for cs in facts for key in cs.create_edges)
+    assert not any(cs.create_nodes for cs in links)
+
+
+def test_facts_are_written_while_linking_runs_and_the_links_after_it(seeds, tmp_path, monkeypatch):
+    from policykg.graph.schema import DERIVED_RELS
+    G = build(seeds.values())
+    events = []          # appended from both threads, in the order things happened
+    real_bulk, real_write = EmbeddedStore.write_bulk, EmbeddedStore.write_changes
+
+    def record(changes):
+        derived = any(key[0] in DERIVED_RELS for key, rows in changes.create_edges.items() if rows)
+        events.append("links written" if derived else "facts written")
+
+    monkeypatch.setattr(EmbeddedStore, "write_bulk", lambda self, cs: (record(cs), real_bulk(self, cs))[1])
+    monkeypatch.setattr(EmbeddedStore, "write_changes", lambda self, cs: (record(cs), real_write(self, cs))[1])
+
+    def linking():
+        link(G)
+        events.append("linked")
+
+    with EmbeddedStore(tmp_path / "g.lbug") as store:
+        report = apply(store, new_graph(), G, meanwhile=linking)
+        assert report.failed == []
+        assert snapshot(store.read_graph()) == snapshot(G)
+    links_at = [i for i, e in enumerate(events) if e == "links written"]
+    facts_at = [i for i, e in enumerate(events) if e == "facts written"]
+    assert events.count("linked") == 1 and links_at and facts_at
+    assert min(links_at) > events.index("linked") and min(links_at) > max(facts_at)   # links last
+    reference = build(seeds.values())
+    link(reference)
+    assert snapshot(G) == snapshot(reference)
+
+
+def test_a_failure_while_linking_is_raised_and_no_link_is_written(seeds, tmp_path):
+    G = build(seeds.values())
+
+    def linking():
+        raise RuntimeError("linking broke")
+
+    with EmbeddedStore(tmp_path / "g.lbug") as store:
+        with pytest.raises(RuntimeError, match="linking broke"):
+            apply(store, new_graph(), G, meanwhile=linking)
+        assert store.rows("MATCH ()-[r:IMPLEMENTS]->() RETURN count(r) AS n")[0]["n"] == 0
+        stored = store.read_graph()
+    assert {n for n, d in G.nodes(data=True) if d["label"] == "Task"} == \
+        {n for n, d in stored.nodes(data=True) if d["label"] == "Task"}      # the facts landed whole
+
+
 def test_a_bad_file_in_a_folder_does_not_stop_the_rest_or_lose_what_is_stored(tmp_path):
     db = tmp_path / "g.lbug"
     policykg.ingest([QINGHAI_FILE], db=db)
