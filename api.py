@@ -1,6 +1,7 @@
 """The Python API: every CLI command has a function here with the same verb."""
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
@@ -46,6 +47,7 @@ class IngestReport:
     failed: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
     counts: dict[str, int] = field(default_factory=dict)
     graph: object = None                                            # the networkx graph now stored
+    timings: dict[str, float] = field(default_factory=dict)         # seconds per phase
 
     def lines(self) -> list[str]:
         c = self.counts
@@ -69,17 +71,20 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     the difference to the store, one transaction per file. A file that cannot be read is reported
     (on_error gets one line naming it and the reason) and the others go on. Big folders are
     extracted in `workers` processes (None: one per core)."""
+    from .graph import collector
     from .graph.build import add_extraction, finish
     from .graph.link import link
     from .graph.sync import apply
 
-    with open_store(db, neo4j) as store:
+    with open_store(db, neo4j) as store, collector.paused():
         report = IngestReport(store=repr(store))
+        clock = _PhaseClock(report.timings)
         old = store.read_graph()
         new = old.copy()
         new.graph["doc_keys"] = dict(old.graph["doc_keys"])
         files = list(iter_paths(paths))
         report.files = len(files)
+        clock.lap("read store")
         for path, extraction, error in extract_many(files, workers=workers):
             if error is not None:
                 report.failed.append((str(path), error.reason))
@@ -88,11 +93,21 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
             else:
                 add_extraction(new, extraction)
                 report.documents += len(extraction.documents)
+            collector.young()
             if progress:
                 progress(str(path))
+        clock.lap("extract and build")
         finish(new)
-        link(new)
-        sync = apply(store, old, new)
+        clock.lap("finish")
+
+        def linking() -> None:
+            started = time.perf_counter()
+            link(new)
+            report.timings["link"] = time.perf_counter() - started
+
+        # the facts are written while the lineage is linked; the links are written last
+        sync = apply(store, old, new, meanwhile=linking)
+        clock.lap("link and store")
         for owner, reason in sync.failed:
             report.failed.append((owner, f"not stored: {reason}"))
             if on_error:
@@ -100,6 +115,19 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         report.counts = dict(sync.counts)
         report.graph = new if not sync.failed else store.read_graph()
     return report
+
+
+class _PhaseClock:
+    """Seconds spent in each phase of an ingest, into a dict (IngestReport.timings)."""
+
+    def __init__(self, into: dict[str, float]):
+        self.into = into
+        self.start = time.perf_counter()
+
+    def lap(self, phase: str) -> None:
+        now = time.perf_counter()
+        self.into[phase] = now - self.start
+        self.start = now
 
 
 def read_graph(db: str | Path | None = None, neo4j: str | None = None):

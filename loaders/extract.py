@@ -1,6 +1,7 @@
 """The extraction API: read a file, clean it, find its documents and their records."""
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Iterable, Iterator
@@ -59,5 +60,7 @@ def extract_many(paths: Iterable[str | Path], workers: int | None = 1
     import multiprocessing
     # fork shares the loaded gazetteer and OpenCC with the workers; spawn would load them again
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    with multiprocessing.get_context(method).Pool(workers) as pool:
+    # a worker forked while the parent has paused its garbage collector (graph.collector) turns
+    # it back on: the extractor makes short-lived reference cycles
+    with multiprocessing.get_context(method).Pool(workers, initializer=gc.enable) as pool:
         yield from pool.imap(_extract_one, files, chunksize=16)
