@@ -102,7 +102,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
 
         def linking() -> None:
             started = time.perf_counter()
-            link(new)
+            link(new, workers=workers)
             report.timings["link"] = time.perf_counter() - started
 
         # the facts are written while the lineage is linked; the links are written last

@@ -14,7 +14,9 @@ decide a link.
 """
 from __future__ import annotations
 
+import gc
 import json
+import os
 import re
 from functools import lru_cache
 from collections import defaultdict
@@ -54,42 +56,141 @@ _NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
 _LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州)")
 
 
-def link(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS) -> None:
+Edge = tuple[str, str, str, dict]     # (from, to, type, properties)
+
+
+def link(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1) -> None:
     """Replace every derived link (IMPLEMENTS, DERIVED_FROM) by freshly computed ones."""
+    found = find_links(G, settings, workers)
     for u, v, rel in [(u, v, rel) for u, neighbours in G._adj.items() for v, keyed in neighbours.items()
                       for rel in keyed if rel in DERIVED_RELS]:
         G.remove_edge(u, v, rel)
-    _stated_document_links(G)
-    aligner = TaskAligner(G, settings)
-    _inferred_document_links(G, aligner, settings)
-    nodes = G._node
-    for child, parent, _ in _document_edges(G, "IMPLEMENTS"):
-        if not nodes[parent].get("placeholder"):
-            for c, p, score, evidence in aligner.align(child, parent):
-                _add_link(G, c, p, "aligned", score, evidence)
-                _derive_targets(G, c, p, settings)
+    for u, v, rel, attrs in found:
+        G.add_edge(u, v, key=rel, **attrs)
 
 
-def _document_edges(G, rel: str) -> list[tuple[str, str, dict]]:
-    """Edges of type rel leaving documents (a list: the caller may add edges meanwhile). The
-    graph's own dicts are read directly: the edge views would walk every task and target too."""
-    return [(u, v, keyed[rel]) for u, data in G._node.items() if data["label"] == "Document"
-            for v, keyed in G._adj[u].items() if rel in keyed]
+def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1) -> list[Edge]:
+    """Every derived link of G's facts, without changing G (derived links already in G are
+    ignored). Each document's links depend on the facts alone, not on other documents' links, so
+    documents are linked independently: in `workers` processes (None: one per core) when there
+    are many."""
+    linker = _Linker(G, settings)
+    children = linker.children
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if workers <= 1 or len(children) < _MIN_PER_WORKER * workers:
+        return [edge for child in children for edge in linker.links_of(child)]
+    import multiprocessing
+    global _FORKED
+    _FORKED = linker
+    chunks = [children[i:i + _CHUNK] for i in range(0, len(children), _CHUNK)]
+    # fork: the workers read the graph this process holds instead of receiving a copy. Frozen,
+    # the collector leaves the inherited objects alone in the workers, so their memory pages stay
+    # shared instead of being copied when the collector marks them.
+    gc.freeze()
+    try:
+        with multiprocessing.get_context("fork").Pool(workers) as pool:
+            return [edge for edges in pool.imap(_links_of_chunk, chunks) for edge in edges]
+    finally:
+        gc.unfreeze()
+        _FORKED = None
 
 
-def _add_link(G, u, v, method, score, evidence, **props) -> None:
+_MIN_PER_WORKER = 200     # below this many documents a worker costs more than it saves
+_CHUNK = 100
+_FORKED: "_Linker | None" = None
+
+
+def _links_of_chunk(children: list[str]) -> list[Edge]:
+    return [edge for child in children for edge in _FORKED.links_of(child)]
+
+
+class _Linker:
+    """What linking one document needs to know about the others, gathered once."""
+
+    def __init__(self, G: nx.MultiDiGraph, settings: LinkSettings):
+        self.G, self.settings = G, settings
+        nodes = G._node
+        self.children = documents(G, ingested_only=False)
+        self.stated = {d: [(v, keyed["CITES"]) for v, keyed in G._adj[d].items()
+                           if "CITES" in keyed and keyed["CITES"].get("basis")] for d in self.children}
+        self.aligner = TaskAligner(G, settings, keep={v for links in self.stated.values() for v, _ in links})
+        # documents that may be given an inferred parent, by region
+        self.placed = [d for d in documents(G) if nodes[d].get("level") in LEVEL_RANK]
+        self.paths = {d: _region_path(G, d) for d in self.placed}
+        self.by_region: dict[str, list[str]] = defaultdict(list)
+        for d in self.placed:
+            self.by_region["/".join(self.paths[d])].append(d)
+        self.subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), self.paths[d])
+                         for d in self.placed}
+        self._placed = set(self.placed)
+
+    def links_of(self, child: str) -> list[Edge]:
+        """The document's stated and inferred parents, then its tasks aligned with theirs and the
+        targets derived from the parents' targets."""
+        out: list[Edge] = []
+        parents = []
+        for parent, cites in self.stated[child]:
+            out.append(_link(child, parent, "stated", 1.0, {"citation": cites.get("printed")},
+                             source=cites.get("source"), span_start=cites.get("span_start"),
+                             span_end=cites.get("span_end")))
+            parents.append(parent)
+        if child in self._placed:
+            inferred = self._inferred_parent(child, parents)
+            if inferred:
+                parent, score, evidence = inferred
+                out.append(_link(child, parent, "inferred", score, evidence))
+                parents.append(parent)
+        nodes = self.G._node
+        for parent in parents:
+            if not nodes[parent].get("placeholder"):
+                for c, p, score, evidence in self.aligner.align(child, parent):
+                    out.append(_link(c, p, "aligned", score, evidence))
+                    out.extend(_derive_targets(self.G, c, p, self.settings))
+        return out
+
+    def _inferred_parent(self, child: str, stated: list[str]) -> tuple[str, float, dict] | None:
+        """At most one inferred parent per document: from the closest level above it that has a
+        document on the same subject, and only closer than any parent the document states itself
+        (a county plan citing its city plan is not also inferred to carry down the province's)."""
+        nodes, settings = self.G._node, self.settings
+        c = nodes[child]
+        ranks = [LEVEL_RANK.get(nodes[v].get("level")) for v in stated]
+        ranks = [x for x in ranks if x is not None]
+        floor = max(ranks) if ranks else -1       # only levels below (closer than) a stated parent
+        path = self.paths[child]
+        for depth in range(len(path) - 1, 0, -1):  # the closest region first
+            best = None
+            for parent in self.by_region.get("/".join(path[:depth]), []):
+                p = nodes[parent]
+                rank = LEVEL_RANK[p["level"]]
+                if rank >= LEVEL_RANK[c["level"]] or rank <= floor:
+                    continue
+                gap = _years_apart(c.get("date"), p.get("date"))
+                if gap is None or gap < 0 or gap > settings.max_years:
+                    continue
+                c_subject, p_subject = self.subjects[child], self.subjects[parent]
+                subject_score = fuzz.ratio(c_subject, p_subject) / 100 if c_subject and p_subject else 0.0
+                if subject_score < settings.subject_min:
+                    continue
+                shared = self.aligner.share_with_counterpart(child, parent)
+                score = 0.6 * subject_score + 0.4 * shared
+                if score < settings.doc_min:
+                    continue
+                evidence = {"subjects": [c_subject, p_subject], "subject_similarity": round(subject_score, 3),
+                            "tasks_with_counterpart": round(shared, 3), "years_later": round(gap, 2),
+                            "reason": "lower level, contained region, later date, same subject"}
+                if best is None or (score, -gap, parent) > (best[0], -best[2]["years_later"], best[1]):
+                    best = (score, parent, evidence)
+            if best:
+                return best[1], best[0], best[2]
+        return None
+
+
+def _link(u, v, method, score, evidence, **props) -> Edge:
     attrs = dict.fromkeys(RELS["IMPLEMENTS"]["props"])
     attrs.update(method=method, score=round(float(score), 4),
                  evidence=json.dumps(evidence, ensure_ascii=False, sort_keys=True), **props)
-    G.add_edge(u, v, key="IMPLEMENTS", **attrs)
-
-
-def _stated_document_links(G) -> None:
-    for u, v, data in _document_edges(G, "CITES"):
-        if data.get("basis"):
-            _add_link(G, u, v, "stated", 1.0, {"citation": data.get("printed")},
-                      source=data.get("source"), span_start=data.get("span_start"),
-                      span_end=data.get("span_end"))
+    return u, v, "IMPLEMENTS", attrs
 
 
 def subject(title: str | None, attachment_title: str | None, places: list[str]) -> str:
@@ -109,9 +210,9 @@ def subject(title: str | None, attachment_title: str | None, places: list[str]) 
 
 
 def _region_path(G, doc_id: str) -> list[str]:
-    for _, v, rel in G.out_edges(doc_id, keys=True):
-        if rel == "IN_REGION":
-            return G.nodes[v]["path"].split("/")
+    for v, keyed in G._adj[doc_id].items():
+        if "IN_REGION" in keyed:
+            return G._node[v]["path"].split("/")
     return []
 
 
@@ -121,51 +222,6 @@ def _years_apart(child_date: str | None, parent_date: str | None) -> float | Non
     cy, cm = int(child_date[:4]), int(child_date[5:7] or 1)
     py, pm = int(parent_date[:4]), int(parent_date[5:7] or 1)
     return (cy - py) + (cm - pm) / 12
-
-
-def _inferred_document_links(G, aligner: "TaskAligner", settings: LinkSettings) -> None:
-    """At most one inferred parent per document: from the closest level above it that has a
-    document on the same subject, and only closer than any parent the document states itself
-    (a county plan citing its city plan is not also inferred to carry down the province's)."""
-    docs = [d for d in documents(G) if G.nodes[d].get("level") in LEVEL_RANK]
-    by_region: dict[str, list[str]] = defaultdict(list)
-    paths = {d: _region_path(G, d) for d in docs}
-    for d in docs:
-        by_region["/".join(paths[d])].append(d)
-    subjects = {d: subject(G.nodes[d].get("title"), G.nodes[d].get("attachment_title"), paths[d]) for d in docs}
-    for child in docs:
-        c = G.nodes[child]
-        stated = [LEVEL_RANK.get(G.nodes[v].get("level")) for _, v, rel in G.out_edges(child, keys=True)
-                  if rel == "IMPLEMENTS"]
-        stated = [x for x in stated if x is not None]
-        floor = max(stated) if stated else -1     # only levels below (closer than) a stated parent
-        path = paths[child]
-        for depth in range(len(path) - 1, 0, -1):  # the closest region first
-            best = None
-            for parent in by_region.get("/".join(path[:depth]), []):
-                p = G.nodes[parent]
-                rank = LEVEL_RANK[p["level"]]
-                if rank >= LEVEL_RANK[c["level"]] or rank <= floor:
-                    continue
-                gap = _years_apart(c.get("date"), p.get("date"))
-                if gap is None or gap < 0 or gap > settings.max_years:
-                    continue
-                c_subject, p_subject = subjects[child], subjects[parent]
-                subject_score = fuzz.ratio(c_subject, p_subject) / 100 if c_subject and p_subject else 0.0
-                if subject_score < settings.subject_min:
-                    continue
-                shared = aligner.share_with_counterpart(child, parent)
-                score = 0.6 * subject_score + 0.4 * shared
-                if score < settings.doc_min:
-                    continue
-                evidence = {"subjects": [c_subject, p_subject], "subject_similarity": round(subject_score, 3),
-                            "tasks_with_counterpart": round(shared, 3), "years_later": round(gap, 2),
-                            "reason": "lower level, contained region, later date, same subject"}
-                if best is None or (score, -gap, parent) > (best[0], -best[2]["years_later"], best[1]):
-                    best = (score, parent, evidence)
-            if best:
-                _add_link(G, child, best[1], "inferred", best[0], best[2])
-                break
 
 
 class NgramCounts:
@@ -283,7 +339,7 @@ def _mix(h: np.ndarray) -> np.ndarray:
 class TaskAligner:
     """Scores every child task against every parent task of one document pair."""
 
-    def __init__(self, G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS):
+    def __init__(self, G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, keep: set[str] = frozenset()):
         self.G = G
         self.settings = settings
         self._scores: dict[tuple[str, str], np.ndarray] = {}
@@ -291,9 +347,9 @@ class TaskAligner:
         self._departments_of: dict[str, set[str]] = {}
         self._numbers_of: dict[str, set[str]] = {}
         self._counts: dict[str, object] = {}
-        # a document others carry down is compared many times: keep its counts; others are
-        # counted when needed and dropped, so memory follows the parents, not the corpus
-        self._keep = {v for _, v, rel in G.edges(keys=True) if rel == "IMPLEMENTS"}
+        # a document others carry down (keep: the parents stated) is compared many times: keep
+        # its counts; others are counted when needed and dropped, so memory follows the parents
+        self._keep = keep
 
     def counts(self, doc: str):
         if doc in self._counts:
@@ -398,12 +454,12 @@ def _occurrences(G, targets: list[str]) -> dict[str, int]:
     return out
 
 
-def _derive_targets(G, child_task: str, parent_task: str, settings: LinkSettings) -> None:
+def _derive_targets(G, child_task: str, parent_task: str, settings: LinkSettings) -> list[Edge]:
     """Child targets restating parent targets (same unit, similar measure), matched one to one."""
     child_targets = _targets(G, child_task)
     parent_targets = _targets(G, parent_task) if child_targets else None
     if not parent_targets:
-        return
+        return []
     c_occ, p_occ = _occurrences(G, child_targets), _occurrences(G, parent_targets)
     candidates = []
     nodes = G._node
@@ -417,19 +473,21 @@ def _derive_targets(G, child_task: str, parent_task: str, settings: LinkSettings
             if score >= settings.target_measure_min:
                 candidates.append((score, -abs(c_occ[t] - p_occ[u]), t, u))
     used_child, used_parent = set(), set()
+    out = []
     for score, _, t, u in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2], c[3])):
         if t in used_child or u in used_parent:
             continue
         used_child.add(t)
         used_parent.add(u)
-        ct, pt = G.nodes[t], G.nodes[u]
+        ct, pt = nodes[t], nodes[u]
         unit = ct.get("unit") or ""
-        attrs = {p: None for p in RELS["DERIVED_FROM"]["props"]}
+        attrs = dict.fromkeys(RELS["DERIVED_FROM"]["props"])
         attrs.update(method="aligned", score=round(score / 100, 4),
                      evidence=json.dumps({"measures": [ct.get("measure"), pt.get("measure")]}, ensure_ascii=False),
                      change=f"{_fmt(pt['value'])}{unit} → {_fmt(ct['value'])}{unit}",
                      delta=round(ct["value"] - pt["value"], 6))
-        G.add_edge(t, u, key="DERIVED_FROM", **attrs)
+        out.append((t, u, "DERIVED_FROM", attrs))
+    return out
 
 
 def _fmt(value: float) -> str:

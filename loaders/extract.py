@@ -60,7 +60,13 @@ def extract_many(paths: Iterable[str | Path], workers: int | None = 1
     import multiprocessing
     # fork shares the loaded gazetteer and OpenCC with the workers; spawn would load them again
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    # a worker forked while the parent has paused its garbage collector (graph.collector) turns
-    # it back on: the extractor makes short-lived reference cycles
-    with multiprocessing.get_context(method).Pool(workers, initializer=gc.enable) as pool:
+    # A worker forked while the parent has paused its garbage collector (graph.collector) turns
+    # it back on: the extractor makes short-lived reference cycles. What the worker inherits is
+    # frozen first, so its collector does not walk (and so copy) the parent's memory.
+    gc.freeze()
+    try:
+        pool = multiprocessing.get_context(method).Pool(workers, initializer=gc.enable)
+    finally:
+        gc.unfreeze()
+    with pool:
         yield from pool.imap(_extract_one, files, chunksize=16)

@@ -120,6 +120,19 @@ def test_links_do_not_depend_on_ingest_order(seeds):
     assert sorted(forward.edges(keys=True)) == sorted(backward.edges(keys=True))
 
 
+def test_links_found_in_worker_processes_are_the_links_found_in_one(G, monkeypatch):
+    import sys
+    link_module = sys.modules["policykg.graph.link"]
+    one = link_module.find_links(G, workers=1)
+    # small enough to fork for these few documents, one document per task
+    monkeypatch.setattr(link_module, "_MIN_PER_WORKER", 1)
+    monkeypatch.setattr(link_module, "_CHUNK", 1)
+    several = link_module.find_links(G, workers=2)
+    assert several == one and len(one) > 25
+    stored = sorted((u, v, k) for u, v, k in G.edges(keys=True) if k in ("IMPLEMENTS", "DERIVED_FROM"))
+    assert sorted((u, v, k) for u, v, k, _ in one) == stored     # find_links reads G, changes nothing
+
+
 def test_a_placeholder_becomes_the_real_document_in_either_order(seeds):
     national = extract(NATIONAL)
     for order in ([seeds["004"], national], [national, seeds["004"]]):
