@@ -50,3 +50,12 @@ def test_benchmark_smoke_run_reports_every_figure(tmp_path):
     assert r["task_link_f1"] > 0.5            # the tiny cascade is linked, not just counted
     text = out.read_text("utf-8")
     assert "| task-link F1 |" in text and "## Bars" in text
+
+
+def test_a_copy_job_that_stops_using_cpu_is_killed_as_stalled(monkeypatch):
+    import subprocess
+    monkeypatch.setattr(run, "COPY_IDLE_S", 2)
+    idle = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    assert run._finished(idle) is False and idle.returncode is not None
+    done = subprocess.Popen([sys.executable, "-c", "print(1)"], stdout=subprocess.PIPE)
+    assert run._finished(done) is True
