@@ -6,6 +6,7 @@ of the department in its region (卫生健康委员会, 医疗保障局)."""
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from . import patterns as P
 from .models import Department
@@ -37,8 +38,18 @@ _TRIM_END = re.compile(r"(?:等(?:单位|部门)?|按(?:照)?职责(?:分工)?(?
 _DOUBLED = re.compile(r"([委局厅办府部院会])\1$")  # OCR repeats a character across a page break
 
 
+_BRACKETS = re.compile(r"[（(〔\[）)〕\]]")
+
+
+@lru_cache(maxsize=16)
+def _separators(seps: str) -> re.Pattern:
+    return re.compile("[" + re.escape(seps) + "]")
+
+
 def split_outside_brackets(text: str, seps: str) -> list[str]:
     """Split on any of `seps` except inside brackets: 各县（市、区） stays whole."""
+    if not _BRACKETS.search(text):      # nothing to stay outside of: the regex engine splits
+        return _separators(seps).split(text)
     out, depth, cur = [], 0, []
     for ch in text:
         if ch in "（(〔[":

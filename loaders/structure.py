@@ -11,7 +11,7 @@ from .clean import Block, is_doc_number_line, is_org_list_line, label_of, normal
 from .departments import find_in_text, parse_list, split_names
 from .models import Department, Document, LedgerRow, Span, Target, Task
 from .regions import locate, starts_with_place
-from .targets import cn_number, find_targets
+from .targets import cn_number, find_targets, may_hold_target
 
 # ---------------------------------------------------------------- segmentation
 
@@ -438,6 +438,8 @@ def _dedupe(depts: list[Department]) -> list[Department]:
 
 
 def _targets(text: str, norm: str) -> list[Target]:
+    if not may_hold_target(norm):
+        return []
     # responsibility lists hold no targets; blank them out, keeping offsets
     masked = norm
     for _, a, b in find_in_text(norm, text):

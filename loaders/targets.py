@@ -29,18 +29,29 @@ _LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
 
 def _masked(norm: str) -> str:
     """Hide spans whose numbers are never targets: 《titles》, “quotes”, 文号, dates, ages."""
-    chars = list(norm)
-    for rx in P.NEVER_TARGET:
-        for m in rx.finditer(norm):
-            chars[m.start():m.end()] = "＿" * (m.end() - m.start())
-    return "".join(chars)
+    spans = sorted(m.span() for rx in P.NEVER_TARGET for m in rx.finditer(norm))
+    if not spans:
+        return norm
+    out, done = [], 0
+    for a, b in spans:          # the union of the spans, overlapping ones included
+        a = max(a, done)
+        if b > a:
+            out += (norm[done:a], "＿" * (b - a))
+            done = b
+    out.append(norm[done:])
+    return "".join(out)
 
 
 _MAY_HOLD_TARGET = re.compile(r"[0-9]|级")   # Arabic digits, or a Chinese numeral level (达到四级)
 
 
+def may_hold_target(norm: str) -> bool:
+    """False when the text cannot hold a target, so callers can skip their own preparation."""
+    return _MAY_HOLD_TARGET.search(norm) is not None
+
+
 def find_targets(text: str, norm: str) -> list[tuple[Target, int, int]]:
-    if not _MAY_HOLD_TARGET.search(norm):
+    if not may_hold_target(norm):
         return []
     masked = _masked(norm)
     out: list[tuple[Target, int, int]] = []
