@@ -278,7 +278,7 @@ def run_size(size: int, root: Path, seed: int = 1, log=print, shape: tuple | Non
     if os.environ.get("NEO4J_URI"):
         result.update(measure_neo4j(G, os.environ["NEO4J_URI"]))
     log(f"[{size}] end to end {result['end_to_end_s']:.1f} s, peak RSS {result['peak_rss_mb']:.0f} MB "
-        f"(extraction workers {result['workers_peak_rss_mb']:.0f} MB each at most)")
+        f"(largest child process {result['workers_peak_rss_mb']:.0f} MB)")
     return result
 
 
@@ -325,8 +325,8 @@ def markdown(results: list[dict], command: str) -> str:
              "graph from them (extract + build), then finish (ids, pruning), then linking while the facts are",
              "written to the store, then the links. The load path is also timed alone on the same graph, for",
              "its ratio to LadybugDB's own COPY FROM of the same rows.",
-             "Peak RSS is the main process's high-water mark; the largest child process (an extraction worker,",
-             "or an earlier size's COPY job) is listed apart.", "",
+             "Peak RSS is the main process's high-water mark; the largest child process (an extraction or linking",
+             "worker, whose pages are partly shared with the main process, or an earlier size's COPY job) is listed apart.", "",
              "| measure | " + " | ".join(f"{r['size']:,} docs" for r in results) + " |",
              "|---|" + "---|" * len(results)]
     for title, key, fmt in cols:

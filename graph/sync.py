@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -216,6 +217,11 @@ def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
     ``meanwhile``: work that changes nothing in ``new`` but its derived links (linking), run in
     this thread while another writes the facts; the links are written when both are done. Both
     stores' drivers release the GIL while the database works, so writing and linking overlap."""
+    with getattr(store, "deferred_checkpoint", nullcontext)():
+        return _apply(store, old, new, progress, bulk_rows, meanwhile)
+
+
+def _apply(store, old, new, progress, bulk_rows, meanwhile) -> SyncReport:
     writer = _Writer(store, old, new, progress, bulk_rows)
     if meanwhile is None:
         writer.write(plan(old, new))

@@ -126,6 +126,25 @@ def test_bulk_and_one_by_one_loads_store_the_same_graph(linked, tmp_path):
     assert bulk == each == snapshot(linked)
 
 
+def test_a_sync_commits_to_the_log_and_checkpoints_once_at_the_end(linked, tmp_path, monkeypatch):
+    db = tmp_path / "g.lbug"
+    wal = tmp_path / "g.lbug.wal"
+    seen = []
+    real_bulk = EmbeddedStore.write_bulk
+
+    def write_bulk(self, changes):
+        real_bulk(self, changes)
+        seen.append(wal.exists() and wal.stat().st_size > 0)   # committed, not yet checkpointed
+
+    monkeypatch.setattr(EmbeddedStore, "write_bulk", write_bulk)
+    with EmbeddedStore(db) as store:
+        assert apply(store, new_graph(), linked).failed == []
+        assert not wal.exists() or wal.stat().st_size == 0       # merged into the database file
+    assert seen and all(seen)
+    with EmbeddedStore(db, read_only=True) as store:
+        assert snapshot(store.read_graph()) == snapshot(linked)
+
+
 def test_plan_of_facts_and_plan_of_links_together_are_the_whole_plan(linked):
     from policykg.graph.schema import DERIVED_RELS
     from policykg.graph.sync import plan
