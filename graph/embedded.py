@@ -14,6 +14,7 @@ from .store import GraphStore, StoreError
 from .sync import ChangeSet
 
 DEFAULT_DB = "policykg.lbug"
+COPY_ROWS = 1 << 17     # rows per COPY statement: one LadybugDB node group
 
 
 def default_db_path() -> Path:
@@ -87,6 +88,10 @@ class EmbeddedStore(GraphStore):
                 if rows:
                     jobs.append((rel, (src, dst), ["src", "dst"] + list(RELS[rel]["props"]), rows))
             statements = []
+            # at most one node group per COPY: in LadybugDB 0.22 a COPY of more rows into the
+            # Target table hangs (benchmarks/findings.md)
+            jobs = [(table, pair, columns, rows[i:i + COPY_ROWS])
+                    for table, pair, columns, rows in jobs for i in range(0, len(rows), COPY_ROWS)]
             for i, (table, pair, columns, rows) in enumerate(jobs):
                 path = Path(folder) / f"{i}.csv"
                 with open(path, "w", encoding="utf-8", newline="") as f:

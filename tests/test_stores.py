@@ -114,11 +114,15 @@ def test_a_failing_file_leaves_no_half_document_and_the_others_land(tmp_path, mo
     assert snapshot(policykg.read_graph(db)) == snapshot(policykg.read_graph(clean))
 
 
-def test_bulk_and_one_by_one_loads_store_the_same_graph(linked, tmp_path):
-    from policykg.graph import sync
+def test_bulk_and_one_by_one_loads_store_the_same_graph(linked, tmp_path, monkeypatch):
+    from policykg.graph import embedded, sync
     with EmbeddedStore(tmp_path / "bulk.lbug") as store:
         assert sync.apply(store, new_graph(), linked, bulk_rows=10**9).failed == []
         bulk = snapshot(store.read_graph())
+    monkeypatch.setattr(embedded, "COPY_ROWS", 7)     # every table in several COPY statements
+    with EmbeddedStore(tmp_path / "small-copies.lbug") as store:
+        assert sync.apply(store, new_graph(), linked, bulk_rows=10**9).failed == []
+        assert snapshot(store.read_graph()) == bulk
     with EmbeddedStore(tmp_path / "each.lbug") as store:
         store.write_bulk = None     # a store without a bulk path: one transaction per file
         assert sync.apply(store, new_graph(), linked).failed == []
