@@ -90,20 +90,22 @@ def _progress(items: list, label: str):
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @store_options
-def ingest(paths, db, neo4j):
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Processes for extracting and linking (default: one per core; 1 uses least memory).")
+def ingest(paths, db, neo4j, workers):
     """Extract files or folders and add them to the lineage graph in a store.
 
     Links (implements, cites, responsible-for, target drift) are recomputed with what the store
     already holds; re-ingesting a file changes nothing. One transaction per file.
 
-    Python: policykg.ingest(paths, db=..., neo4j=...)
+    Python: policykg.ingest(paths, db=..., neo4j=..., workers=...)
     """
     from .api import ingest as run_ingest
     from .graph import StoreError
     files = list(iter_paths(paths))
     try:
         with _progress(files, "ingesting") as progress:
-            report = run_ingest(files, db=db, neo4j=neo4j, progress=progress,
+            report = run_ingest(files, db=db, neo4j=neo4j, progress=progress, workers=workers,
                                 on_error=lambda line: click.echo(f"policykg: error: {line}", err=True))
     except StoreError as error:
         _fail(str(error))

@@ -77,6 +77,22 @@ def test_ingest_then_links_match_python_api(tmp_path):
     assert "东政办〔2023〕47号  IMPLEMENTS  青海省人民政府办公厅" in result.output
 
 
+def test_ingest_workers_option_reaches_the_api(tmp_path, monkeypatch):
+    import policykg.api
+    real, seen = policykg.api.ingest, []
+
+    def ingest(*args, **kwargs):
+        seen.append(kwargs["workers"])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(policykg.api, "ingest", ingest)
+    result = CliRunner().invoke(main, ["ingest", str(SAMPLES), "--db", str(tmp_path / "g.lbug"), "--workers", "1"])
+    assert result.exit_code == 0, result.output
+    assert seen == [1] and "ingested 5 of 5 file(s)" in result.output
+    result = CliRunner().invoke(main, ["ingest", str(SAMPLES), "--db", str(tmp_path / "g.lbug"), "--workers", "0"])
+    assert result.exit_code == 2 and "--workers" in result.output
+
+
 def test_ingest_store_from_environment(tmp_path, monkeypatch):
     db = tmp_path / "env.lbug"
     monkeypatch.setenv("POLICYKG_DB", str(db))
