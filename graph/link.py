@@ -129,6 +129,7 @@ class _Linker:
         targets derived from the parents' targets."""
         out: list[Edge] = []
         parents = []
+        self.aligner.forget_scores()    # a pair's scores serve one child document only
         for parent, cites in self.stated[child]:
             out.append(_link(child, parent, "stated", 1.0, {"citation": cites.get("printed")},
                              source=cites.get("source"), span_start=cites.get("span_start"),
@@ -274,10 +275,6 @@ class NgramCounts:
         self.start = np.flatnonzero(first)              # where each n-gram's run of entries begins
         self.df = np.diff(np.append(self.start, len(grams)))   # texts holding each n-gram
 
-    @classmethod
-    def of(cls, texts: list[str]) -> "NgramCounts":
-        return cls(texts)
-
     def _in(self, other: "NgramCounts") -> tuple[np.ndarray, np.ndarray]:
         """For each of our n-grams: whether other has it, and where in other's vocabulary."""
         if not len(other.vocab):
@@ -354,7 +351,7 @@ class TaskAligner:
     def counts(self, doc: str):
         if doc in self._counts:
             return self._counts[doc]
-        matrix = NgramCounts.of([self._text(t) for t in self.tasks(doc)])
+        matrix = NgramCounts([self._text(t) for t in self.tasks(doc)])
         if doc in self._keep:
             self._counts[doc] = matrix
         return matrix
@@ -394,6 +391,9 @@ class TaskAligner:
             else:
                 self._scores[key] = NgramCounts.pair_similarity(self.counts(child_doc), self.counts(parent_doc))
         return self._scores[key]
+
+    def forget_scores(self) -> None:
+        self._scores.clear()
 
     def share_with_counterpart(self, child_doc: str, parent_doc: str) -> float:
         s = self.scores(child_doc, parent_doc)

@@ -61,17 +61,9 @@ _NONE: dict = {}
 # The graphs' own dicts (networkx's G._node and G._adj) are read directly below: at a million
 # edges the view objects of the public accessors cost more than the comparison itself.
 
-def node_row(G: nx.MultiDiGraph, n: str) -> dict:
-    return _node_row(G._node[n])
-
-
 def _node_row(data: dict) -> dict:
     get = data.get
     return {p: get(p) for p in _NODE_PROPS[data["label"]]}
-
-
-def edge_row(G: nx.MultiDiGraph, u: str, v: str, rel: str) -> dict:
-    return _edge_row(u, v, rel, G._adj[u][v][rel])
 
 
 def _edge_row(u: str, v: str, rel: str, data: dict) -> dict:
@@ -86,14 +78,11 @@ def _owner_of(data: dict) -> str | None:
     return data.get("source") if data["label"] in _OWNED_LABELS else None
 
 
-def _node_owner(G, n) -> str | None:
-    return _owner_of(G._node[n])
-
-
 def _edge_owner(G, u, v, rel) -> str:
+    """The derived links, else the file the edge came from, else the file of either end."""
     if rel in DERIVED_RELS:
         return LINKS
-    return G._adj[u][v][rel].get("source") or _node_owner(G, u) or _node_owner(G, v) or SHARED
+    return G._adj[u][v][rel].get("source") or _owner_of(G._node[u]) or _owner_of(G._node[v]) or SHARED
 
 
 def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph, derived: bool | None = None) -> list[ChangeSet]:
@@ -152,11 +141,7 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph, derived: bool | None = None
                 was = was_keyed.get(rel)
                 if was is not None and row == _edge_row(u, v, rel, was):
                     continue
-                if rel in DERIVED_RELS:
-                    owner = LINKS
-                else:
-                    owner = data.get("source") or _owner_of(u_data) or _owner_of(new_nodes[v]) or SHARED
-                cs(owner).create_edges[(rel, u_data["label"], new_nodes[v]["label"])].append(row)
+                cs(_edge_owner(new, u, v, rel)).create_edges[(rel, u_data["label"], new_nodes[v]["label"])].append(row)
     files = sorted(o for o in sets if o not in (SHARED, LINKS))
     ordered = [sets[o] for o in files]
     ordered += [sets[o] for o in (SHARED, LINKS) if o in sets]
