@@ -10,13 +10,12 @@ Neo4j. Results go to a Markdown file with the machine noted; nothing here is ass
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import platform
 import random
-import shutil
 import resource
+import shutil
 import statistics
 import subprocess
 import sys
@@ -33,8 +32,8 @@ from policykg.graph import cypher as C  # noqa: E402
 from policykg.api import ingest  # noqa: E402
 from policykg.graph.build import new_graph  # noqa: E402
 from policykg.graph.lineage import descendants, task_links  # noqa: E402
-from policykg.graph.schema import NODES, RELS  # noqa: E402
-from policykg.graph.sync import apply  # noqa: E402
+from policykg.graph.embedded import copy_statements  # noqa: E402
+from policykg.graph.sync import ChangeSet, apply, edge_row, node_row  # noqa: E402
 from policykg.loaders import extract_many  # noqa: E402
 from policykg.queries import get  # noqa: E402
 
@@ -54,7 +53,7 @@ def peak_rss_mb() -> float:
 
 
 def children_peak_rss_mb() -> float:
-    """The largest finished child process's high-water mark (the extraction workers)."""
+    """The largest finished child process's high-water mark (an extraction or linking worker)."""
     return resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
 
 
@@ -93,71 +92,34 @@ def score_links(G, truth: dict) -> dict:
     return {"task_link_precision": p, "task_link_recall": r, "task_link_f1": 2 * p * r / (p + r) if p + r else 0.0}
 
 
-# LadybugDB's default buffer pool for both stores: a COPY of 1.4 million edges stalled (waiting on
-# a futex, no CPU, no I/O) under a stated 4 GB pool
-POOL_MB = None
-COPY_FILE_ROWS = 1 << 17       # one LadybugDB node group
-COPY_OPTIONS = "header=false, auto_detect=false, delim=',', quote='\"', escape='\"', parallel=false"
-
-
-def copy_from(G, folder: Path) -> float:
+def copy_from(G, folder: Path) -> tuple[float, int]:
     """LadybugDB's own bulk path: COPY FROM CSV files holding exactly the rows of G into an empty
-    database (the files are written before the clock starts).
-
-    Each table's rows go in files of at most COPY_FILE_ROWS: in LadybugDB 0.22 one COPY of
-    131,073 or more rows into the Target table hangs (a thread waits on a futex, no CPU, no I/O;
-    131,072 rows, one node group, load in half a second: see findings.md). As in the project's
-    path, the commits go to the log and one checkpoint at the end is timed too."""
-    statements = ["CALL auto_checkpoint=false"]
-    # the same CSV dialect and reader as the project's bulk path
-
-    def files(stem: str, rows) -> list[Path]:
-        paths, out, count = [], None, COPY_FILE_ROWS
-        for row in rows:
-            if count == COPY_FILE_ROWS:
-                if out:
-                    out.close()
-                paths.append(folder / f"{stem}-{len(paths)}.csv")
-                out, count = open(paths[-1], "w", encoding="utf-8", newline=""), 0
-                w = csv.writer(out)
-            w.writerow(row)
-            count += 1
-        if out:
-            out.close()
-        return paths
-
-    for label, props in NODES.items():
-        rows = (["" if d.get(p) is None else d.get(p) for p in props]
-                for _, d in G.nodes(data=True) if d["label"] == label)
-        statements += [f"COPY {label} FROM '{path}' ({COPY_OPTIONS})" for path in files(label, rows)]
-    for rel, src, dst in C.all_pairs():
-        props = list(RELS[rel]["props"])
-        rows = ([u, v] + ["" if e.get(p) is None else e.get(p) for p in props]
-                for u, v, k, e in G.edges(keys=True, data=True)
-                if k == rel and G.nodes[u]["label"] == src and G.nodes[v]["label"] == dst)
-        statements += [f"COPY {rel} FROM '{path}' (from='{src}', to='{dst}', {COPY_OPTIONS})"
-                       for path in files(f"{rel}-{src}-{dst}", rows)]
-    statements.append("CHECKPOINT")
+    database, written as the project's bulk path writes them (before the clock starts). Like the
+    project's path it commits to the log and checkpoints once at the end, which is timed too.
+    Returns the seconds (NaN if every attempt stalled) and how many attempts stalled."""
+    everything = ChangeSet("COPY FROM baseline")
+    for n, data in G.nodes(data=True):
+        everything.create_nodes[data["label"]].append(node_row(data))
+    for u, v, rel, data in G.edges(keys=True, data=True):
+        everything.create_edges[(rel, G.nodes[u]["label"], G.nodes[v]["label"])].append(edge_row(u, v, rel, data))
+    statements = ["CALL auto_checkpoint=false", *copy_statements(everything, folder), "CHECKPOINT"]
     job = folder / "copy-job.json"
     job.write_text(json.dumps({"statements": statements}), encoding="utf-8")
     # In a fresh process, watched: LadybugDB 0.22 was seen to stall in a large COPY (a thread
     # waiting on a futex, no CPU, no I/O). A job that uses no CPU for COPY_IDLE_S is killed and
-    # run again on a fresh database, up to COPY_ATTEMPTS times; the stalls are counted.
+    # run again on a fresh database, up to COPY_ATTEMPTS times.
     for attempt in range(COPY_ATTEMPTS):
         db = folder / f"copy-{attempt}.lbug"
         proc = subprocess.Popen([sys.executable, __file__, "--copy-job", str(job), str(db)],
                                 stdout=subprocess.PIPE, text=True)
         if _finished(proc):
-            COPY_STALLS[folder] = attempt
-            return float(proc.stdout.read().strip().splitlines()[-1])
+            return float(proc.stdout.read().strip().splitlines()[-1]), attempt
         shutil.rmtree(db, ignore_errors=True)
-    COPY_STALLS[folder] = COPY_ATTEMPTS
-    return float("nan")
+    return float("nan"), COPY_ATTEMPTS
 
 
 COPY_ATTEMPTS = 3
 COPY_IDLE_S = 30
-COPY_STALLS: dict[Path, int] = {}
 
 
 def _cpu_seconds(pid: int) -> float | None:
@@ -186,7 +148,7 @@ def _finished(proc: subprocess.Popen, limit_s: float = 1800) -> bool:
 
 def run_copy_job(job: Path, db: Path) -> None:
     spec = json.loads(job.read_text("utf-8"))
-    store = EmbeddedStore(db, buffer_pool_mb=POOL_MB)
+    store = EmbeddedStore(db)
     t = time.perf_counter()
     for statement in spec["statements"]:
         store._conn.execute(statement)
@@ -274,19 +236,18 @@ def run_size(size: int, root: Path, seed: int = 1, log=print, shape: tuple | Non
         log(f"[{size}] ingested in {result['end_to_end_s']:.1f} s: "
             + ", ".join(f"{k} {v:.1f} s" for k, v in phases.items())
             + f"; task-link F1 {result['task_link_f1']:.3f}")
-        store = EmbeddedStore(tmp / "project.lbug", read_only=True, buffer_pool_mb=POOL_MB)
+        store = EmbeddedStore(tmp / "project.lbug", read_only=True)
         result.update(measure_queries(store, G, truth, random.Random(seed)))
         store.close()    # one database open at a time: two default buffer pools ask for the same memory
         result["peak_rss_mb"] = peak_rss_mb()
         # the load path on its own (in the ingest it overlaps linking), for the ratio to COPY FROM
-        store = EmbeddedStore(tmp / "load-only.lbug", buffer_pool_mb=POOL_MB)
+        store = EmbeddedStore(tmp / "load-only.lbug")
         t = time.perf_counter()
         loaded = apply(store, new_graph(), G)
         result.update(load_s=time.perf_counter() - t, load_failed=len(loaded.failed))
         store.close()
         log(f"[{size}] the load path alone: {result['load_s']:.1f} s")
-        result["copy_from_s"] = copy_from(G, tmp)
-        result["copy_from_stalls"] = COPY_STALLS.get(tmp, 0)
+        result["copy_from_s"], result["copy_from_stalls"] = copy_from(G, tmp)
         result["load_vs_copy"] = result["load_s"] / result["copy_from_s"]
         log(f"[{size}] COPY FROM of the same rows into an empty database: {result['copy_from_s']:.1f} s"
             f" ({result['copy_from_stalls']} stalled attempt(s) killed and rerun)")

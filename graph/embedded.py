@@ -22,17 +22,13 @@ def default_db_path() -> Path:
 
 
 class EmbeddedStore(GraphStore):
-    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False,
-                 buffer_pool_mb: int | None = None):
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
         import ladybug
         self.path = Path(path) if path else default_db_path()
         if read_only and not self.path.exists():
             raise StoreError(f"{self.path}: no store here (run `policykg ingest` first)")
         try:
-            # buffer pool: LadybugDB's default (a share of the machine's memory) unless asked for
-            pool = buffer_pool_mb or int(os.environ.get("POLICYKG_BUFFER_POOL_MB", "0") or 0)
-            self._db = ladybug.Database(str(self.path), read_only=read_only,
-                                        buffer_pool_size=pool * 1024 * 1024 if pool else 0)
+            self._db = ladybug.Database(str(self.path), read_only=read_only)
             self._conn = self._connect()
         except RuntimeError as error:
             raise StoreError(f"{self.path}: {str(error).splitlines()[0]}") from None
@@ -77,34 +73,9 @@ class EmbeddedStore(GraphStore):
     def write_bulk(self, changes: ChangeSet) -> None:
         """New nodes and edges only, through COPY FROM (CSV), in one transaction: LadybugDB's own
         bulk path (~4× the rows/s of UNWIND … CREATE, ../shared/notes/measurements.md)."""
-        import csv
         import tempfile
         with tempfile.TemporaryDirectory(prefix="policykg-copy-") as folder:
-            jobs = []
-            for label, rows in changes.create_nodes.items():
-                if rows:
-                    jobs.append((label, None, list(NODES[label]), rows))
-            for (rel, src, dst), rows in changes.create_edges.items():
-                if rows:
-                    jobs.append((rel, (src, dst), ["src", "dst"] + list(RELS[rel]["props"]), rows))
-            statements = []
-            # at most one node group per COPY: in LadybugDB 0.22 a COPY of more rows into the
-            # Target table hangs (benchmarks/findings.md)
-            jobs = [(table, pair, columns, rows[i:i + COPY_ROWS])
-                    for table, pair, columns, rows in jobs for i in range(0, len(rows), COPY_ROWS)]
-            for i, (table, pair, columns, rows) in enumerate(jobs):
-                path = Path(folder) / f"{i}.csv"
-                with open(path, "w", encoding="utf-8", newline="") as f:
-                    # None is written as an empty field, which COPY reads as NULL
-                    csv.writer(f).writerows(map(itemgetter(*columns), rows))
-                # say how the csv module writes: LadybugDB otherwise guesses the dialect from the
-                # first rows and, if none of them is quoted, splits quoted commas later on. The
-                # serial reader: the parallel one was seen to stall on large files of quoted text.
-                options = ["header=false", "auto_detect=false", "delim=','", "quote='\"'", "escape='\"'",
-                           "parallel=false"]
-                if pair:
-                    options += [f"from='{pair[0]}'", f"to='{pair[1]}'"]
-                statements.append(f"COPY {table} FROM '{path.as_posix()}' ({', '.join(options)})")
+            statements = copy_statements(changes, Path(folder))
             self._conn.execute("BEGIN TRANSACTION")
             try:
                 for statement in statements:
@@ -148,3 +119,30 @@ class EmbeddedStore(GraphStore):
             raise
         self._conn.execute("COMMIT")
 
+
+def copy_statements(changes: ChangeSet, folder: Path) -> list[str]:
+    """Write the nodes and edges that `changes` creates into CSV files in `folder` and return the
+    COPY FROM statements that load them (nodes first, so that edges find their ends)."""
+    import csv
+    jobs = [(label, None, list(NODES[label]), rows) for label, rows in changes.create_nodes.items()]
+    jobs += [(rel, (src, dst), ["src", "dst"] + list(RELS[rel]["props"]), rows)
+             for (rel, src, dst), rows in changes.create_edges.items()]
+    # at most one node group per COPY: in LadybugDB 0.22 a COPY of more rows into the Target table
+    # hangs (benchmarks/findings.md)
+    jobs = [(table, pair, columns, rows[i:i + COPY_ROWS])
+            for table, pair, columns, rows in jobs for i in range(0, len(rows), COPY_ROWS)]
+    statements = []
+    for i, (table, pair, columns, rows) in enumerate(jobs):
+        path = folder / f"{i}.csv"
+        with open(path, "w", encoding="utf-8", newline="") as f:
+            # None is written as an empty field, which COPY reads as NULL
+            csv.writer(f).writerows(map(itemgetter(*columns), rows))
+        # say how the csv module writes: LadybugDB otherwise guesses the dialect from the first
+        # rows and, if none of them is quoted, splits quoted commas later on. The serial reader:
+        # the parallel one was seen to stall on large files of quoted text.
+        options = ["header=false", "auto_detect=false", "delim=','", "quote='\"'", "escape='\"'",
+                   "parallel=false"]
+        if pair:
+            options += [f"from='{pair[0]}'", f"to='{pair[1]}'"]
+        statements.append(f"COPY {table} FROM '{path.as_posix()}' ({', '.join(options)})")
+    return statements

@@ -76,10 +76,12 @@ def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: i
     are many."""
     linker = _Linker(G, settings)
     children = linker.children
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    if workers <= 1 or len(children) < _MIN_PER_WORKER * workers:
-        return [edge for child in children for edge in linker.links_of(child)]
     import multiprocessing
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    # the workers need fork (they read this process's graph); without it, one process
+    if (workers <= 1 or len(children) < _MIN_PER_WORKER * workers
+            or "fork" not in multiprocessing.get_all_start_methods()):
+        return [edge for child in children for edge in linker.links_of(child)]
     global _FORKED
     _FORKED = linker
     chunks = [children[i:i + _CHUNK] for i in range(0, len(children), _CHUNK)]
@@ -114,15 +116,13 @@ class _Linker:
         self.stated = {d: [(v, keyed["CITES"]) for v, keyed in G._adj[d].items()
                            if "CITES" in keyed and keyed["CITES"].get("basis")] for d in self.children}
         self.aligner = TaskAligner(G, settings, keep={v for links in self.stated.values() for v, _ in links})
-        # documents that may be given an inferred parent, by region
-        self.placed = [d for d in documents(G) if nodes[d].get("level") in LEVEL_RANK]
-        self.paths = {d: _region_path(G, d) for d in self.placed}
+        # documents that may be given an inferred parent (ingested, placed), by region
+        self.paths = {d: _region_path(G, d) for d in documents(G) if nodes[d].get("level") in LEVEL_RANK}
         self.by_region: dict[str, list[str]] = defaultdict(list)
-        for d in self.placed:
-            self.by_region["/".join(self.paths[d])].append(d)
-        self.subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), self.paths[d])
-                         for d in self.placed}
-        self._placed = set(self.placed)
+        for d, path in self.paths.items():
+            self.by_region["/".join(path)].append(d)
+        self.subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), path)
+                         for d, path in self.paths.items()}
 
     def links_of(self, child: str) -> list[Edge]:
         """The document's stated and inferred parents, then its tasks aligned with theirs and the
@@ -135,7 +135,7 @@ class _Linker:
                              source=cites.get("source"), span_start=cites.get("span_start"),
                              span_end=cites.get("span_end")))
             parents.append(parent)
-        if child in self._placed:
+        if child in self.paths:
             inferred = self._inferred_parent(child, parents)
             if inferred:
                 parent, score, evidence = inferred

@@ -61,12 +61,12 @@ _NONE: dict = {}
 # The graphs' own dicts (networkx's G._node and G._adj) are read directly below: at a million
 # edges the view objects of the public accessors cost more than the comparison itself.
 
-def _node_row(data: dict) -> dict:
+def node_row(data: dict) -> dict:
     get = data.get
     return {p: get(p) for p in _NODE_PROPS[data["label"]]}
 
 
-def _edge_row(u: str, v: str, rel: str, data: dict) -> dict:
+def edge_row(u: str, v: str, rel: str, data: dict) -> dict:
     get = data.get
     row = {"src": u, "dst": v}
     for p in _EDGE_PROPS[rel]:
@@ -106,10 +106,10 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph, derived: bool | None = None
         if was is None:
             owner = _owner_of(data)
             if owner:       # shared nodes are created on demand by the first change set needing them
-                cs(owner).create_nodes[data["label"]].append(_node_row(data))
+                cs(owner).create_nodes[data["label"]].append(node_row(data))
             continue
-        row = _node_row(data)
-        if row != _node_row(was):
+        row = node_row(data)
+        if row != node_row(was):
             cs(_owner_of(data) or _owner_of(was) or SHARED).update_nodes[data["label"]].append(row)
     for n, data in old_nodes.items() if nodes_too else ():
         if n not in new_nodes:
@@ -124,7 +124,7 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph, derived: bool | None = None
                     continue
                 now = now_keyed.get(rel)
                 gone = now is None
-                changed = not gone and _edge_row(u, v, rel, now) != _edge_row(u, v, rel, data)
+                changed = not gone and edge_row(u, v, rel, now) != edge_row(u, v, rel, data)
                 if (gone or changed) and u in new_nodes and v in new_nodes:   # edges of deleted nodes go with them
                     owner = _edge_owner(new if changed else old, u, v, rel)
                     pair = (rel, old_nodes[u]["label"], old_nodes[v]["label"])
@@ -137,9 +137,9 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph, derived: bool | None = None
             for rel, data in keyed.items():
                 if not wanted(rel):
                     continue
-                row = _edge_row(u, v, rel, data)
+                row = edge_row(u, v, rel, data)
                 was = was_keyed.get(rel)
-                if was is not None and row == _edge_row(u, v, rel, was):
+                if was is not None and row == edge_row(u, v, rel, was):
                     continue
                 cs(_edge_owner(new, u, v, rel)).create_edges[(rel, u_data["label"], new_nodes[v]["label"])].append(row)
     files = sorted(o for o in sets if o not in (SHARED, LINKS))
@@ -165,7 +165,7 @@ def _complete(changes: ChangeSet, new: nx.MultiDiGraph, present: set) -> set:
             if any(_owner_of(nodes[n]) for n in missing):
                 continue
             for n in missing:
-                changes.create_nodes[nodes[n]["label"]].append(_node_row(nodes[n]))
+                changes.create_nodes[nodes[n]["label"]].append(node_row(nodes[n]))
                 own.add(n)
             kept.append(row)
         rows[:] = kept
@@ -266,12 +266,10 @@ class _Writer:
         if not run:
             return
         merged = _merge(run)
-        before = set(self.present)
-        own = _complete(merged, self.new, self.present)
+        own = _complete(merged, self.new, self.present)    # present changes only on a commit
         try:
             self.bulk(merged)
         except Exception:
-            self.present = before
             for cs in run:      # find the failing file; the others land
                 self._one(cs)
         else:
