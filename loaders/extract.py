@@ -9,7 +9,8 @@ from typing import Iterable, Iterator
 from .clean import clean
 from .models import Extraction
 from .readers import SUFFIXES, ReadError, read
-from .structure import document, segment
+from .document import document
+from .segment import segment
 
 
 def extract_text(text: str, source: str = "<text>") -> Extraction:

@@ -1,0 +1,46 @@
+"""One document's records, assembled: metadata, tasks from the numbered tree and from tables, the
+ledger, each department's region and the citations."""
+from __future__ import annotations
+
+import re
+
+from .citations import find_citations, title_key
+from .clean import Block
+from .ledger import ledger_rows
+from .metadata import metadata
+from .models import Document
+from .tables import tasks_and_ledger_from_tables
+from .tree import build_tree, is_table_header, tasks_from_tree
+
+
+def document(blocks: list[Block], source: str, start: int, title_i: int, end: int) -> Document:
+    doc = metadata(blocks, start, title_i, end)
+    table_mode = any(is_table_header(blocks[i]) and "责任单位" in blocks[i].norm for i in range(start, end))
+    root = build_tree(blocks, title_i + 1, end, table_mode)
+    doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title)
+    table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
+    known = {tuple(t.path) for t in doc.tasks}
+    doc.tasks += [t for t in table_tasks if tuple(t.path) not in known]
+    doc.ledger = table_ledger or ledger_rows(source, doc.span)
+    for t in doc.tasks:
+        for d in t.departments:
+            d.region = department_region(d.canonical, doc)
+    own_titles = {title_key(t) for t in (doc.title, doc.attachment_title) if t}
+    doc.citations, doc.repeals = find_citations(blocks, start, end, doc, own_titles)
+    return doc
+
+
+_PREFIX_LEVEL = {"省": 1, "自治区": 1, "市": 2, "州": 2, "自治州": 2, "盟": 2, "县": 3, "区": 3, "旗": 3}
+
+
+def department_region(canonical: str, doc: Document) -> str | None:
+    """The region a department belongs to: its level prefix (省/市/县) read against the issuing
+    document's region path, so 市卫生健康委员会 in a Haidong notice is Haidong's."""
+    if re.match(r"^(国家|国务院|中央|中共中央|全国)", canonical) or doc.level == "national":
+        return "国家"
+    path = doc.region_path or []
+    m = re.match(r"^(自治区|自治州|省|市|州|盟|县|区|旗)", canonical)
+    if m and _PREFIX_LEVEL[m.group(1)] < len(path):
+        depth = _PREFIX_LEVEL[m.group(1)]
+        return doc.region if depth == len(path) - 1 else path[depth]
+    return doc.region

@@ -1,0 +1,93 @@
+"""Task ledgers (台账) printed as tables in PDF text, where only layout tells the cells apart."""
+from __future__ import annotations
+
+import re
+
+from . import patterns as P
+from .models import LedgerRow, Span
+from .regions import starts_with_place
+
+
+def ledger_rows(source: str, doc_span: Span) -> list[LedgerRow]:
+    """Rows of a 台账 table read from PDF text where each cell's lines come one after another.
+    Cell boundaries survive only as layout: names on one line with a space are in different
+    columns, and a single line break (not a blank line) also moves to the next column."""
+    text = source[doc_span.start:doc_span.end]
+    hm = None
+    for m in re.finditer(r"[^\n]*\n", text):
+        compact = re.sub(r"\s+", "", m.group(0))
+        if P.LEDGER_HEADER.search(compact):
+            hm = m
+            break
+    if hm is None:
+        return []
+    body_start = hm.end()
+    body = text[body_start:]
+    rows = []
+    # a row starts with its number alone on a line or followed by the task text
+    starts = []
+    expected = 1
+    for m in re.finditer(r"(?m)^\s?(\d{1,3})(?:[ \t]+(?=\S)|\s*$)", body):
+        if int(m.group(1)) == expected:
+            starts.append((expected, m.start(), m.end()))
+            expected += 1
+    for k, (num, s, e) in enumerate(starts):
+        stop = starts[k + 1][1] if k + 1 < len(starts) else len(body)
+        chunk = body[e:stop]
+        row = _ledger_row(num, chunk)
+        if row:
+            a = doc_span.start + body_start + s
+            row.span = Span(a, doc_span.start + body_start + stop)
+            rows.append(row)
+    return rows
+
+
+def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
+    # drop group headings (一 加大…) that sit between rows
+    chunk = re.sub(r"\n\s*[一二三四五六七八九十]+\s+[^\n]{2,40}\n?\s*$", "\n", chunk)
+    cut = chunk.rfind("。")
+    task_text, tail = (chunk[:cut + 1], chunk[cut + 1:]) if cut >= 0 else ("", chunk)
+    cells: list[tuple[str, str]] = []  # (text, separator before: space | nl | blank)
+    sep = "blank"
+    for line in tail.split("\n"):
+        if not line.strip():
+            sep = "blank" if cells else sep
+            continue
+        for j, cell in enumerate(line.split()):
+            cells.append((cell, ("space" if j else sep)))
+        sep = "nl"
+    if not cells:
+        return None
+    deadline_parts = []
+    while cells and P.LEDGER_DEADLINE.match(cells[-1][0]):
+        deadline_parts.insert(0, cells.pop())
+    empty_coop = any(c[0] in ("—", "-") for c in deadline_parts)
+    deadline_parts = [c for c in deadline_parts if c[0] not in ("—", "-")]
+    deadline = "".join(c[0] for c in deadline_parts) or None
+    last_shares_line = bool(deadline_parts) and deadline_parts[0][1] == "space"
+    names: list[tuple[str, str]] = []
+    for cell, s in cells:
+        if names and not P.NAME_START.match(cell) and not starts_with_place(cell) and (
+                not P.LEDGER_NAME_END.search(names[-1][0]) or not P.ORG_SUFFIX.search(cell) or len(cell) <= 3
+                or not P.LEDGER_NAME_END.search(cell[:-1])):
+            names[-1] = (names[-1][0] + cell, names[-1][1])
+        else:
+            names.append((cell, s))
+    if not names:
+        return None
+    split = None
+    if empty_coop:
+        split = len(names)
+    else:
+        for sep_kind in ("space", "nl"):
+            idx = next((k for k in range(1, len(names)) if names[k][1] == sep_kind), None)
+            if idx is not None:
+                split = idx
+                break
+        if split is None and last_shares_line and len(names) > 1:
+            split = len(names) - 1
+        if split is None:
+            split = max(1, len(names) // 2) if len(names) > 1 else 1
+    lead = [n for n, _ in names[:split]]
+    coop = [n for n, _ in names[split:]]
+    return LedgerRow(row=num, task=re.sub(r"\s+", "", task_text), lead=lead, cooperate=coop, deadline=deadline)

@@ -1,0 +1,98 @@
+"""Where one file holds several documents (a gazette, a page with two notices): each document's
+first block, title block and end."""
+from __future__ import annotations
+
+import re
+
+from . import patterns as P
+from .citations import title_key
+from .clean import Block, is_doc_number_line, label_of
+
+
+def is_toc(block: Block) -> bool:
+    return bool(P.TOC_ENTRY.search(block.norm))
+
+
+def is_addressee(block: Block) -> bool:
+    n = block.norm
+    return len(n) <= 80 and n.endswith("：") and ("各" in n or "部门" in n or "单位" in n or "政府" in n)
+
+
+def is_noticeheading_of(blocks: list[Block], i: int) -> bool:
+    b = blocks[i]
+    n = b.norm
+    if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n:
+        return False
+    if not (P.NOTICE_TITLE.search(n) or P.NOTICE_TYPE_END.search(n)):
+        return False
+    # a notice title is followed closely by its 文号 or addressee
+    for j in range(i + 1, min(i + 4, len(blocks))):
+        if is_addressee(blocks[j]) or is_doc_number_line(blocks[j].norm):
+            return True
+        if is_toc(blocks[j]):
+            return False
+    return False
+
+
+def is_issuer_line(block: Block) -> bool:
+    n = block.norm
+    return (len(n) <= 30 and not re.search(r"[，。：；《]", n) and bool(P.ORG_SUFFIX.search(n))
+            and not P.DATE.search(n) and "关于" not in n)
+
+
+def segment(blocks: list[Block]) -> list[tuple[int, int, int]]:
+    """(first block, title block, end block) of every document in the file."""
+    titles = [i for i in range(len(blocks)) if is_noticeheading_of(blocks, i)]
+    docs = []
+    for k, t in enumerate(titles):
+        start = t
+        # the issuer heading and a 文号 printed above the title belong to the document
+        for _ in range(2):
+            if start - 1 >= 0 and (is_issuer_line(blocks[start - 1]) or is_doc_number_line(blocks[start - 1].norm)) \
+                    and (k == 0 or start - 1 > titles[k - 1]):
+                start -= 1
+            else:
+                break
+        docs.append([start, t, len(blocks)])
+    for k in range(len(docs) - 1):
+        docs[k][2] = docs[k + 1][0]
+    for d in docs:
+        d[2] = _document_end(blocks, d[1], d[2])
+    return [tuple(d) for d in docs]
+
+
+def _document_end(blocks: list[Block], title: int, end: int) -> int:
+    """A heading after the signature date that is neither the attachment nor a numbered section
+    closes the document (a gazette's chronicle, an editorial page)."""
+    seen_date = False
+    after_attachment_mark = False
+    cited = cited_titles(blocks, title, end)
+    for i in range(title + 1, end):
+        b = blocks[i]
+        if P.DATE_LINE.match(b.norm):
+            seen_date = True
+            continue
+        if P.ATTACHMENT.match(b.norm):
+            after_attachment_mark = True
+            continue
+        if P.NOT_DOCUMENT_HEADINGS.search(b.norm) and (b.heading or len(b.norm) < 30):
+            return i
+        if seen_date and b.heading and not label_of(b.norm):
+            if after_attachment_mark or title_key(b.norm) in cited or similar_to_title(blocks[title].norm, b.norm):
+                continue
+            return i
+    return end
+
+
+def cited_titles(blocks, a, b) -> set[str]:
+    out = set()
+    for i in range(a, b):
+        for m in P.TITLE.finditer(blocks[i].norm):
+            out.add(title_key(m.group(1)))
+    return out
+
+
+def similar_to_title(notice_title: str, heading: str) -> bool:
+    from rapidfuzz import fuzz
+    core = re.sub(r"^.*?关于(?:印发|转发)?|的通知$", "", notice_title)
+    return fuzz.ratio(title_key(core), title_key(heading)) >= 80

@@ -1,0 +1,103 @@
+"""Task tables whose rows came with their cells (PDF, DOCX, HTML tables)."""
+from __future__ import annotations
+
+import re
+
+from . import patterns as P
+from .clean import Block, label_of, normalise
+from .departments import parse_list
+from .models import LedgerRow, Span, Task
+from .targets import find_targets
+from .tree import deadline_of, dedupe, heading_of, is_table_header, label_display
+
+
+def column_roles(header: list[str]) -> dict[int, str]:
+    roles: dict[int, str] = {}
+    for k, cell in enumerate(header):
+        c = re.sub(r"\s+", "", cell)
+        for role, rx in P.COLUMN_ROLES:
+            if rx.search(c) and role not in roles.values():
+                roles[k] = role
+                break
+    if "task" not in roles.values() and "group" in roles.values():
+        # a single 工作任务 column holds the tasks themselves
+        k = next(k for k, r in roles.items() if r == "group")
+        roles[k] = "task"
+    return roles
+
+
+def cell_tables(blocks: list[Block], start: int, end: int) -> list[tuple[dict[int, str], list[list[str]], list[Block]]]:
+    """Tables whose rows came with their cells (PDF, DOCX, HTML): (column roles, rows, row blocks)."""
+    tables = []
+    i = start
+    while i < end:
+        b = blocks[i]
+        cells = b.lines[0].cells if b.lines and b.lines[0].cells is not None else None
+        if cells is not None and sum(1 for c in P.TABLE_COLUMNS if c in "".join(cells)) >= 2:
+            roles = column_roles(cells)
+            rows, row_blocks = [], []
+            j = i + 1
+            while j < end and blocks[j].lines[0].cells is not None:
+                row = blocks[j].lines[0].cells
+                if not is_table_header(blocks[j]):   # a header repeated on a new page
+                    rows.append(row)
+                    row_blocks.append(blocks[j])
+                j += 1
+            tables.append((roles, rows, row_blocks))
+            i = j
+        else:
+            i += 1
+    return tables
+
+
+def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[LedgerRow]]:
+    tasks: list[Task] = []
+    ledger: list[LedgerRow] = []
+    for roles, rows, row_blocks in cell_tables(blocks, start, end):
+        by_role = {r: k for k, r in roles.items()}
+        is_ledger = "lead" in by_role and "cooperate" in by_role
+        group_label = None
+        seen: dict[tuple, Task] = {}
+        for n, (row, rb) in enumerate(zip(rows, row_blocks), 1):
+            get = lambda role: (row[by_role[role]] if role in by_role and by_role[role] < len(row) else "").strip()
+            if is_ledger:
+                number = get("number")
+                if not number.isdigit():
+                    continue
+                ledger.append(LedgerRow(row=int(number), task=get("task"),
+                                        lead=[d.name for d in parse_list(get("lead"), "lead")],
+                                        cooperate=[d.name for d in parse_list(get("cooperate"), "cooperate")],
+                                        deadline=get("deadline") or None, span=Span(rb.start, rb.end)))
+                continue
+            group = get("group") if "group" in by_role and by_role["group"] != by_role.get("task") else ""
+            if group:
+                lab = label_of(normalise(group))
+                group_label = label_display(lab[0], lab[1]) if lab else group_label
+            task_cell = get("task")
+            if not task_cell:
+                continue
+            lab = label_of(normalise(task_cell))
+            label = label_display(lab[0], lab[1]) if lab else (get("number") or str(n))
+            title_text = task_cell[len(lab[2]):] if lab else task_cell
+            path = ([group_label] if group_label else []) + [label]
+            title = heading_of(title_text)
+            depts = []
+            for role in ("lead", "responsible", "cooperate"):
+                if get(role):
+                    depts.extend(parse_list(get(role), role))
+            text = title_text + get("measures")
+            key = (tuple(path), title)
+            if key in seen:   # the same task continued on the next page
+                t = seen[key]
+                t.text += get("measures")
+                t.departments = dedupe(t.departments + depts)
+                t.span = Span(t.span.start, rb.end)
+                continue
+            t = Task(path=path, title=title, text=text, departments=dedupe(depts),
+                     deadline=deadline_of(get("deadline") or None, normalise(text)),
+                     span=Span(rb.start, rb.end))
+            seen[key] = t
+            tasks.append(t)
+    for t in tasks:   # after continuation rows have been merged in
+        t.targets = [x for x, _, _ in find_targets(t.text, normalise(t.text))]
+    return tasks, ledger

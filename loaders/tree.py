@@ -1,0 +1,273 @@
+"""The numbered task tree of a document and the tasks it holds: numbering labels, responsibility
+lists attached to items, targets and deadlines."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from . import patterns as P
+from .clean import Block, is_org_list_line, label_of
+from .departments import find_in_text, parse_list, split_names
+from .models import Department, Span, Target, Task
+from .targets import cn_number, find_targets, may_hold_target
+
+
+@dataclass
+class Node:
+    style: str
+    number: int
+    label: str
+    block: int
+    title: str = ""
+    parts: list[tuple[str, str]] = field(default_factory=list)  # (printed text, normalised text)
+    children: list["Node"] = field(default_factory=list)
+    parent: "Node | None" = None
+    fields: list[Department] = field(default_factory=list)
+    cells: list[Department] = field(default_factory=list)
+    deadline_field: str | None = None
+    spans: list[tuple[int, int]] = field(default_factory=list)
+    printed_label: str = ""
+
+    @property
+    def path(self) -> list[str]:
+        out, n = [], self
+        while n is not None and n.style != "root":
+            out.append(n.label)
+            n = n.parent
+        return out[::-1]
+
+    def own_text(self) -> tuple[str, str]:
+        return "".join(p[0] for p in self.parts), "".join(p[1] for p in self.parts)
+
+
+def label_display(style: str, num: str) -> str:
+    if style == "pcn":
+        return f"（{num}）"
+    if style == "parabic":
+        return f"（{num}）"
+    if style == "article":
+        return f"第{num}条"
+    if style == "chapter":
+        return f"第{num}章"
+    return num
+
+
+def label_value(num: str) -> int:
+    if len(num) == 1 and 0x2460 <= ord(num) <= 0x2473:   # ① .. ⑳ (str.isdigit is true for them)
+        return ord(num) - 0x2460 + 1
+    if num.isascii() and num.isdigit():
+        return int(num)
+    v = cn_number(num)
+    return int(v) if v is not None else 0
+
+
+def is_table_header(block: Block) -> bool:
+    return sum(1 for c in P.TABLE_COLUMNS if c in block.norm) >= 2
+
+
+def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> Node:
+    root = Node("root", 0, "", start)
+    stack: list[Node] = [root]
+    last_value: dict[str, int] = {}
+    current: Node | None = None
+    for i in range(start, end):
+        b = blocks[i]
+        n = b.norm
+        if b.lines[0].cells is not None:
+            continue  # a table row read with its cells: tasks_and_ledger_from_tables reads it
+        if is_table_header(b) or (table_mode and len(n) <= 4 and any(n in c for c in P.TABLE_COLUMNS)):
+            continue
+        if P.ATTACHMENT.match(n):
+            current = None  # an attachment marker closes the running item (a ledger follows)
+            stack, last_value = [root], {}
+            continue
+        if P.DATE_LINE.match(n):
+            current = None
+            continue
+        lab = label_of(n)
+        if lab:
+            style, num, text_label = lab
+            value = label_value(num)
+            styles = [s.style for s in stack]
+            accepted = False
+            if style in styles:
+                k = styles.index(style)
+                sib = stack[k]
+                if value == sib.number and heading_of(b.text[len(text_label):]) == sib.title:
+                    # the same item printed again at the top of a table page: carry on inside it
+                    # (its numbered children come next and are repeats too, so the stack stays)
+                    current = sib
+                    _add_text(current, b, len(text_label), skip_title=True)
+                    continue
+                if value == sib.number + 1:
+                    stack = stack[:k]
+                    accepted = True
+            else:
+                if value == 1 or value == last_value.get(style, 0) + 1:
+                    accepted = True
+            if accepted:
+                parent = stack[-1]
+                node = Node(style, value, label_display(style, num), i, parent=parent,
+                            printed_label=b.text[:len(text_label)])
+                node.title = heading_of(b.text[len(text_label):])
+                parent.children.append(node)
+                stack.append(node)
+                last_value[style] = value
+                current = node
+                _add_text(node, b, len(text_label), span_from=0)
+                continue
+        if current is None:
+            continue
+        fm = P.DEPT_FIELD.match(n)
+        if fm:
+            key = fm.group(1)
+            body = b.text[fm.end():]
+            owner = _task_owner(current)
+            if key in P.FIELD_ROLE:
+                owner.fields.extend(parse_list(body, P.FIELD_ROLE[key]))
+            else:
+                owner.deadline_field = body
+            continue
+        if table_mode and is_org_list_line_block(b):
+            owner = _task_owner(current)
+            owner.cells.extend(parse_list(b.text, "responsible"))
+            continue
+        _add_text(current, b, 0)
+    return root
+
+
+def is_org_list_line_block(b: Block) -> bool:
+    """A whole block that is a table's responsibility cell (市卫健委、教育局，各县（市、区）)."""
+    if len(b.norm) <= 40:
+        return is_org_list_line(b.norm, partial_last=False)
+    items = split_names(b.norm, trim=False)
+    return len(items) >= 2 and all(P.ORG_SUFFIX.search(x) or x.startswith("各") for x in items)
+
+
+def _task_owner(node: Node) -> Node:
+    """Responsibility cells belong to the numbered task, not to its ①② sub-measures."""
+    while node.parent is not None and node.style in ("circled", "parabic") and node.parent.style != "root":
+        node = node.parent
+    return node
+
+
+def heading_of(rest: str) -> str:
+    m = re.search(r"[。；！？]", rest)
+    title = rest[:m.start()] if m else rest
+    return title.strip().rstrip("：:")
+
+
+def _add_text(node: Node, b: Block, offset: int, skip_title: bool = False, span_from: int | None = None):
+    """Append a block's text (from `offset`) to a node; its source span, from `span_from` when the
+    label should be inside the span, goes with it."""
+    if skip_title:
+        m = re.search(r"[。；]", b.norm[offset:])
+        offset = offset + m.end() if m else len(b.norm)
+    if offset < len(b.text):
+        node.parts.append((b.text[offset:], b.norm[offset:]))
+    node.spans.append(b.span_of(offset if span_from is None else span_from, len(b.text)))
+
+
+def _all_nodes(node: Node):
+    for c in node.children:
+        yield c
+        yield from _all_nodes(c)
+
+
+def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[Task]:
+    # each node's own responsibilities: parenthesised lists, 牵头单位 fields, table cells
+    own: dict[int, list[Department]] = {}
+    for node in _all_nodes(root):
+        text, norm = node.own_text()
+        depts = []
+        for found, _, _ in find_in_text(norm, text):
+            depts.extend(found)
+        depts.extend(node.fields)
+        depts.extend(node.cells)
+        own[id(node)] = dedupe(depts)
+
+    def subtree_has(node):
+        return any(own[id(c)] or subtree_has(c) for c in node.children)
+
+    candidates: list[tuple[Node, list[Node]]] = []
+
+    def walk(node):
+        for c in node.children:
+            if c.children and subtree_has(c):
+                walk(c)
+            elif c.children and not own[id(c)] and _children_are_items(c):
+                walk(c)
+            else:
+                candidates.append((c, list(_all_nodes(c))))
+
+    walk(root)
+    any_depts = any(own[id(n)] for n, _ in candidates)
+    plan_like = bool(P.PLAN_TITLE.search(doc_title or "") or P.PLAN_TITLE.search(attachment or ""))
+    tasks = []
+    for node, absorbed in candidates:
+        depts = own[id(node)] + [d for a in absorbed for d in own[id(a)]]
+        if not depts:
+            if not any_depts and not plan_like:
+                continue
+            if any_depts and not _section_has_depts(_top(node), own):
+                continue
+            if P.SUPPORT_SECTIONS.search(_top(node).title) or P.SUPPORT_SECTIONS.search(node.title):
+                continue
+        # sub-items (①②, (1)(2)) keep their labels inside the task's text
+        text = node.own_text()[0] + "".join(a.printed_label + a.own_text()[0] for a in absorbed)
+        norm = node.own_text()[1] + "".join(a.printed_label + a.own_text()[1] for a in absorbed)
+        targets = _targets(text, norm)
+        spans = node.spans + [s for a in absorbed for s in a.spans]
+        span = Span(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
+        tasks.append(Task(path=node.path, title=node.title, text=text, departments=dedupe(depts),
+                          targets=targets, deadline=deadline_of(node.deadline_field, norm), span=span))
+    return tasks
+
+
+def _children_are_items(node: Node) -> bool:
+    return all(c.style in ("circled", "parabic") for c in node.children)
+
+
+def _top(node: Node) -> Node:
+    while node.parent is not None and node.parent.style != "root":
+        node = node.parent
+    return node
+
+
+def _section_has_depts(top: Node, own) -> bool:
+    return bool(own[id(top)]) or any(own[id(n)] for n in _all_nodes(top))
+
+
+def dedupe(depts: list[Department]) -> list[Department]:
+    seen, out = set(), []
+    for d in depts:
+        key = (d.name, d.role)
+        if key not in seen:
+            seen.add(key)
+            out.append(d)
+    return out
+
+
+def _targets(text: str, norm: str) -> list[Target]:
+    if not may_hold_target(norm):
+        return []
+    # responsibility lists hold no targets; blank them out, keeping offsets
+    masked = norm
+    for _, a, b in find_in_text(norm, text):
+        masked = masked[:a] + "＿" * (b - a) + masked[b:]
+    return [t for t, _, _ in find_targets(text, masked)]
+
+
+def deadline_of(field_text: str | None, norm: str) -> str | None:
+    for source in (field_text, norm):
+        if not source:
+            continue
+        m = P.MONTH_DEADLINE.search(source)
+        if m and (source is field_text or re.search(r"(前|底|末)", source[m.end() - 2:m.end() + 1])):
+            y, mo, d = m.group(1), int(m.group(2)), m.group(3)
+            if 1 <= mo <= 12:
+                return f"{y}-{mo:02d}-{int(d):02d}" if d else f"{y}-{mo:02d}"
+        m = P.YEAR_FRAME.search(source)
+        if m:
+            return f"{m.group(1)}-12"
+    return None
