@@ -21,6 +21,18 @@ def doc_number_key(doc_number: str | None) -> str | None:
     return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
 
 
+def doc_number_code(doc_number: str | None) -> str | None:
+    """The issuer code of a 文号, simplified: 鄂政發〔2018〕26號 → 鄂政发."""
+    if not doc_number:
+        return None
+    n = normalise(re.sub(r"\s", "", doc_number))
+    m = P.DOC_NUMBER.search(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
+    if not m:
+        return None
+    code = re.match(r"^[\u4e00-\u9fff]+", n[m.start():])
+    return code.group(0) if code else None
+
+
 def title_key(s: str) -> str:
     """A title compared without brackets, quotes or spaces."""
     return re.sub(r"[《》〈〉“”\s（）()]", "", s)

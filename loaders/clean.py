@@ -94,6 +94,7 @@ class Line:
     page_start: bool = False    # first line of a PDF page (pdftotext marks it with a leading space)
     cells: list[str] | None = None  # a table row read from PDF/DOCX/HTML tables
     raw: str = ""
+    blank_before: bool = False  # a blank line stands between this line and the one before
 
 
 @dataclass
@@ -121,7 +122,15 @@ class Block:
         return self.offsets[i], self.offsets[j - 1] + 1
 
 
-_NEEDS_CLEANING = re.compile("[" + re.escape(_SPACES + "".join(_DROP) + "*") + "]|^[#+-]")
+_NEEDS_CLEANING = re.compile("[" + re.escape(_SPACES + "".join(_DROP) + "*|<&(（") + "]|^[#+-]")
+
+
+def _dropped_spans(raw: str) -> list[tuple[int, int]]:
+    """Spans of a raw line that are not text of the document: pinyin glosses a mirror inserts after
+    characters (發(fā), 地(dì / de)), HTML tags and entities left in a page, runs of '|'."""
+    if not P.MARKUP_NOISE.search(raw):
+        return []
+    return [m.span() for m in P.MARKUP_NOISE.finditer(raw)]
 
 
 def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
@@ -140,7 +149,16 @@ def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
         i += 2  # markdown bullet
     chars: list[str] = []
     offs: list[int] = []
+    drops = _dropped_spans(raw)
+    k_drop = 0
     while i < n:
+        if k_drop < len(drops) and i >= drops[k_drop][0]:
+            if i < drops[k_drop][1]:
+                i = drops[k_drop][1]
+                chars.append(" ")     # a removed tag or gloss separates like a space does
+                offs.append(base + i - 1)
+            k_drop += 1
+            continue
         ch = raw[i]
         if ch == "*" and i + 1 < n and raw[i + 1] == "*":      # **bold** markers
             while i < n and raw[i] == "*":
@@ -169,29 +187,62 @@ def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
     return "".join(text), kept, heading
 
 
-def lines_of(source: str) -> list[Line]:
-    out: list[Line] = []
+def _raw_lines(source: str):
+    """(start offset, text) of every printed line; a page's HTML block tags (</p>, <br/>) end a line
+    as a line break does."""
     pos = 0
     for raw in source.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         start = pos
         pos += len(raw)
-        if _is_table_row(body):
-            cells = [c.strip() for c in body.split(CELL_SEP)]
-            text, offs, _ = clean_line(body.replace(CELL_SEP, " "), start)
+        if "<" in body and P.HTML_BREAK.search(body):
+            a = 0
+            for m in P.HTML_BREAK.finditer(body):
+                yield start + a, body[a:m.end()]
+                a = m.end()
+            yield start + a, body[a:]
+        else:
+            yield start, body
+
+
+def lines_of(source: str) -> list[Line]:
+    out: list[Line] = []
+    blank = False
+    for start, body in _raw_lines(source):
+        if "|" in body and _MD_RULE.match(body):
+            continue            # a markdown table's rule line: |---|---|
+        cells = _table_cells(body)
+        if cells is not None:
+            sep = CELL_SEP if CELL_SEP in body else "|"
+            text, offs, _ = clean_line(body.replace(sep, " "), start)
             out.append(Line(text, normalise(text), offs, start, start + len(body),
-                            cells=[clean_line(c, 0)[0] for c in cells], raw=body))
+                            cells=[clean_line(c, 0)[0] for c in cells], raw=body, blank_before=blank))
+            blank = False
             continue
         text, offs, heading = clean_line(body, start)
         if not text or PAGE_NUMBER.match(text):
+            blank = blank or not text
             continue
         out.append(Line(text, normalise(text), offs, start, start + len(body), heading,
-                        page_start=body.startswith(" ") and not body.startswith("  "), raw=body))
+                        page_start=body.startswith(" ") and not body.startswith("  "), raw=body,
+                        blank_before=blank))
+        blank = False
     return out
 
 
-def _is_table_row(body: str) -> bool:
-    return sum(1 for c in body.split(CELL_SEP) if c.strip()) >= 2
+_MD_RULE = re.compile(r"^[\s|:\-]+$")
+
+
+def _table_cells(body: str) -> list[str] | None:
+    """The cells of a table row: tab-separated (what the readers write), or a markdown/flattened
+    row between '|' (| 序号 | 任务 | 责任单位 |); None for any other line."""
+    if CELL_SEP in body:
+        cells = [c.strip() for c in body.split(CELL_SEP)]
+    elif body.count("|") >= 3 and body.strip().startswith("|") and not _MD_RULE.match(body):
+        cells = [c.strip() for c in body.strip().strip("|").split("|")]
+    else:
+        return None
+    return cells if sum(1 for c in cells if c) >= 2 else None
 
 
 def label_of(norm: str) -> tuple[str, str, str] | None:
@@ -238,7 +289,7 @@ def is_org_list_line(norm: str, partial_last: bool = True) -> bool:
     return True
 
 
-def starts_block(line: Line, prev: Line | None, block_len: int) -> bool:
+def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool = False) -> bool:
     if prev is None or line.heading or prev.heading or line.cells is not None or prev.cells is not None:
         return True
     n = line.norm
@@ -256,6 +307,8 @@ def starts_block(line: Line, prev: Line | None, block_len: int) -> bool:
     # a short line ending in a document type is a title line: 《…》的通知 / …实施方案
     if P.DOC_TYPE_END.search(p) and len(p) <= 40 and block_len <= 120 and not p.endswith("、"):
         return True
+    if line.blank_before and P.DOC_TYPE_END.search(p) and not open_title:
+        return True     # a title line of any length, then a blank line
     return False
 
 
@@ -271,12 +324,14 @@ def blocks_of(lines: list[Line]) -> list[Block]:
             blocks.append(Block(text, "".join(l.norm for l in cur), offs, list(cur),
                                 max(l.heading for l in cur)))
 
+    open_titles = 0     # 《 not yet closed in the block: a wrap inside a cited title
     for line in lines:
-        if starts_block(line, cur[-1] if cur else None, length):
+        if starts_block(line, cur[-1] if cur else None, length, open_titles > 0):
             flush()
-            cur, length = [], 0
+            cur, length, open_titles = [], 0, 0
         cur.append(line)
         length += len(line.text)
+        open_titles += line.norm.count("《") - line.norm.count("》")
     flush()
     return blocks
 

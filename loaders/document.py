@@ -13,10 +13,11 @@ from .tables import tasks_and_ledger_from_tables
 from .tree import build_tree, is_table_header, tasks_from_tree
 
 
-def document(blocks: list[Block], source: str, start: int, title_i: int, end: int) -> Document:
-    doc = metadata(blocks, start, title_i, end)
+def document(blocks: list[Block], source: str, start: int, title_i: int | None, end: int,
+             head: int | None = None) -> Document:
+    doc = metadata(blocks, start, title_i, end, source, head)
     table_mode = any(is_table_header(blocks[i]) and "责任单位" in blocks[i].norm for i in range(start, end))
-    root = build_tree(blocks, title_i + 1, end, table_mode)
+    root = build_tree(blocks, title_i + 1 if title_i is not None else start, end, table_mode)
     doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title)
     table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
     known = {tuple(t.path) for t in doc.tasks}

@@ -10,13 +10,15 @@ from .clean import clean
 from .models import Extraction
 from .readers import SUFFIXES, ReadError, read
 from .document import document
-from .segment import segment
+from .segment import head_of, segment
 
 
 def extract_text(text: str, source: str = "<text>") -> Extraction:
     """Records of every document in `text` (already decoded)."""
     blocks = clean(text)
-    docs = [document(blocks, text, start, title, end) for start, title, end in segment(blocks)]
+    parts = segment(blocks)
+    docs = [document(blocks, text, start, title, end, head_of(blocks, start) if k == 0 else start)
+            for k, (start, title, end) in enumerate(parts)]
     return Extraction(source=source, documents=docs)
 
 

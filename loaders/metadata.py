@@ -1,14 +1,19 @@
-"""A document's metadata: 文号, title, attachment title, issuer, dates, level and region."""
+"""A document's metadata: 文号, title, attachment title, issuer, dates, level and region.
+
+Each field is found on its own, from the best evidence anywhere in the document's head: the
+notice title, the 文号 line, a site's metadata table (索引号 / 发文机关 / 成文日期 / 文号), the
+signature block, the plan's own heading. A field the text does not show stays None."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from . import patterns as P
 from .citations import doc_number_key, title_key
 from .clean import Block, is_doc_number_line, label_of
 from .models import Document, Span
-from .regions import locate
-from .segment import cited_titles, is_issuer_line, similar_to_title
+from .regions import Location, locate, place_from_code, places_in
+from .segment import cited_titles, is_addressee, is_issuer_line, similar_to_title
 from .targets import cn_number
 
 
@@ -25,57 +30,252 @@ def _date(m: re.Match) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}"
 
 
-def metadata(blocks: list[Block], start: int, title_i: int, end: int) -> Document:
-    tb = blocks[title_i]
-    title = tb.text
-    issuer = None
-    m = re.match(r"^(.{2,40}?)关于", tb.norm)
-    if m and P.ORG_SUFFIX.search(m.group(1)):
-        issuer = title[:m.end(1)]
-    elif title_i - 1 >= start and is_issuer_line(blocks[title_i - 1]) and tb.norm.startswith("关于"):
-        issuer = blocks[title_i - 1].text
-        title = issuer + title
-    doc_number = None
-    date = published = None
-    first_label = next((i for i in range(title_i + 1, end) if label_of(blocks[i].norm)), end)
-    date_i = None
-    for i in range(start, min(end, max(first_label, title_i + 12))):
+def _any_date(text: str) -> str | None:
+    """A date written 2023年3月28日 or 2023-03-28 / 2023.03.28 (metadata fields)."""
+    m = P.DATE.search(text)
+    if m:
+        return _date(m)
+    m = P.ISO_DATE.search(text)
+    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
+    return None
+
+
+# ---------------------------------------------------------------- a site's metadata table
+
+@dataclass
+class MetaField:
+    value: str          # as printed
+    block: int
+
+
+def meta_table(blocks: list[Block], start: int, stop: int) -> dict[str, MetaField]:
+    """Fields of a page's metadata table (发文机关：… 成文日期：… 文号：…), one line a field, several
+    fields on one line, or the value on the line after its key. First value of each field wins."""
+    out: dict[str, MetaField] = {}
+    for i in range(start, stop):
+        b = blocks[i]
+        keys = list(P.META_KEY.finditer(b.norm))
+        if not keys or keys[0].start() > 4:
+            continue
+        for k, m in enumerate(keys):
+            field = P.META_FIELDS.get(re.sub(r"\s", "", m.group(1)))
+            a = m.end()
+            z = keys[k + 1].start() if k + 1 < len(keys) else len(b.norm)
+            value = b.text[a:z].strip(" |：:")
+            if not value and k + 1 == len(keys) and i + 1 < stop:
+                nxt = blocks[i + 1]
+                if not P.META_KEY.match(nxt.norm) and len(nxt.norm) <= 80:
+                    value = nxt.text.strip()
+            if field and value and field not in out:
+                out[field] = MetaField(value, i)
+    return out
+
+
+# ---------------------------------------------------------------- the title
+
+def _title_lines(block: Block) -> str:
+    """The title part of a title block: lines before it that are not title (a site's name, a
+    validity note, a metadata line the page put above it) are dropped."""
+    lines = block.lines
+    for k, line in enumerate(lines):
+        n = line.norm
+        if (n.startswith(("关于", "印发", "转发")) or "关于" in n or P.ORG_SUFFIX.search(n)
+                or P.DOC_TYPE_END.search(n)):
+            return "".join(l.text for l in lines[k:])
+    return block.text
+
+
+def _split_title(text: str) -> tuple[str, str | None]:
+    """A title printed with its 文号 before or after it: (title, 文号)."""
+    norm = re.sub(r"\s", "", text)
+    m = P.DOC_NUMBER_TITLE_HEAD.match(norm)
+    if m and P.DOC_CODE_END.search(m.group(2)):
+        return text[m.end():].strip(), text[:m.end()].strip()
+    m = P.TITLE_TRAILING_DOC_NUMBER.search(norm)
+    if m:
+        return text[:m.start()].strip(), text[m.start(1):m.end(1)]
+    return text, None
+
+
+def plan_title(blocks: list[Block], start: int, stop: int) -> int | None:
+    """The block that is the document's own heading where no notice surrounds it: a short line
+    ending in a document type (…实施方案, …若干措施, …实施细则, …分解表)."""
+    for i in range(start, stop):
         n = blocks[i].norm
-        if doc_number is None and is_doc_number_line(n):
-            dm = P.DOC_NUMBER.search(n)
+        if len(n) > 80 or len(n) < 6 or label_of(n) or is_addressee(blocks[i]) or P.META_KEY.match(n):
+            continue
+        core = P.TITLE_SUFFIX_NOTE.sub("", n)
+        if re.search(r"[。，；：！？]", core) or core.startswith(("根据", "为", "按照")):
+            continue
+        if P.DOC_TYPE_END.search(core.rstrip("》")):
+            return i
+    return None
+
+
+# ---------------------------------------------------------------- issuers
+
+def _joint(printed: str) -> str:
+    """Joint issuers printed with spaces between them, joined with 、 (FORMAT.md)."""
+    parts = [p for p in re.split(r"[\s\u3000]+", printed.strip()) if p]
+    if len(parts) > 1 and all(P.ORG_SUFFIX.search(p) for p in parts):
+        return "、".join(parts)
+    return re.sub(r"[\s\u3000]+", "", printed)
+
+
+def _printed(block: Block, a: int, z: int, source: str) -> str:
+    """The source text behind cleaned characters a..z, spaces included (to tell joint issuers)."""
+    s, e = block.span_of(a, z)
+    return P.MARKUP_NOISE.sub("", source[s:e]).replace("\n", " ")
+
+
+def _title_issuer(block: Block, title: str, source: str) -> str | None:
+    norm = block.norm[len(block.text) - len(title):] if block.text.endswith(title) else None
+    if norm is None:
+        return None
+    m = re.match(r"^(.{2,120}?)(?:关于|印发|转发)", norm)
+    if not m or not P.ORG_SUFFIX.search(m.group(1)) or "《" in m.group(1):
+        return None
+    offset = len(block.norm) - len(norm)
+    return _joint(_printed(block, offset, offset + m.end(1), source))
+
+
+def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | None:
+    b = blocks[date_i]
+    before_date = b.norm[:P.DATE.search(b.norm).start()]
+    if before_date:
+        return _joint(_printed(b, 0, len(before_date), source))
+    names = []
+    i = date_i - 1
+    while i >= 0 and len(names) < 16 and is_issuer_line(blocks[i]):
+        names.insert(0, _joint(_printed(blocks[i], 0, len(blocks[i].text), source)))
+        i -= 1
+    return "、".join(names) or None
+
+
+# ---------------------------------------------------------------- the document
+
+def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, source: str = "",
+             head: int | None = None) -> Document:
+    """`head` (≤ start) is where to look for a page's metadata table and 文号 above the document."""
+    head = start if head is None else head
+    scan_from = title_i + 1 if title_i is not None else start
+    first_label = next((i for i in range(scan_from, end) if label_of(blocks[i].norm)), end)
+    header_end = min(end, max(first_label, (title_i if title_i is not None else start) + 12))
+    table = meta_table(blocks, head, header_end)
+
+    title = issuer = doc_number = None
+    if title_i is not None:
+        tb = blocks[title_i]
+        title, doc_number = _split_title(_title_lines(tb))
+        issuer = _title_issuer(tb, title, source) if source else None
+        if issuer is None:
+            m = re.match(r"^(.{2,40}?)关于", tb.norm[len(tb.text) - len(title):])
+            if m and P.ORG_SUFFIX.search(m.group(1)):
+                issuer = title[:m.end(1)]
+        if issuer is None and title_i - 1 >= start and is_issuer_line(blocks[title_i - 1]) \
+                and re.sub(r"\s", "", title).startswith("关于"):
+            issuer = blocks[title_i - 1].text
+            title = issuer + title
+    else:
+        if "title" in table:
+            title = table["title"].value
+        else:
+            k = plan_title(blocks, head, min(end, head + 40))
+            title = blocks[k].text if k is not None else None
+        if title:
+            title, doc_number = _split_title(title)
+            if not doc_number and title:
+                issuer = None
+
+    date = published = None
+    date_i = None
+    for i in range(head, header_end):
+        n = blocks[i].norm
+        if doc_number is None and (is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)):
+            dm = P.DOC_NUMBER.search(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
             doc_number = blocks[i].text[dm.start():dm.end()]
+        if doc_number is None and P.DOC_NUMBER_TITLE_HEAD.match(n):
+            dm = P.DOC_NUMBER_TITLE_HEAD.match(n)
+            if P.DOC_CODE_END.search(dm.group(2)):
+                doc_number = blocks[i].text[:dm.end()]
         if published is None:
             pm = P.PUBLISHED.search(n)
             if pm:
                 published = f"{int(pm.group(1)):04d}-{int(pm.group(2)):02d}-{int(pm.group(3)):02d}"
-                continue
-    for i in range(title_i + 1, end):
-        dm = P.DATE_LINE.match(blocks[i].norm)
+    if doc_number is None and "doc_number" in table:
+        dm = P.DOC_NUMBER.search(re.sub(r"\s", "", table["doc_number"].value))
         if dm:
+            doc_number = re.sub(r"\s", "", table["doc_number"].value)[dm.start():dm.end()]
+    for i in range(scan_from, end):
+        if P.DATE_LINE.match(blocks[i].norm):
             date = _date(P.DATE.search(blocks[i].norm))
             date_i = i
             break
+    if "date" in table:
+        date = _any_date(table["date"].value) or date
+    if published is None and "published" in table:
+        published = _any_date(table["published"].value)
+
     if issuer is None and date_i is not None:
-        before_date = blocks[date_i].norm[:P.DATE.search(blocks[date_i].norm).start()]
-        if before_date:
-            issuer = blocks[date_i].text[:len(before_date)]
-        elif is_issuer_line(blocks[date_i - 1]):
-            issuer = blocks[date_i - 1].text
+        issuer = _signature_issuer(blocks, date_i, source) if source else None
     if issuer is None:
-        for i in range(start, min(end, title_i + 12)):
+        for i in range(head, min(end, scan_from + 12)):
             if blocks[i].norm.endswith("文件") and is_issuer_line(blocks[i]):
                 issuer = blocks[i].text[:-2]
-    if issuer is None and title_i > start and is_issuer_line(blocks[title_i - 1]):
+                break
+    if issuer is None and title_i is not None and title_i > start and is_issuer_line(blocks[title_i - 1]):
         issuer = blocks[title_i - 1].text
-    attachment = _attachmentheading_of(blocks, title_i, end, date_i, first_label)
-    loc = locate(issuer or title)
+    if issuer is None and "issuer" in table:
+        issuer = table["issuer"].value
+    if issuer is None and title_i is None and title:
+        m = re.match(r"^(.{2,40}?)关于", re.sub(r"\s", "", title))
+        if m and P.ORG_SUFFIX.search(m.group(1)):
+            issuer = m.group(1)
+
+    attachment = None
+    if title_i is not None:
+        attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
+    elif title is None:
+        attachment = _issued_plan(blocks, head, header_end)
+
+    loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end)
     return Document(doc_number=doc_number, doc_number_key=doc_number_key(doc_number), title=title,
                     attachment_title=attachment, issuer=issuer, date=date, published=published,
                     level=loc.level, region=loc.region, region_path=loc.path,
                     span=Span(blocks[start].start, blocks[end - 1].end))
 
 
-def _attachmentheading_of(blocks, title_i, end, date_i, first_label) -> str | None:
+def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Location:
+    """Level and region of the issuer: from its name; else from the places the title names, read
+    against the level its name says (省/市/区 人民政府) or the code of its 文号 (闽, 菏 …)."""
+    first = issuer.split("、")[0] if issuer else None
+    loc = locate(first)
+    if loc.level:
+        return loc
+    named = places_in(" ".join(x for x in (title, attachment) if x))
+    if doc_number:
+        code = place_from_code(doc_number, named + places_in("".join(b.norm for b in blocks[head:stop])))
+        if code.level:
+            return code
+    prefix_level = P.ISSUER_PREFIX_LEVEL.get((first or "")[:1]) if first else None
+    for place in named:
+        if prefix_level is None or place.level == prefix_level:
+            return place
+    return Location(prefix_level, None) if prefix_level else Location(None, None)
+
+
+def _issued_plan(blocks, start, stop) -> str | None:
+    """A notice shown without its title (a page that starts at the addressee): the plan its
+    印发/转发 sentence names."""
+    for i in range(start, stop):
+        m = P.ISSUES_PLAN.search(blocks[i].norm)
+        if m:
+            return blocks[i].text[m.start(1):m.end(1)]
+    return None
+
+
+def _attachment_title(blocks, title_i, end, date_i, first_label) -> str | None:
     """The plan the notice issues: the title after a 附件 mark, else the first title-like block
     after the signature date (skipping the 文号 and '…文件' lines a PDF puts there)."""
     notice_norm = blocks[title_i].norm

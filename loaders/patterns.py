@@ -9,6 +9,18 @@ import re
 CN_NUM = "一二三四五六七八九十百零〇两"
 CIRCLED = "".join(chr(0x2460 + i) for i in range(20))          # ① .. ⑳
 
+# ---------------------------------------------------------------- noise inside printed lines
+_PINYIN_SYLLABLE = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}"
+# dropped from a line (clean.py): pinyin glosses after a character (發(fā), 地(dì / de), 局(ju)(ju)),
+# HTML tags and entities left in a page's text, runs of '|' that separate flattened cells
+MARKUP_NOISE = re.compile(
+    rf"(?<=[\u3400-\u9fff])(?:[(（]{_PINYIN_SYLLABLE}(?:\s*/\s*{_PINYIN_SYLLABLE})*[)）])+"
+    r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
+    r"|&(?:nbsp|ensp|emsp|amp|lt|gt|quot|#\d{2,5});"
+    r"|\|+")
+# HTML tags after which a page starts a new line
+HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)
+
 # ---------------------------------------------------------------- numbering labels
 # name -> regex matching at the start of a block; group 1 is the number
 LABELS: list[tuple[str, re.Pattern]] = [
@@ -50,6 +62,32 @@ SIGNATURE_ISSUER = r"[\u4e00-\u9fff（）]{2,30}?(?:办公厅|办公室|人民�
 DATE_LINE = re.compile(rf"^(?:{SIGNATURE_ISSUER})?(?:[（(]?)({DATE.pattern})(?:[）)]?)(?:印发|发布|起施行)?$")
 PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期)[：:]\s*((?:19|20)\d{2})[-年./](\d{1,2})[-月./](\d{1,2})")
 
+# a 文号 printed in front of the title on one line (津政办规〔2023〕4号 天津市…的通知); group 2: the code
+DOC_NUMBER_TITLE_HEAD = re.compile(
+    rf"^(([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}](?:第)?\d{{1,4}}号)(?=[\u4e00-\u9fff《“])")
+# …的通知（国办发〔2024〕29号）: the 文号 printed after the title
+TITLE_TRAILING_DOC_NUMBER = re.compile(rf"[（(]\s*({DOC_NUMBER.pattern})\s*[）)]$")
+# a 文号 whose closing bracket or 号 was lost (沙政〔2012478, 衢政办发〔202316号), alone on its line
+GARBLED_DOC_NUMBER_LINE = re.compile(rf"^[\u4e00-\u9fff]{{1,8}}[{OPEN_BR}](?:19|20)\d{{2}}\d{{1,4}}号?$")
+# dates in metadata fields: 2023-03-28, 2023.3.28, 2023/03/28
+ISO_DATE = re.compile(r"((?:19|20)\d{2})[-./](\d{1,2})[-./](\d{1,2})")
+
+# ---------------------------------------------------------------- a site's metadata table
+# key -> field; the keys of 索引号 tables on government sites, law databases and wiki mirrors
+META_FIELDS = {
+    "标题": "title", "发文标题": "title", "文件名称": "title", "名称": "title", "文件标题": "title",
+    "文号": "doc_number", "发文字号": "doc_number", "发文文号": "doc_number", "文件编号": "doc_number",
+    "发文机关": "issuer", "发文单位": "issuer", "发文部门": "issuer", "制发机关": "issuer",
+    "成文日期": "date", "发文日期": "date", "发文时间": "date", "印发日期": "date",
+    "发布日期": "published", "发布时间": "published", "公开日期": "published",
+    "索引号": None, "主题分类": None, "发布机构": None, "发布单位": None, "生效日期": None,
+    "实施日期": None, "废止日期": None, "时效性": None, "时效": None, "有效性": None, "效力级别": None,
+    "公文种类": None, "主题词": None, "信息来源": None, "来源": None, "体裁分类": None,
+    "组配分类": None, "统一编号": None, "登记号": None, "所属机构": None, "浏览次数": None,
+    "公开方式": None, "公开范围": None, "信息分类": None, "有效期": None,
+}
+META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*(?:：|(?=\s*\|))")
+
 # ---------------------------------------------------------------- document titles
 DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复", "复函", "函", "公告", "通告",
              "通报", "纲要", "规划", "计划", "细则", "任务", "清单", "措施", "要点", "报告",
@@ -66,6 +104,14 @@ NOT_DOCUMENT_HEADINGS = re.compile(r"(大事记|编辑委员会|目\s*录|人\s*
 SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要目标|工作目标|组织保障|保障措施|组织实施|实施步骤|"
                               r"工作要求|工作步骤|进度安排|组织领导|主要职责|组成人员|工作制度)")
 PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法)")
+
+# (试行) (暂行) (修订版) after a plan's name
+TITLE_SUFFIX_NOTE = re.compile(r"（(?:试行|暂行|修订|修订版|征求意见稿|送审稿)）$")
+# 现将《X》印发给你们 / 现将X转发给你们: the plan a notice issues
+ISSUES_PLAN = re.compile(r"现将《([^《》]{4,80})》(?:（[^（）]*）)?(?:印发|转发)")
+# the level an issuer's own prefix names where it names no place: 省人民政府, 区政府办公室
+ISSUER_PREFIX_LEVEL = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county",
+                       "区": "county", "旗": "county"}
 
 # ---------------------------------------------------------------- departments
 DEPT_FIELD = re.compile(

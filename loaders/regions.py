@@ -110,6 +110,8 @@ def locate(issuer: str | None) -> Location:
     else:
         parsed = _jio().parse_location(issuer, town_village=False)
         province, city, county = parsed.get("province"), parsed.get("city"), parsed.get("county")
+    if city and city == province:
+        city = None                      # a municipality (直辖市) is a province (FORMAT.md)
     path = [p for p in (province, city, county) if p]
     if not path:
         return Location(None, None)
@@ -134,3 +136,73 @@ def starts_with_place(name: str) -> bool:
         if full and name[:2] == full[:2]:
             return True
     return False
+
+
+def _level_of(entry: tuple[str, str | None, str | None]) -> str:
+    province, city, county = entry
+    return "county" if county else "city" if city and city != province else "province"
+
+
+@lru_cache(maxsize=2048)
+def _places_in(text: str) -> tuple[Location, ...]:
+    index = _place_index()
+    found: list[Location] = []
+    seen = set()
+    i = 0
+    while i < len(text):
+        hit = 0
+        for end in range(min(len(text), i + 12), i + 2, -1):
+            name = text[i:end]
+            entries = index.get(name)
+            if entries and name[-1] in "省市县区州旗盟":
+                entry = entries[0]
+                if name not in seen:
+                    seen.add(name)
+                    province, city, county = entry
+                    path = ["国家"] + [p for p in (province, None if city == province else city, county) if p]
+                    found.append(Location(_level_of(entry), name, path))
+                hit = end - i
+                break
+        i += hit or 1
+    return tuple(found)
+
+
+def places_in(text: str) -> list[Location]:
+    """Every place the text names (海东市, 嵊州市, 湘西自治州), in order, each once."""
+    return list(_places_in(re.sub(r"\s", "", text or "")))
+
+
+# the one-character codes that open a province's 文号 (闽政〔…〕, 鄂政發〔…〕, 川财教〔…〕)
+PROVINCE_CODES = {
+    "京": "北京市", "津": "天津市", "沪": "上海市", "渝": "重庆市", "冀": "河北省", "晋": "山西省",
+    "辽": "辽宁省", "吉": "吉林省", "黑": "黑龙江省", "苏": "江苏省", "浙": "浙江省", "皖": "安徽省",
+    "闽": "福建省", "赣": "江西省", "鲁": "山东省", "豫": "河南省", "鄂": "湖北省", "湘": "湖南省",
+    "粤": "广东省", "琼": "海南省", "川": "四川省", "黔": "贵州省", "滇": "云南省", "云": "云南省",
+    "陕": "陕西省", "甘": "甘肃省", "青": "青海省", "蒙": "内蒙古自治区", "内": "内蒙古自治区",
+    "桂": "广西壮族自治区", "藏": "西藏自治区", "宁": "宁夏回族自治区", "新": "新疆维吾尔自治区",
+}
+NATIONAL_CODE = re.compile(r"^(?:国|中发|中办|中委)")
+
+
+def place_from_code(doc_number: str, named: list[Location]) -> Location:
+    """The issuer's place from its 文号: 国发/国办发 national; a code whose characters open the names
+    of places the text names (菏政办字 → 菏泽市, 鞍立政发 → 立山区 of 鞍山市); a province's code."""
+    from .citations import doc_number_code
+    code = doc_number_code(doc_number)
+    if not code:
+        return Location(None, None)
+    if NATIONAL_CODE.match(code):
+        return Location("national", "国家", ["国家"])
+    by_first = [p for p in named if p.region and p.region[0] == code[0]]
+    if len(code) > 1:
+        for parent in by_first:
+            for child in named:
+                if child.region and child.region[0] == code[1] and len(child.path) > len(parent.path) \
+                        and child.path[:len(parent.path)] == parent.path:
+                    return child
+    if code[0] in PROVINCE_CODES:
+        name = PROVINCE_CODES[code[0]]
+        return Location("province", name, ["国家", name])
+    if by_first:
+        return by_first[0]
+    return Location(None, None)

@@ -18,7 +18,7 @@ def is_addressee(block: Block) -> bool:
     return len(n) <= 80 and n.endswith("：") and ("各" in n or "部门" in n or "单位" in n or "政府" in n)
 
 
-def is_noticeheading_of(blocks: list[Block], i: int) -> bool:
+def is_notice_title(blocks: list[Block], i: int) -> bool:
     b = blocks[i]
     n = b.norm
     if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n:
@@ -40,9 +40,13 @@ def is_issuer_line(block: Block) -> bool:
             and not P.DATE.search(n) and "关于" not in n)
 
 
-def segment(blocks: list[Block]) -> list[tuple[int, int, int]]:
-    """(first block, title block, end block) of every document in the file."""
-    titles = [i for i in range(len(blocks)) if is_noticeheading_of(blocks, i)]
+def segment(blocks: list[Block]) -> list[tuple[int, int | None, int]]:
+    """(first block, title block, end block) of every document in the file. Every file with text
+    is at least one document: where no notice title is found the whole file is one, its title
+    block None (metadata then finds the plan's own heading or the page's metadata table)."""
+    titles = [i for i in range(len(blocks)) if is_notice_title(blocks, i)]
+    if not titles:
+        return [(0, None, len(blocks))] if blocks else []
     docs = []
     for k, t in enumerate(titles):
         start = t
@@ -96,3 +100,11 @@ def similar_to_title(notice_title: str, heading: str) -> bool:
     from rapidfuzz import fuzz
     core = re.sub(r"^.*?关于(?:印发|转发)?|的通知$", "", notice_title)
     return fuzz.ratio(title_key(core), title_key(heading)) >= 80
+
+
+def head_of(blocks: list[Block], start: int) -> int:
+    """Where to look for the first document's metadata: from the top of the page (a site's
+    metadata table, a 文号 above the title), unless a gazette's contents stand there."""
+    if any(is_toc(blocks[i]) or P.NOT_DOCUMENT_HEADINGS.search(blocks[i].norm) for i in range(start)):
+        return start
+    return 0
