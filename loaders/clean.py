@@ -289,6 +289,12 @@ def is_org_list_line(norm: str, partial_last: bool = True) -> bool:
     return True
 
 
+def is_page_furniture(norm: str) -> bool:
+    """A web page's navigation: a breadcrumb (首页 > 政务公开 > 政策汇编; '>' reads 〉 once
+    normalised, so it counts where more 〉 than 〈 stand) or a site menu."""
+    return bool(P.PAGE_FURNITURE.search(norm)) or norm.count("〉") - norm.count("〈") >= 2
+
+
 def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool = False) -> bool:
     if prev is None or line.heading or prev.heading or line.cells is not None or prev.cells is not None:
         return True
@@ -296,6 +302,9 @@ def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool
     if label_of(n) or P.DEPT_FIELD.match(n) or P.DATE_LINE.match(n) or P.ATTACHMENT.match(n):
         return True
     p = prev.norm
+    # a page's navigation and metadata lines stand alone: 当前位置：首页>政务公开, 发布日期：…
+    if is_page_furniture(n) or is_page_furniture(p) or P.META_KEY.match(n) or P.META_KEY.match(p):
+        return True
     if P.DATE_LINE.match(p) or is_doc_number_line(p) or is_doc_number_line(n) or P.ATTACHMENT_MARK.match(p):
         return True
     if is_org_list_line(n) and not p.endswith(("、", "，")) and not is_org_list_line(p):

@@ -18,6 +18,8 @@ MARKUP_NOISE = re.compile(
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
     r"|&(?:nbsp|ensp|emsp|amp|lt|gt|quot|#\d{2,5});"
     r"|\|+")
+# a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
+PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]")
 # HTML tags after which a page starts a new line
 HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)
 

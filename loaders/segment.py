@@ -21,7 +21,7 @@ def is_addressee(block: Block) -> bool:
 def is_notice_title(blocks: list[Block], i: int) -> bool:
     b = blocks[i]
     n = b.norm
-    if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n:
+    if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n or P.META_KEY.match(n):
         return False
     if not (P.NOTICE_TITLE.search(n) or P.NOTICE_TYPE_END.search(n)):
         return False
@@ -47,6 +47,7 @@ def segment(blocks: list[Block]) -> list[tuple[int, int | None, int]]:
     titles = [i for i in range(len(blocks)) if is_notice_title(blocks, i)]
     if not titles:
         return [(0, None, len(blocks))] if blocks else []
+    titles = [t for k, t in enumerate(titles) if k == 0 or not _repeats(blocks, titles[k - 1], t)]
     docs = []
     for k, t in enumerate(titles):
         start = t
@@ -108,3 +109,13 @@ def head_of(blocks: list[Block], start: int) -> int:
     if any(is_toc(blocks[i]) or P.NOT_DOCUMENT_HEADINGS.search(blocks[i].norm) for i in range(start)):
         return start
     return 0
+
+
+def _repeats(blocks: list[Block], earlier: int, later: int) -> bool:
+    """A page that prints its notice title twice (a heading, then the red-header copy with the 文号
+    glued on): the second is the same document, not a new one."""
+    if later - earlier > 6:
+        return False
+    from rapidfuzz import fuzz
+    strip = lambda n: title_key(P.DOC_NUMBER.sub("", n))
+    return fuzz.ratio(strip(blocks[earlier].norm), strip(blocks[later].norm)) >= 90
