@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from . import patterns as P
 from .citations import title_key
 from .clean import Block, is_doc_number_line, label_of
@@ -98,7 +100,6 @@ def cited_titles(blocks, a, b) -> set[str]:
 
 
 def similar_to_title(notice_title: str, heading: str) -> bool:
-    from rapidfuzz import fuzz
     core = re.sub(r"^.*?关于(?:印发|转发)?|的通知$", "", notice_title)
     return fuzz.ratio(title_key(core), title_key(heading)) >= 80
 
@@ -114,8 +115,6 @@ def head_of(blocks: list[Block], start: int) -> int:
 def _repeats(blocks: list[Block], earlier: int, later: int) -> bool:
     """A page that prints its notice title twice (a heading, then the red-header copy with the 文号
     glued on): the second is the same document, not a new one."""
-    if later - earlier > 6:
-        return False
-    from rapidfuzz import fuzz
     strip = lambda n: title_key(P.DOC_NUMBER.sub("", n))
-    return fuzz.ratio(strip(blocks[earlier].norm), strip(blocks[later].norm)) >= 90
+    ratio = fuzz.ratio(strip(blocks[earlier].norm), strip(blocks[later].norm))
+    return ratio == 100 or (later - earlier <= 6 and ratio >= 90)

@@ -195,8 +195,8 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         for c in node.children:
             if c.children and subtree_has(c):
                 walk(c)
-            elif c.children and not own[id(c)] and _children_are_items(c):
-                walk(c)
+            elif c.children and not own[id(c)]:
+                walk(c)     # a group heading: its numbered children are the tasks (FORMAT.md)
             else:
                 candidates.append((c, list(_all_nodes(c))))
 
