@@ -6,6 +6,7 @@ of the department in its region (卫生健康委员会, 医疗保障局)."""
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import patterns as P
@@ -33,8 +34,8 @@ ALIASES = {
     "政府": "人民政府",
 }
 LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州|自治区|自治州|盟|旗|镇|乡)(?=[\u4e00-\u9fff]{2})")
-_TRIM_END = re.compile(r"(?:等(?:单位|部门)?|按(?:照)?职责(?:分工)?(?:分别|共同)?(?:负责|牵头|落实)?|分别负责|共同负责|"
-                       r"负责|牵头|配合|参与)$")
+_TRIM_END = re.compile(r"(?:等(?:有关|相关)?(?:单位|部门)?|按(?:照)?职责(?:分工)?(?:分别|共同)?(?:负责|牵头|落实|配合)?(?:落实)?|"
+                       r"分别负责(?:落实)?|共同负责|负责落实|负责|牵头|配合|参与|参加|协办|落实)$")
 _DOUBLED = re.compile(r"([委局厅办府部院会])\1$")  # OCR repeats a character across a page break
 
 
@@ -100,18 +101,57 @@ def canonical(name: str, inherited_prefix: str | None = None) -> str:
     return f"{prefix or ''}{full}"
 
 
+def field_role(key: str) -> str:
+    """The role a field's key gives: 牵头单位 lead, 配合单位 cooperate, 责任单位 responsible."""
+    key = re.sub(r"[：:\s]", "", key)
+    if P.LEAD_KEY.match(key):
+        return "lead"
+    if P.COOP_KEY.match(key):
+        return "cooperate"
+    return "responsible"
+
+
+def _names(group: str) -> list[str]:
+    """Names of one group; a run of short place names before '…政府' is one shared-suffix name
+    (相关市、县政府; 哈尔滨、黑河、绥芬河市政府)."""
+    names = split_names(group)
+    out: list[str] = []
+    pending: list[str] = []
+    for name in names:
+        if len(name) <= 4 and not P.ORG_SUFFIX.search(name) and not is_collective(name):
+            pending.append(name)
+            continue
+        if pending and name.endswith("政府"):
+            out.append("、".join(pending + [name]))
+        else:
+            out.extend(pending)
+            out.append(name)
+        pending = []
+    return out + pending
+
+
 def parse_list(text: str, role: str, start: int = 0) -> list[Department]:
     """A responsibility list as printed -> departments in order. Groups separated by '，' can carry
-    their own role suffix (省卫生健康委牵头，省财政厅配合)."""
+    their own role (省卫生健康委牵头，省财政厅配合); 由X负责，Y配合 makes X the lead."""
+    groups: list[tuple[str, str, bool]] = []     # (names, role, role stated by the group)
+    for group in _groups(text):
+        group = re.sub(r"^由", "", group)
+        if P.GROUP_LEAD.search(group):
+            groups.append((group, "lead", True))
+        elif P.GROUP_COOP.search(group):
+            groups.append((group, "cooperate", True))
+        elif "会同" in group:
+            head, _, rest = group.partition("会同")
+            groups += [(head, "lead", True), (rest, "cooperate", True)]
+        else:
+            groups.append((group, role, False))
+    if role == "responsible" and any(r == "cooperate" for _, r, _ in groups):
+        # 由X负责，Y配合 / X负责，Y参加: the body that answers for the work leads it
+        groups = [(g, "lead" if (r == "responsible" and not stated) else r, stated) for g, r, stated in groups]
     depts: list[Department] = []
     inherited = None
-    for group in _groups(text):
-        g_role = role
-        if re.search(r"牵头$", group):
-            g_role = "lead"
-        elif re.search(r"(配合|参与|协助)$", group):
-            g_role = "cooperate"
-        for name in split_names(group):
+    for group, g_role, _ in groups:
+        for name in _names(group):
             prefix = level_prefix(name)
             if prefix:
                 inherited = prefix
@@ -129,25 +169,84 @@ def looks_like_org(name: str) -> bool:
     return bool(P.ORG_SUFFIX.search(name)) or is_collective(name)
 
 
+@dataclass
+class Found:
+    """Bodies found in a task's text, where they were printed, and what the list said besides."""
+    departments: list[Department]
+    start: int
+    end: int
+    first_is_lead: bool = False
+    deadline: str | None = None
+
+
+def _bracket_list(inner: str, cut: bool = False) -> Found | None:
+    """What one bracketed list says: （牵头单位：A；责任单位：B） / （A牵头，B配合） / （由A负责） /
+    （A、B等负责，列第一位者为牵头单位，下同） / （…，6月底完成）."""
+    first_is_lead = bool(P.FIRST_IS_LEAD.search(inner))
+    deadline = None
+    keep = []
+    for part in split_outside_brackets(inner, "，,"):
+        bare = part.strip()
+        if P.FIRST_IS_LEAD.fullmatch(bare) or P.NOT_A_NAME.match(bare):
+            if P.NOT_A_NAME.match(bare) and bare != "下同":
+                deadline = bare
+            continue
+        keep.append(part)
+    inner = "，".join(keep)
+    if not inner:
+        return None
+    depts: list[Department] = []
+    if P.RESP_FIELD.search(inner):
+        for part in split_outside_brackets(inner, "；;"):
+            fm = P.RESP_FIELD.search(part)
+            if fm and fm.start() <= 1:
+                depts.extend(parse_list(part[fm.end():], field_role(fm.group(1))))
+            elif depts:
+                depts.extend(parse_list(part, depts[-1].role))
+    else:
+        if cut or not re.search(r"(负责|牵头|配合|参与|参加|协办|落实)$", inner):
+            return None
+        depts = parse_list(inner, "responsible")
+    depts = [d for d in depts if looks_like_org(d.name)]
+    if not depts:
+        return None
+    if first_is_lead and all(d.role == "responsible" for d in depts):
+        depts[0].role = "lead"
+    return Found(depts, 0, 0, first_is_lead, deadline)
+
+
 def find_in_text(norm: str, text: str) -> list[tuple[list[Department], int, int]]:
-    """Parenthesised responsibility lists in a task's text: （…按职责分工负责）, （责任单位：…）."""
+    """Bracketed responsibility lists in a task's text: （…按职责分工负责）, （责任单位：…）,
+    [牵头单位：…；责任单位：…], 〔A牵头，B配合〕; an excerpt's last bracket cut off counts too."""
+    return [(f.departments, f.start, f.end) for f in find_lists(norm, text)]
+
+
+def find_lists(norm: str, text: str) -> list[Found]:
     found = []
-    for m in P.RESP_PAREN.finditer(norm):
-        inner_norm = m.group(1)
-        inner = text[m.start(1):m.end(1)]
-        if P.RESP_FIELD.match(inner_norm):
-            depts = []
-            # （牵头单位：A；配合单位：B）
-            for part in re.split(r"[；;]", inner):
-                fm = P.RESP_FIELD.match(part)
-                role = P.FIELD_ROLE.get(fm.group(1), "responsible") if fm else "responsible"
-                body = part[fm.end():] if fm else part
-                depts.extend(parse_list(body, role))
-        else:
-            if not re.search(r"负责$|牵头$|配合$", inner_norm):
-                continue
-            depts = parse_list(inner, "responsible")
-        depts = [d for d in depts if looks_like_org(d.name)]
-        if depts:
-            found.append((depts, m.start(), m.end()))
+    for m in P.RESP_BRACKET.finditer(norm):
+        g = next(k for k in (1, 2, 3) if m.group(k) is not None)
+        f = _bracket_list(text[m.start(g):m.end(g)] if len(text) == len(norm) else m.group(g))
+        if f:
+            f.start, f.end = m.start(), m.end()
+            found.append(f)
+    m = P.RESP_BRACKET_CUT.search(norm)
+    if m and not any(f.start <= m.start() < f.end for f in found):
+        f = _bracket_list(text[m.start(1):m.end(1)] if len(text) == len(norm) else m.group(1), cut=True)
+        if f:
+            f.start, f.end = m.start(), m.end()
+            found.append(f)
+    found.sort(key=lambda f: f.start)
+    return found
+
+
+def find_in_prose(norm: str, text: str) -> list[Found]:
+    """Work assigned in running text: 由X会同Y等部门研究提出落实意见, 由X负责，Y配合."""
+    found = []
+    for m in P.PROSE_ASSIGN.finditer(norm):
+        lead = [d for d in parse_list(text[m.start(1):m.end(1)], "lead") if looks_like_org(d.name)]
+        coop = [d for d in parse_list(text[m.start(2):m.end(2)], "cooperate") if looks_like_org(d.name)]
+        for d in coop:
+            d.role = "cooperate"
+        if lead:
+            found.append(Found(lead + coop, m.start(), m.end()))
     return found

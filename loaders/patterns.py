@@ -116,18 +116,35 @@ ISSUER_PREFIX_LEVEL = {"省": "province", "市": "city", "州": "city", "盟": "
                        "区": "county", "旗": "county"}
 
 # ---------------------------------------------------------------- departments
-DEPT_FIELD = re.compile(
-    r"^(牵头单位|牵头部门|责任单位|责任部门|主责单位|配合单位|配合部门|参与单位|协办单位|"
-    r"完成时限|完成时间|时间节点|时限要求)：")
-# the keys that open a responsibility list inside brackets: （牵头单位：A；配合单位：B）
-RESP_FIELD = re.compile(r"^(牵头单位|责任单位|责任部门|牵头部门|配合单位|配合部门)[：:]")
-FIELD_ROLE = {"牵头单位": "lead", "牵头部门": "lead", "主责单位": "lead", "责任部门": "lead",
-              "责任单位": "responsible", "配合单位": "cooperate", "配合部门": "cooperate",
-              "参与单位": "cooperate", "协办单位": "cooperate"}
-# a parenthesised responsibility list: （…负责） or （责任单位：…）
-RESP_PAREN = re.compile(
-    r"（((?:牵头单位|责任单位|责任部门|牵头部门|配合单位|配合部门)[：:][^（）]*(?:（[^（）]*）[^（）]*)*"
-    r"|(?:[^（）]|（[^（）]*）)*?(?:负责|牵头|配合))）")
+# the keys of a responsibility field: 牵头单位：… 责任单位：… 协同责任单位：… 配合部门：… 推进单位：…
+_LEAD_KEY = r"(?:牵头(?:责任|考核|负责)?|主责|主办|承办|主要责任)(?:单位|部门|科室|处室)"
+_COOP_KEY = r"(?:配合|协同(?:责任|配合)?|协办|参与|参加|主要协作|协作)(?:单位|部门|科室|处室)"
+_RESP_KEY = r"(?:责任|推进|实施|落实|承担|负责)(?:单位|部门|科室|处室|主体)"
+FIELD_KEY = rf"(?:{_LEAD_KEY}|{_COOP_KEY}|{_RESP_KEY})"
+LEAD_KEY = re.compile(rf"^{_LEAD_KEY}$|^责任部门$")     # 责任部门 is the lead column (FORMAT.md)
+COOP_KEY = re.compile(rf"^{_COOP_KEY}$")
+# a field that names people, not bodies: 牵头负责领导：刘惠。 责任人：
+PERSON_FIELD = re.compile(r"^(?:牵头负责领导|牵头领导|责任领导|分管领导|负责领导|分管省领导|分管市领导|责任人|联系人)[：:]")
+DEADLINE_FIELD = re.compile(r"^(完成时限|完成时间|时间节点|时限要求|时限)[：:]")
+# a field at the start of a line (a task's own line under it)
+DEPT_FIELD = re.compile(rf"^({FIELD_KEY}|完成时限|完成时间|时间节点|时限要求)[：:]")
+RESP_FIELD = re.compile(rf"({FIELD_KEY})[：:]")
+# a bracketed list: （…） with one level of nesting, 〔…〕, [ … ] / ［…］
+RESP_BRACKET = re.compile(r"（((?:[^（）]|（[^（）]*）)*)）|〔([^〔〕]*)〕|[\[［]([^\[\]［］]*)[\]］]")
+# an unclosed bracket that a page's excerpt cuts off: （牵头单位：市发
+RESP_BRACKET_CUT = re.compile(rf"[（〔\[［](({FIELD_KEY})[：:][^（）〔〕\[\]［］]*)$")
+# 列第一位者为牵头单位 / 第一责任单位为牵头单位 / 排在首位的为牵头单位 (, 下同)
+FIRST_IS_LEAD = re.compile(r"(?:列|排在|排)?(?:第一位|首位|第一)(?:者|的)?(?:责任单位)?(?:为|是)牵头(?:单位|部门)")
+# the end of a bracket that is not a name: 下同, a deadline (6月底完成, 年内持续推进, 长期坚持)
+NOT_A_NAME = re.compile(r"^(?:下同|(?:\d{4}年)?\d{1,2}月(?:底|末|中旬|上旬|下旬)?(?:前|之前)?(?:完成|前完成)?|年内.*|年底前?.*|"
+                        r"持续推进|长期坚持|长期|\d{4}年(?:底|末)?(?:前)?(?:完成)?|按时序推进|逐年推进)$")
+# a group's own role word at its end: 省卫生健康委牵头，省财政厅配合
+GROUP_LEAD = re.compile(r"(?:牵头(?:负责)?|为牵头单位)$")
+GROUP_COOP = re.compile(r"(?:按职责分工)?(?:配合|参与|参加|协助|协同|协办|联动配合)$")
+# work assigned in prose: 由发展改革委会同中央农办、农业部等部门研究提出落实意见
+PROSE_ASSIGN = re.compile(
+    r"由([^，。；（）由]{2,60}?)(?:会同|牵头，?|负责，)([^。；（）]{2,200}?)"
+    r"(?:等(?:有关|相关)?(?:部门|单位))?(?:研究|负责|共同|制定|提出|落实|推进|组织|配合|参加|参与|开展)")
 ORG_SUFFIX = re.compile(
     r"(?:委员会|委|局|厅|办公室|办|政府|府|部|院|会|处|室|中心|组|所|站|队|行|社|联|司|署|团|馆|台|"
     r"机构|单位|部门|公司|分局|支行|监局|区）|市）|县）|集团|医院|党委|工委|法院|检察院|银行|指挥部)$")

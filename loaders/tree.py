@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .clean import Block, is_org_list_line, label_of
-from .departments import find_in_text, parse_list, split_names
+from .clean import Block, is_org_list_line, label_of, normalise
+from .departments import field_role, find_in_prose, find_in_text, find_lists, parse_list, split_names
 from .models import Department, Span, Target, Task
 from .targets import cn_number, find_targets, may_hold_target
 
@@ -25,6 +25,7 @@ class Node:
     fields: list[Department] = field(default_factory=list)
     cells: list[Department] = field(default_factory=list)
     deadline_field: str | None = None
+    first_is_lead: bool = False     # 第一责任单位为牵头单位 printed with its list
     spans: list[tuple[int, int]] = field(default_factory=list)
     printed_label: str = ""
 
@@ -118,15 +119,20 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
                 continue
         if current is None:
             continue
+        if P.PERSON_FIELD.match(n):
+            continue        # 牵头负责领导：… names a person, not a body
         fm = P.DEPT_FIELD.match(n)
         if fm:
             key = fm.group(1)
             body = b.text[fm.end():]
             owner = _task_owner(current)
-            if key in P.FIELD_ROLE:
-                owner.fields.extend(parse_list(body, P.FIELD_ROLE[key]))
-            else:
+            if P.DEADLINE_FIELD.match(n):
                 owner.deadline_field = body
+            else:
+                for f in find_lists(normalise(body), body):
+                    owner.first_is_lead = owner.first_is_lead or f.first_is_lead
+                bare = P.RESP_BRACKET.sub("", body) if P.FIRST_IS_LEAD.search(n) else body
+                owner.fields.extend(parse_list(bare, field_role(key)))
             continue
         if table_mode and is_org_list_line_block(b):
             owner = _task_owner(current)
@@ -177,12 +183,28 @@ def _all_nodes(node: Node):
 def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[Task]:
     # each node's own responsibilities: parenthesised lists, 牵头单位 fields, table cells
     own: dict[int, list[Department]] = {}
+    lists: dict[int, list] = {}
     for node in _all_nodes(root):
         text, norm = node.own_text()
+        lists[id(node)] = find_lists(norm, text)
+    # 列第一位者为牵头单位，下同: said once, it holds for every list of the document
+    first_is_lead = any(f.first_is_lead for fs in lists.values() for f in fs) or \
+        any(n.first_is_lead for n in _all_nodes(root))
+    no_lists = not any(lists.values()) and not any(n.fields or n.cells for n in _all_nodes(root))
+    for node in _all_nodes(root):
+        text, norm = node.own_text()
+        found = lists[id(node)] or (find_in_prose(norm, text) if no_lists else [])
         depts = []
-        for found, _, _ in find_in_text(norm, text):
-            depts.extend(found)
-        depts.extend(node.fields)
+        for f in found:
+            if first_is_lead and all(d.role == "responsible" for d in f.departments):
+                f.departments[0].role = "lead"
+            depts.extend(f.departments)
+            if f.deadline and not node.deadline_field:
+                node.deadline_field = f.deadline
+        fields = node.fields
+        if first_is_lead and fields and all(d.role == "responsible" for d in fields):
+            fields[0].role = "lead"
+        depts.extend(fields)
         depts.extend(node.cells)
         own[id(node)] = dedupe(depts)
 
@@ -202,7 +224,8 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
 
     walk(root)
     any_depts = any(own[id(n)] for n, _ in candidates)
-    plan_like = bool(P.PLAN_TITLE.search(doc_title or "") or P.PLAN_TITLE.search(attachment or ""))
+    # a page that shows no title (an excerpt from the middle of a plan) is read as a plan
+    plan_like = not doc_title or bool(P.PLAN_TITLE.search(doc_title) or P.PLAN_TITLE.search(attachment or ""))
     tasks = []
     for node, absorbed in candidates:
         depts = own[id(node)] + [d for a in absorbed for d in own[id(a)]]
