@@ -10,19 +10,16 @@ traditional characters simplified (OpenCC).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import patterns as P
 from .departments import split_names
+from .normal import normalise
 from .readers import CELL_SEP
 
 _SPACES = " \u3000\u00a0\u2002\u2003\u2009\t"
 _DROP = {"\ufffd", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
-# half-width -> full-width for matching; '.' stays (decimals), ',' only when not between digits
-_PUNCT = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "!": "！", "?": "？",
-                        "〈": "〈", "<": "〈", ">": "〉", "﹝": "〔", "﹞": "〕"})
 PAGE_NUMBER = re.compile(r"^(?:[-—–－─·•\s]*\d{1,3}[-—–－─·•\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?"
                          r"|\d+\s*/\s*\d+)$")
 
@@ -31,56 +28,6 @@ def _is_cjk(ch: str) -> bool:
     o = ord(ch)
     return (0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0x3000 <= o <= 0x303F
             or 0xFF00 <= o <= 0xFFEF or 0x2460 <= o <= 0x24FF or ch in "“”‘’—…·《》〈〉")
-
-
-@lru_cache(maxsize=1)
-def _opencc():
-    try:
-        import opencc
-    except ImportError:  # matching still works on simplified sources without it
-        return None
-    return opencc.OpenCC("t2s")
-
-
-def _normal_char(ch: str) -> str:
-    if ch == ",":
-        return "，"          # a ',' between digits is put back by normalise
-    n = unicodedata.normalize("NFKC", ch)
-    if len(n) != 1 or ch in "（）：；，！？《》〔〕【】、。“”‘’—％" or 0x2460 <= ord(ch) <= 0x24FF:
-        n = ch  # keep the Chinese punctuation; NFKC would make it half-width
-    n = n.translate(_PUNCT)
-    return "％" if n == "%" else n
-
-
-class _CharTable(dict):
-    """str.translate table filled on first sight of each character: the per-character rules run
-    once per distinct character instead of once per character of every line."""
-
-    def __missing__(self, code: int) -> str:
-        self[code] = value = _normal_char(chr(code))
-        return value
-
-
-_TABLE = _CharTable()
-_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
-
-
-def normalise(text: str) -> str:
-    """Same-length matching view: NFKC where it keeps length, full-width punctuation, simplified."""
-    s = text.translate(_TABLE)
-    if "," in text:
-        keep = [m.start() for m in _DIGIT_COMMA.finditer(text)]
-        if keep:
-            chars = list(s)
-            for i in keep:
-                chars[i] = ","
-            s = "".join(chars)
-    cc = _opencc()
-    if cc is not None and any(ord(c) > 0x3400 for c in s):
-        conv = cc.convert(s)
-        if len(conv) == len(s):
-            s = conv
-    return s
 
 
 @dataclass

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import patterns as P
+from .normal import normalise
 from .models import Department
 
 # abbreviation (without the level prefix) -> full name
@@ -47,39 +48,66 @@ def _separators(seps: str) -> re.Pattern:
     return re.compile("[" + re.escape(seps) + "]")
 
 
-def split_outside_brackets(text: str, seps: str) -> list[str]:
-    """Split on any of `seps` except inside brackets: 各县（市、区） stays whole."""
+def bracket_free_spans(text: str, seps: str) -> list[tuple[int, int]]:
+    """(start, end) of the pieces between any of `seps` outside brackets: 各县（市、区） stays whole."""
     if not _BRACKETS.search(text):      # nothing to stay outside of: the regex engine splits
-        return _separators(seps).split(text)
-    out, depth, cur = [], 0, []
-    for ch in text:
+        out, a = [], 0
+        for m in _separators(seps).finditer(text):
+            out.append((a, m.start()))
+            a = m.end()
+        return out + [(a, len(text))]
+    out, depth, a = [], 0, 0
+    for k, ch in enumerate(text):
         if ch in "（(〔[":
             depth += 1
         elif ch in "）)〕]":
             depth = max(0, depth - 1)
-        if depth == 0 and ch in seps:
-            out.append("".join(cur))
-            cur = []
+        elif depth == 0 and ch in seps:
+            out.append((a, k))
+            a = k + 1
+    return out + [(a, len(text))]
+
+
+def split_outside_brackets(text: str, seps: str) -> list[str]:
+    """Split on any of `seps` except inside brackets: 各县（市、区） stays whole."""
+    return [text[a:b] for a, b in bracket_free_spans(text, seps)]
+
+
+_LEAD_TRIM = " 。：:由"
+
+
+def name_spans(norm: str, start: int = 0, end: int | None = None, trim: bool = True) -> list[tuple[int, int]]:
+    """Where each body's name stands in a list (split on 、，； outside brackets), trimmed of the
+    words around it (由…, …等部门, …按职责分工负责). Spans index `norm`, which has the length of the
+    printed text, so the printed names are the same slices of it."""
+    end = len(norm) if end is None else end
+    out = []
+    for a, b in bracket_free_spans(norm[start:end], "、，；,;"):
+        a, b = a + start, b + start
+        if trim:
+            while a < b and norm[a] in _LEAD_TRIM:
+                a += 1
+            while a < b and norm[b - 1] in " 。：:":
+                b -= 1
+            for _ in range(2):
+                m = _TRIM_END.search(norm, a, b)
+                if m and m.end() == b:
+                    b = m.start()
+                while a < b and norm[b - 1] == " ":
+                    b -= 1
+            if b - a >= 2 and _DOUBLED.search(norm[a:b]):
+                b -= 1
+            if not (0 < b - a <= 30):
+                continue
+        elif a == b:
             continue
-        cur.append(ch)
-    out.append("".join(cur))
+        out.append((a, b))
     return out
 
 
 def split_names(text: str, trim: bool = True) -> list[str]:
     """Split a list of bodies on 、，； outside brackets: 各县（市、区） stays one name."""
-    out = split_outside_brackets(text, "、，；,;")
-    if not trim:
-        return [x for x in out if x]
-    names = []
-    for name in out:
-        name = name.strip(" 。：:")
-        for _ in range(2):
-            name = _TRIM_END.sub("", name).strip()
-        name = _DOUBLED.sub(r"\1", name)
-        if name and len(name) <= 30:
-            names.append(name)
-    return names
+    return [text[a:b] for a, b in name_spans(text, trim=trim)]
 
 
 def is_collective(name: str) -> bool:
@@ -111,18 +139,18 @@ def field_role(key: str) -> str:
     return "responsible"
 
 
-def _names(group: str) -> list[str]:
-    """Names of one group; a run of short place names before '…政府' is one shared-suffix name
-    (相关市、县政府; 哈尔滨、黑河、绥芬河市政府)."""
-    names = split_names(group)
-    out: list[str] = []
-    pending: list[str] = []
-    for name in names:
-        if len(name) <= 4 and not P.ORG_SUFFIX.search(name) and not is_collective(name):
+def _names(printed: str, norm: str) -> list[tuple[str, str]]:
+    """(printed, normalised) names of one group; a run of short place names before '…政府' is one
+    shared-suffix name (相关市、县政府; 哈尔滨、黑河、绥芬河市政府)."""
+    out: list[tuple[str, str]] = []
+    pending: list[tuple[str, str]] = []
+    for a, b in name_spans(norm):
+        name = (printed[a:b], norm[a:b])
+        if len(name[1]) <= 4 and not P.ORG_SUFFIX.search(name[1]) and not is_collective(name[1]):
             pending.append(name)
             continue
-        if pending and name.endswith("政府"):
-            out.append("、".join(pending + [name]))
+        if pending and name[1].endswith("政府"):
+            out.append(("、".join(x[0] for x in pending + [name]), "、".join(x[1] for x in pending + [name])))
         else:
             out.extend(pending)
             out.append(name)
@@ -132,31 +160,35 @@ def _names(group: str) -> list[str]:
 
 def parse_list(text: str, role: str, start: int = 0) -> list[Department]:
     """A responsibility list as printed -> departments in order. Groups separated by '，' can carry
-    their own role (省卫生健康委牵头，省财政厅配合); 由X负责，Y配合 makes X the lead."""
-    groups: list[tuple[str, str, bool]] = []     # (names, role, role stated by the group)
-    for group in _groups(text):
-        group = re.sub(r"^由", "", group)
-        if P.GROUP_LEAD.search(group):
-            groups.append((group, "lead", True))
-        elif P.GROUP_COOP.search(group):
-            groups.append((group, "cooperate", True))
-        elif "会同" in group:
-            head, _, rest = group.partition("会同")
-            groups += [(head, "lead", True), (rest, "cooperate", True)]
+    their own role (省卫生健康委牵头，省财政厅配合); 由X负责，Y配合 makes X the lead. Rules read the
+    normalised text (traditional script, ASCII punctuation); names are kept as printed."""
+    norm = normalise(text)
+    groups: list[tuple[int, int, str, bool]] = []     # (start, end, role, role stated by the group)
+    for a, b in bracket_free_spans(norm, "，,；;"):
+        g = norm[a:b]
+        if not g.strip():
+            continue
+        if P.GROUP_LEAD.search(g):
+            groups.append((a, b, "lead", True))
+        elif P.GROUP_COOP.search(g):
+            groups.append((a, b, "cooperate", True))
+        elif "会同" in g:
+            k = a + g.index("会同")
+            groups += [(a, k, "lead", True), (k + 2, b, "cooperate", True)]
         else:
-            groups.append((group, role, False))
-    if role == "responsible" and any(r == "cooperate" for _, r, _ in groups):
+            groups.append((a, b, role, False))
+    if role == "responsible" and any(r == "cooperate" for *_, r, _ in groups):
         # 由X负责，Y配合 / X负责，Y参加: the body that answers for the work leads it
-        groups = [(g, "lead" if (r == "responsible" and not stated) else r, stated) for g, r, stated in groups]
+        groups = [(a, b, "lead" if (r == "responsible" and not stated) else r, stated) for a, b, r, stated in groups]
     depts: list[Department] = []
     inherited = None
-    for group, g_role, _ in groups:
-        for name in _names(group):
-            prefix = level_prefix(name)
+    for a, b, g_role, _ in groups:
+        for name, name_norm in _names(text[a:b], norm[a:b]):
+            prefix = level_prefix(name_norm)
             if prefix:
                 inherited = prefix
-            depts.append(Department(name=name, role=g_role, canonical=canonical(name, inherited),
-                                    collective=is_collective(name)))
+            depts.append(Department(name=name, role=g_role, canonical=canonical(name_norm, inherited),
+                                    collective=is_collective(name_norm)))
     return depts
 
 
@@ -166,6 +198,7 @@ def _groups(text: str) -> list[str]:
 
 
 def looks_like_org(name: str) -> bool:
+    name = normalise(name)
     return bool(P.ORG_SUFFIX.search(name)) or is_collective(name)
 
 
@@ -182,29 +215,31 @@ class Found:
 def _bracket_list(inner: str, cut: bool = False) -> Found | None:
     """What one bracketed list says: （牵头单位：A；责任单位：B） / （A牵头，B配合） / （由A负责） /
     （A、B等负责，列第一位者为牵头单位，下同） / （…，6月底完成）."""
-    first_is_lead = bool(P.FIRST_IS_LEAD.search(inner))
+    norm = normalise(inner)
+    first_is_lead = bool(P.FIRST_IS_LEAD.search(norm))
     deadline = None
     keep = []
-    for part in split_outside_brackets(inner, "，,"):
-        bare = part.strip()
+    for a, b in bracket_free_spans(norm, "，,"):
+        bare = norm[a:b].strip()
         if P.FIRST_IS_LEAD.fullmatch(bare) or P.NOT_A_NAME.match(bare):
             if P.NOT_A_NAME.match(bare) and bare != "下同":
                 deadline = bare
             continue
-        keep.append(part)
-    inner = "，".join(keep)
-    if not inner:
+        keep.append((a, b))
+    if not keep:
         return None
+    inner = "，".join(inner[a:b] for a, b in keep)
+    norm = "，".join(norm[a:b] for a, b in keep)
     depts: list[Department] = []
-    if P.RESP_FIELD.search(inner):
-        for part in split_outside_brackets(inner, "；;"):
-            fm = P.RESP_FIELD.search(part)
-            if fm and fm.start() <= 1:
-                depts.extend(parse_list(part[fm.end():], field_role(fm.group(1))))
+    if P.RESP_FIELD.search(norm):
+        for a, b in bracket_free_spans(norm, "；;"):
+            fm = P.RESP_FIELD.search(norm, a, b)
+            if fm and fm.start() <= a + 1:
+                depts.extend(parse_list(inner[fm.end():b], field_role(fm.group(1))))
             elif depts:
-                depts.extend(parse_list(part, depts[-1].role))
+                depts.extend(parse_list(inner[a:b], depts[-1].role))
     else:
-        if cut or not re.search(r"(负责|牵头|配合|参与|参加|协办|落实)$", inner):
+        if cut or not re.search(r"(负责|牵头|配合|参与|参加|协办|落实)$", norm):
             return None
         depts = parse_list(inner, "responsible")
     depts = [d for d in depts if looks_like_org(d.name)]
@@ -225,13 +260,13 @@ def find_lists(norm: str, text: str) -> list[Found]:
     found = []
     for m in P.RESP_BRACKET.finditer(norm):
         g = next(k for k in (1, 2, 3) if m.group(k) is not None)
-        f = _bracket_list(text[m.start(g):m.end(g)] if len(text) == len(norm) else m.group(g))
+        f = _bracket_list(text[m.start(g):m.end(g)])
         if f:
             f.start, f.end = m.start(), m.end()
             found.append(f)
     m = P.RESP_BRACKET_CUT.search(norm)
     if m and not any(f.start <= m.start() < f.end for f in found):
-        f = _bracket_list(text[m.start(1):m.end(1)] if len(text) == len(norm) else m.group(1), cut=True)
+        f = _bracket_list(text[m.start(1):m.end(1)], cut=True)
         if f:
             f.start, f.end = m.start(), m.end()
             found.append(f)

@@ -1,0 +1,63 @@
+"""The normalised view every rule reads: same length as the printed text (so a match's offsets
+are the printed text's), NFKC where that keeps length, punctuation full-width (（）：；，), traditional
+characters simplified with OpenCC. Names and titles are always taken from the printed text."""
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# half-width -> full-width for matching; '.' stays (decimals), ',' only when not between digits
+_PUNCT = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "!": "！", "?": "？",
+                        "〈": "〈", "<": "〈", ">": "〉", "﹝": "〔", "﹞": "〕"})
+
+@lru_cache(maxsize=1)
+def _opencc():
+    try:
+        import opencc
+    except ImportError:  # matching still works on simplified sources without it
+        return None
+    return opencc.OpenCC("t2s")
+
+
+def _normal_char(ch: str) -> str:
+    if ch == ",":
+        return "，"          # a ',' between digits is put back by normalise
+    n = unicodedata.normalize("NFKC", ch)
+    if len(n) != 1 or ch in "（）：；，！？《》〔〕【】、。“”‘’—％" or 0x2460 <= ord(ch) <= 0x24FF:
+        n = ch  # keep the Chinese punctuation; NFKC would make it half-width
+    n = n.translate(_PUNCT)
+    return "％" if n == "%" else n
+
+
+class _CharTable(dict):
+    """str.translate table filled on first sight of each character: the per-character rules run
+    once per distinct character instead of once per character of every line."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = value = _normal_char(chr(code))
+        return value
+
+
+_TABLE = _CharTable()
+_DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
+
+
+def normalise(text: str) -> str:
+    """Same-length matching view: NFKC where it keeps length, full-width punctuation, simplified."""
+    s = text.translate(_TABLE)
+    if "," in text:
+        keep = [m.start() for m in _DIGIT_COMMA.finditer(text)]
+        if keep:
+            chars = list(s)
+            for i in keep:
+                chars[i] = ","
+            s = "".join(chars)
+    cc = _opencc()
+    if cc is not None and any(ord(c) > 0x3400 for c in s):
+        conv = cc.convert(s)
+        if len(conv) == len(s):
+            s = conv
+    return s
+
+
