@@ -63,7 +63,10 @@ def label_value(num: str) -> int:
 
 
 def is_table_header(block: Block) -> bool:
-    return sum(1 for c in P.TABLE_COLUMNS if c in block.norm) >= 2
+    """A table's header row: column names and little else (a task's text may name them too)."""
+    n = block.norm
+    hits = [c for c in P.TABLE_COLUMNS if c in n]
+    return len(hits) >= 2 and len(n) - sum(map(len, hits)) <= max(12, len(n) // 3)
 
 
 def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> Node:
