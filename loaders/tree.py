@@ -107,7 +107,9 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
                     stack = stack[:k]
                     accepted = True
             else:
-                if value == 1 or value == last_value.get(style, 0) + 1:
+                # the first item of a page that starts in the middle of a list (6. 7. 8. …) is
+                # accepted at any number: nothing numbered came before it
+                if value == 1 or value == last_value.get(style, 0) + 1 or not last_value:
                     accepted = True
             if accepted:
                 parent = stack[-1]
