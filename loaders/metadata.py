@@ -12,6 +12,7 @@ from . import patterns as P
 from .citations import doc_number_key, title_key
 from .clean import Block, is_doc_number_line, label_of
 from .models import Document, Span
+from .normal import normalise
 from .regions import Location, locate, place_from_code, places_in
 from .segment import cited_titles, is_addressee, is_issuer_line, similar_to_title
 from .targets import cn_number
@@ -88,7 +89,8 @@ def _title_lines(block: Block) -> str:
 
 def _split_title(text: str) -> tuple[str, str | None]:
     """A title printed with its 文号 before or after it: (title, 文号)."""
-    norm = re.sub(r"\s", "", text)
+    text = re.sub(r"\s", "", text)
+    norm = normalise(text)
     m = P.DOC_NUMBER_TITLE_HEAD.match(norm)
     if m and P.DOC_CODE_END.search(m.group(2)):
         return text[m.end():].strip(), text[:m.end()].strip()

@@ -25,6 +25,8 @@ def is_notice_title(blocks: list[Block], i: int) -> bool:
     n = b.norm
     if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n or P.META_KEY.match(n):
         return False
+    if i > 0 and P.META_KEY.fullmatch(blocks[i - 1].norm.strip()):
+        return False        # the value of a metadata table's 标题 field, printed under its key
     n = P.TITLE_TRAILING_DOC_NUMBER.sub("", n)     # …的通知（韶府〔2019〕31号）
     if not (P.NOTICE_TITLE.search(n) or P.NOTICE_TYPE_END.search(n)):
         return False

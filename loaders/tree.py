@@ -230,7 +230,8 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
     walk(root)
     any_depts = any(own[id(n)] for n, _ in candidates)
     # a page that shows no title (an excerpt from the middle of a plan) is read as a plan
-    plan_like = not doc_title or bool(P.PLAN_TITLE.search(doc_title) or P.PLAN_TITLE.search(attachment or ""))
+    plan_like = not doc_title or bool(P.PLAN_TITLE.search(normalise(doc_title))
+                                      or P.PLAN_TITLE.search(normalise(attachment or "")))
     tasks = []
     for node, absorbed in candidates:
         depts = own[id(node)] + [d for a in absorbed for d in own[id(a)]]
@@ -239,7 +240,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
                 continue
             if any_depts and not _section_has_depts(_top(node), own):
                 continue
-            if P.SUPPORT_SECTIONS.search(_top(node).title) or P.SUPPORT_SECTIONS.search(node.title):
+            if P.SUPPORT_SECTIONS.search(normalise(_top(node).title)) or P.SUPPORT_SECTIONS.search(normalise(node.title)):
                 continue
         # sub-items (①②, (1)(2)) keep their labels inside the task's text
         text = node.own_text()[0] + "".join(a.printed_label + a.own_text()[0] for a in absorbed)
