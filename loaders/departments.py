@@ -158,13 +158,27 @@ def _names(printed: str, norm: str) -> list[tuple[str, str]]:
     return out + pending
 
 
+def _role_groups(norm: str) -> list[tuple[int, int]]:
+    """Groups of a list: split on '，；' outside brackets, and after a name that ends in its own role
+    word where 、 stands between roles (市交通委牵头、各区政府负责落实)."""
+    out = []
+    for a, b in bracket_free_spans(norm, "，,；;"):
+        k = a
+        for x, y in bracket_free_spans(norm[a:b], "、"):
+            if a + y < b and P.NAME_ROLE_END.search(norm[a + x:a + y]):
+                out.append((k, a + y))
+                k = a + y + 1
+        out.append((k, b))
+    return out
+
+
 def parse_list(text: str, role: str, start: int = 0) -> list[Department]:
     """A responsibility list as printed -> departments in order. Groups separated by '，' can carry
     their own role (省卫生健康委牵头，省财政厅配合); 由X负责，Y配合 makes X the lead. Rules read the
     normalised text (traditional script, ASCII punctuation); names are kept as printed."""
     norm = normalise(text)
     groups: list[tuple[int, int, str, bool]] = []     # (start, end, role, role stated by the group)
-    for a, b in bracket_free_spans(norm, "，,；;"):
+    for a, b in _role_groups(norm):
         g = norm[a:b]
         if not g.strip():
             continue

@@ -136,8 +136,10 @@ RESP_BRACKET_CUT = re.compile(rf"[（〔\[［](({FIELD_KEY})[：:][^（）〔〕
 # 列第一位者为牵头单位 / 第一责任单位为牵头单位 / 排在首位的为牵头单位 (, 下同)
 FIRST_IS_LEAD = re.compile(r"(?:列|排在|排)?(?:第一位|首位|第一)(?:者|的)?(?:责任单位)?(?:为|是)牵头(?:单位|部门)")
 # the end of a bracket that is not a name: 下同, a deadline (6月底完成, 年内持续推进, 长期坚持)
-NOT_A_NAME = re.compile(r"^(?:下同|(?:\d{4}年)?\d{1,2}月(?:底|末|中旬|上旬|下旬)?(?:前|之前)?(?:完成|前完成)?|年内.*|年底前?.*|"
+NOT_A_NAME = re.compile(r"^(?:下同|(?:完成时限|完成时间|时间节点|时限要求|时限)：.*|(?:\d{4}年)?\d{1,2}月(?:底|末|中旬|上旬|下旬)?(?:前|之前)?(?:完成|前完成)?|年内.*|年底前?.*|"
                         r"持续推进|长期坚持|长期|\d{4}年(?:底|末)?(?:前)?(?:完成)?|按时序推进|逐年推进)$")
+# a role word that ends a name inside a group: 市交通委牵头、各区政府负责落实 (、 between roles)
+NAME_ROLE_END = re.compile(r"(?:牵头|配合|参与|参加|负责落实|负责)$")
 # a group's own role word at its end: 省卫生健康委牵头，省财政厅配合
 GROUP_LEAD = re.compile(r"(?:牵头(?:负责)?|为牵头单位)$")
 GROUP_COOP = re.compile(r"(?:按职责分工)?(?:配合|参与|参加|协助|协同|协办|联动配合)$")
