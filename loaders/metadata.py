@@ -88,8 +88,10 @@ def _title_lines(block: Block) -> str:
 
 
 def _split_title(text: str) -> tuple[str, str | None]:
-    """A title printed with its 文号 before or after it: (title, 文号)."""
+    """A title printed with its 文号 before or after it: (title, 文号). A site's note in front of
+    it (（转载）) is not part of it."""
     text = re.sub(r"\s", "", text)
+    text = text[P.TITLE_SITE_NOTE.match(normalise(text)).end():]
     norm = normalise(text)
     m = P.DOC_NUMBER_TITLE_HEAD.match(norm)
     if m and P.DOC_CODE_END.search(m.group(2)):
@@ -145,7 +147,7 @@ def _title_issuer(block: Block, title: str, source: str) -> str | None:
 def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | None:
     b = blocks[date_i]
     before_date = b.norm[:P.DATE.search(b.norm).start()]
-    if before_date:
+    if re.search(r"[\u4e00-\u9fff]", before_date):
         return _joint(_printed(b, 0, len(before_date), source))
     names = []
     i = date_i - 1
@@ -180,15 +182,15 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
             issuer = blocks[title_i - 1].text
             title = issuer + title
     else:
+        k = plan_title(blocks, head, min(end, head + 40))
         if "title" in table:
             title = table["title"].value
-        else:
-            k = plan_title(blocks, head, min(end, head + 40))
-            title = blocks[k].text if k is not None else None
+        elif k is not None:
+            title = _title_lines(blocks[k])
         if title:
             title, doc_number = _split_title(title)
-            if not doc_number and title:
-                issuer = None
+        if k is not None and title and source and re.sub(r"\s", "", title) in blocks[k].text:
+            issuer = _title_issuer(blocks[k], re.sub(r"\s", "", title), source)
 
     date = published = None
     date_i = None

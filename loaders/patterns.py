@@ -81,7 +81,7 @@ META_FIELDS = {
     "文号": "doc_number", "发文字号": "doc_number", "发文文号": "doc_number", "文件编号": "doc_number",
     "发文机关": "issuer", "发文单位": "issuer", "发文部门": "issuer", "制发机关": "issuer",
     "成文日期": "date", "发文日期": "date", "发文时间": "date", "印发日期": "date",
-    "发布日期": "published", "发布时间": "published", "公开日期": "published",
+    "发布日期": "published", "发布时间": "published", "公开日期": "published", "时间": "published",
     "索引号": None, "主题分类": None, "发布机构": None, "发布单位": None, "生效日期": None,
     "实施日期": None, "废止日期": None, "时效性": None, "时效": None, "有效性": None, "效力级别": None,
     "公文种类": None, "主题词": None, "信息来源": None, "来源": None, "体裁分类": None,
@@ -107,6 +107,8 @@ SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要�
                               r"工作要求|工作步骤|进度安排|组织领导|主要职责|组成人员|工作制度)")
 PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法)")
 
+# a site's note before a title: （转载） 【转载】 [原创] 转载：
+TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|推荐|热点|最新)[）】\]］]|转载[：:])?")
 # (试行) (暂行) (修订版) after a plan's name
 TITLE_SUFFIX_NOTE = re.compile(r"（(?:试行|暂行|修订|修订版|征求意见稿|送审稿)）$")
 # 现将《X》印发给你们 / 现将X转发给你们: the plan a notice issues
@@ -149,7 +151,7 @@ PROSE_ASSIGN = re.compile(
     r"(?:等(?:有关|相关)?(?:部门|单位))?(?:研究|负责|共同|制定|提出|落实|推进|组织|配合|参加|参与|开展)")
 ORG_SUFFIX = re.compile(
     r"(?:委员会|委|局|厅|办公室|办|政府|府|部|院|会|处|室|中心|组|所|站|队|行|社|联|司|署|团|馆|台|"
-    r"机构|单位|部门|公司|分局|支行|监局|区）|市）|县）|集团|医院|党委|工委|法院|检察院|银行|指挥部)$")
+    r"机构|单位|部门|公司|分局|支行|监局|区）|市）|县）|集团|医院|党委|工委|法院|检察院|银行|指挥部|中央)$")
 # how a body's name starts: a level (市/省/县 …) or 各 for a collective
 NAME_START = re.compile(r"^(?:[市省县区各州盟旗镇乡]|自治区|国家|中央)")
 COLLECTIVE = re.compile(r"^(?:各|全)|(?:相关部门|相关单位|有关部门|有关单位|各部门|成员单位|各级.*)$")
