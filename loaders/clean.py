@@ -21,7 +21,7 @@ from .readers import CELL_SEP
 _SPACES = " \u3000\u00a0\u2002\u2003\u2009\t"
 _DROP = {"\ufffd", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
 PAGE_NUMBER = re.compile(r"^(?:[-—–－─·•\s]*\d{1,3}[-—–－─·•\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?"
-                         r"|\d+\s*/\s*\d+)$")
+                         r"|\d+\s*/\s*\d+|P\.\s*\d+|Page\s*\d+(?:\s*[-–—:].*)?)$")
 
 
 def _is_cjk(ch: str) -> bool:
@@ -69,7 +69,7 @@ class Block:
         return self.offsets[i], self.offsets[j - 1] + 1
 
 
-_NEEDS_CLEANING = re.compile("[" + re.escape(_SPACES + "".join(_DROP) + "*|<&(（") + "]|^[#+-]")
+_NEEDS_CLEANING = re.compile("[" + re.escape(_SPACES + "".join(_DROP) + "*|<&(（") + "]|^[#+•●▪◆■◇□○-]")
 
 
 def _dropped_spans(raw: str) -> list[tuple[int, int]]:
@@ -94,6 +94,8 @@ def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
         heading, i = j - i, j + 1
     elif i < n - 1 and raw[i] in "-*+" and raw[i + 1] == " ":
         i += 2  # markdown bullet
+    elif i < n and raw[i] in "•●▪◆■◇□○":
+        i += 1  # a page's list bullet (• 发布机构: …)
     chars: list[str] = []
     offs: list[int] = []
     drops = _dropped_spans(raw)
@@ -212,7 +214,11 @@ _SENTENCE_END = tuple("。！？；：）)】")
 def is_doc_number_line(norm: str) -> bool:
     """A line that is nothing but a 文号 (the header line of an official document)."""
     m = P.DOC_NUMBER.search(norm)
-    return bool(m) and len(norm) - (m.end() - m.start()) <= 2
+    if not m:
+        return False
+    rest = norm[:m.start()] + norm[m.end():]
+    # 蘇政發〔2024〕65號 2024-08-09: a page prints the date beside it
+    return len(rest) <= 2 or bool(P.ISO_DATE.fullmatch(rest.strip()) or P.DATE.fullmatch(rest.strip()))
 
 
 @lru_cache(maxsize=8192)

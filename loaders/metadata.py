@@ -79,6 +79,9 @@ def _title_lines(block: Block) -> str:
     """The title part of a title block: lines before it that are not title (a site's name, a
     validity note, a metadata line the page put above it) are dropped."""
     lines = block.lines
+    # a heading fragment printed twice (国务院办公厅关于发展银发经济 / 国务院办公厅关于发展银发经济增进…)
+    lines = [l for k, l in enumerate(lines) if not (k + 1 < len(lines) and len(l.norm) >= 4
+                                                     and lines[k + 1].norm.startswith(l.norm))]
     for k, line in enumerate(lines):
         n = line.norm
         if (n.startswith(("关于", "印发", "转发")) or "关于" in n or P.ORG_SUFFIX.search(n)
