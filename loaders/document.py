@@ -23,6 +23,8 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     known = {tuple(t.path) for t in doc.tasks}
     doc.tasks += [t for t in table_tasks if tuple(t.path) not in known]
     doc.ledger = table_ledger or ledger_rows(source, doc.span)
+    if doc.level is None:
+        doc.level = level_from_departments(doc)
     for t in doc.tasks:
         for d in t.departments:
             d.region = department_region(d.canonical, doc)
@@ -45,3 +47,20 @@ def department_region(canonical: str, doc: Document) -> str | None:
         depth = _PREFIX_LEVEL[m.group(1)]
         return doc.region if depth == len(path) - 1 else path[depth]
     return doc.region
+
+
+def level_from_departments(doc: Document) -> str | None:
+    """Where nothing names the issuer's place, the level its own departments carry: a plan whose
+    lists name 省… bodies is a province's (市… a city's, 区/县… a county's, 国家/国务院… national)."""
+    counts: dict[str, int] = {}
+    for t in doc.tasks:
+        for d in t.departments:
+            m = re.match(r"^(国家|国务院|省|自治区|市|州|盟|县|区|旗)", d.canonical)
+            if m:
+                level = {"国家": "national", "国务院": "national", "省": "province", "自治区": "province",
+                         "市": "city", "州": "city", "盟": "city"}.get(m.group(1), "county")
+                counts[level] = counts.get(level, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=counts.get)
+    return best if counts[best] * 2 > sum(counts.values()) else None

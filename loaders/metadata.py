@@ -137,14 +137,31 @@ def _printed(block: Block, a: int, z: int, source: str) -> str:
 
 
 def _title_issuer(block: Block, title: str, source: str) -> str | None:
-    norm = block.norm[len(block.text) - len(title):] if block.text.endswith(title) else None
-    if norm is None:
+    offset = block.text.rfind(title)
+    if offset < 0:
         return None
+    norm = block.norm[offset:]
     m = re.match(r"^(.{2,120}?)(?:关于|印发|转发)", norm)
     if not m or not P.ORG_SUFFIX.search(m.group(1)) or "《" in m.group(1):
         return None
-    offset = len(block.norm) - len(norm)
     return _joint(_printed(block, offset, offset + m.end(1), source))
+
+
+def _header_issuers(block: Block, source: str) -> tuple[int, str] | None:
+    """Joint issuers printed as a header above the title, several to a line with spaces between
+    them (农业农村部 最高人民法院 …): (where the title starts in the block, the issuers)."""
+    names, k = [], 0
+    for line in block.lines:
+        if line.norm.startswith(("关于", "印发", "转发")):
+            break
+        parts = [x for x in re.split(r"[\s\u3000]+", P.MARKUP_NOISE.sub(" ", source[line.start:line.end])) if x]
+        if len(parts) < 2 or not all(P.ORG_SUFFIX.search(normalise(x)) for x in parts):
+            return None
+        names += parts
+        k += len(line.text)
+    else:
+        return None
+    return (k, "、".join(names)) if names else None
 
 
 def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | None:
@@ -174,8 +191,13 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
     title = issuer = doc_number = None
     if title_i is not None:
         tb = blocks[title_i]
-        title, doc_number = _split_title(_title_lines(tb))
-        issuer = _title_issuer(tb, title, source) if source else None
+        header = _header_issuers(tb, source) if source else None
+        if header:
+            title, doc_number = _split_title(tb.text[header[0]:])
+            issuer = header[1]
+        else:
+            title, doc_number = _split_title(_title_lines(tb))
+            issuer = _title_issuer(tb, title, source) if source else None
         if issuer is None:
             m = re.match(r"^(.{2,40}?)关于", tb.norm[len(tb.text) - len(title):])
             if m and P.ORG_SUFFIX.search(m.group(1)):
@@ -186,10 +208,15 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
             title = issuer + title
     else:
         k = plan_title(blocks, head, min(end, head + 40))
+        notice_body = k is not None and any(is_addressee(blocks[i]) or P.ISSUES_PLAN.search(blocks[i].norm)
+                                            for i in range(head, k))
         if "title" in table:
             title = table["title"].value
-        elif k is not None:
+        elif k is not None and not notice_body:
             title = _title_lines(blocks[k])
+            if blocks[k].norm.startswith("关于") and k > head and is_issuer_line(blocks[k - 1]):
+                title = blocks[k - 1].text + title      # 沙县人民政府 / 关于加快…的实施意见
+                k -= 1
         if title:
             title, doc_number = _split_title(title)
         if k is not None and title and source and re.sub(r"\s", "", title) in blocks[k].text:
@@ -244,7 +271,11 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
     if title_i is not None:
         attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
     elif title is None:
+        # the notice shown without its title (the page starts at its addressee): the plan it issues
         attachment = _issued_plan(blocks, head, header_end)
+        k = plan_title(blocks, head, min(end, head + 40))
+        if attachment is None and k is not None:
+            attachment = _title_lines(blocks[k])
 
     loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end)
     return Document(doc_number=doc_number, doc_number_key=doc_number_key(doc_number), title=title,
@@ -258,6 +289,11 @@ def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Loca
     against the level its name says (省/市/区 人民政府) or the code of its 文号 (闽, 菏 …)."""
     first = issuer.split("、")[0] if issuer else None
     loc = locate(first)
+    sub = P.SUBDISTRICT.search(normalise(issuer or ""))
+    if sub and loc.level in ("county", "city", None):
+        # a 街道 or 镇 is recorded as a county, its region the 街道/镇 itself (FORMAT.md)
+        k = normalise(issuer).find(sub.group(1))
+        return Location("county", issuer[k:k + len(sub.group(1))], loc.path + [sub.group(1)])
     if loc.level:
         return loc
     named = places_in(" ".join(x for x in (title, attachment) if x))
@@ -265,11 +301,29 @@ def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Loca
         code = place_from_code(doc_number, named + places_in("".join(b.norm for b in blocks[head:stop])))
         if code.level:
             return code
-    prefix_level = P.ISSUER_PREFIX_LEVEL.get((first or "")[:1]) if first else None
+    name = normalise(first or title or attachment or "")
+    if P.NATIONAL_CUE.match(name):
+        return Location("national", "国家", ["国家"])
+    prefix_level = P.ISSUER_PREFIX_LEVEL.get(name[:1])
     for place in named:
         if prefix_level is None or place.level == prefix_level:
             return place
+    if prefix_level is None:
+        prefix_level = _addressee_level(blocks, head, stop)
+        if prefix_level == "national":
+            return Location("national", "国家", ["国家"])
     return Location(prefix_level, None) if prefix_level else Location(None, None)
+
+
+def _addressee_level(blocks, start, stop) -> str | None:
+    """The issuer's level from whom it writes to: 各省、自治区、直辖市人民政府 (national), 各市、县
+    人民政府 (province), 各县（市、区） (city), 各乡镇、街道 (county)."""
+    for i in range(start, stop):
+        if is_addressee(blocks[i]) or blocks[i].norm.startswith("各"):
+            for level, rx in P.ADDRESSEE_LEVEL:
+                if rx.search(blocks[i].norm[:60]):
+                    return level
+    return None
 
 
 def _issued_plan(blocks, start, stop) -> str | None:

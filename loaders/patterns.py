@@ -86,7 +86,8 @@ META_FIELDS = {
     "实施日期": None, "废止日期": None, "时效性": None, "时效": None, "有效性": None, "效力级别": None,
     "公文种类": None, "主题词": None, "信息来源": None, "来源": None, "体裁分类": None,
     "组配分类": None, "统一编号": None, "登记号": None, "所属机构": None, "浏览次数": None,
-    "公开方式": None, "公开范围": None, "信息分类": None, "有效期": None,
+    "公开方式": None, "公开范围": None, "信息分类": None, "有效期": None, "所属单位": None,
+    "文件类型": None, "发布部门": None, "发文机构": None,
 }
 META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*(?:：|(?=\s*\|))")
 
@@ -113,6 +114,17 @@ TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|�
 TITLE_SUFFIX_NOTE = re.compile(r"（(?:试行|暂行|修订|修订版|征求意见稿|送审稿)）$")
 # 现将《X》印发给你们 / 现将X转发给你们: the plan a notice issues
 ISSUES_PLAN = re.compile(r"现将《([^《》]{4,80})》(?:（[^（）]*）)?(?:印发|转发)")
+# a 街道 or 镇 that issues: 竹岛街道办事处, 某某镇人民政府
+SUBDISTRICT = re.compile(r"(?:市|区|县|旗)([^市区县旗、]{2,5}?(?:街道|镇|乡))(?:办事处|人民政府|政府|党工委|党委)")
+# a national issuer or a national document named without one: 中共中央…, 中央八项规定, 国务院…
+NATIONAL_CUE = re.compile(r"^(?:中共中央|中央|国务院|全国|国家)")
+# whom a notice writes to says who writes it
+ADDRESSEE_LEVEL = [
+    ("national", re.compile(r"各省、自治区、直辖市|国务院各部委")),
+    ("province", re.compile(r"^各(?:市|地级以上市|设区市|市州|市（州）|州、市|盟)")),
+    ("city", re.compile(r"^各(?:县|区|县区|县（市、区）|县市区|县（区）|区县)")),
+    ("county", re.compile(r"^各(?:乡|镇|街道|乡镇|镇街)")),
+]
 # the level an issuer's own prefix names where it names no place: 省人民政府, 区政府办公室
 ISSUER_PREFIX_LEVEL = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county",
                        "区": "county", "旗": "county"}

@@ -5,6 +5,8 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from .normal import normalise
+
 NATIONAL = re.compile(r"^(国务院|国家|中共中央|中央|全国|国办|中华人民共和国|[^省市县区]{1,6}部$)")
 # the printed form of the place at the start of an issuer: 海东市, 互助县, 青海省
 PRINTED_PLACE = re.compile(r"^(.{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|县|区|旗))")
@@ -100,8 +102,12 @@ def _fast_parse(issuer: str) -> tuple[str | None, str | None, str | None] | None
 
 @lru_cache(maxsize=4096)
 def locate(issuer: str | None) -> Location:
+    """Level and region of an issuer named as printed (traditional script too: the gazetteer is
+    read with the simplified name; the region keeps the printed form)."""
     if not issuer:
         return Location(None, None)
+    printed_issuer = issuer
+    issuer = normalise(issuer)
     if NATIONAL.match(issuer):
         return Location("national", "国家", ["国家"])
     fast = _fast_parse(issuer)
@@ -121,8 +127,10 @@ def locate(issuer: str | None) -> Location:
     region = full
     if printed:
         name = printed.group(1)
+        if len(printed_issuer) == len(issuer):
+            name = printed_issuer[:len(name)]
         # keep the printed short form (互助县) when it names the same place as the gazetteer's full one
-        if name == full or name[:2] == full[:2]:
+        if normalise(name) == full or normalise(name)[:2] == full[:2]:
             region = name
     return Location(level, region, ["国家"] + path)
 
@@ -168,8 +176,16 @@ def _places_in(text: str) -> tuple[Location, ...]:
 
 
 def places_in(text: str) -> list[Location]:
-    """Every place the text names (海东市, 嵊州市, 湘西自治州), in order, each once."""
-    return list(_places_in(re.sub(r"\s", "", text or "")))
+    """Every place the text names (海东市, 嵊州市, 湘西自治州, 黑龍江省), in order, each once; read in
+    the normalised text, named as printed."""
+    printed = re.sub(r"\s", "", text or "")
+    norm = normalise(printed)
+    out = []
+    for loc in _places_in(norm):
+        k = norm.find(loc.region)
+        name = printed[k:k + len(loc.region)] if k >= 0 and len(norm) == len(printed) else loc.region
+        out.append(Location(loc.level, name, loc.path))
+    return out
 
 
 # the one-character codes that open a province's 文号 (闽政〔…〕, 鄂政發〔…〕, 川财教〔…〕)
@@ -193,11 +209,11 @@ def place_from_code(doc_number: str, named: list[Location]) -> Location:
         return Location(None, None)
     if NATIONAL_CODE.match(code):
         return Location("national", "国家", ["国家"])
-    by_first = [p for p in named if p.region and p.region[0] == code[0]]
+    by_first = [p for p in named if p.region and normalise(p.region)[0] == code[0]]
     if len(code) > 1:
         for parent in by_first:
             for child in named:
-                if child.region and child.region[0] == code[1] and len(child.path) > len(parent.path) \
+                if child.region and normalise(child.region)[0] == code[1] and len(child.path) > len(parent.path) \
                         and child.path[:len(parent.path)] == parent.path:
                     return child
     if code[0] in PROVINCE_CODES:

@@ -51,7 +51,11 @@ def segment(blocks: list[Block]) -> list[tuple[int, int | None, int]]:
     block None (metadata then finds the plan's own heading or the page's metadata table)."""
     titles = [i for i in range(len(blocks)) if is_notice_title(blocks, i)]
     if not titles:
-        return [(0, None, len(blocks))] if blocks else []
+        # one document; its notice title is the first 关于…的通知 line that is not a sentence
+        first = next((i for i in range(min(len(blocks), 15)) if len(blocks[i].norm) <= 150
+                      and "。" not in blocks[i].norm and not P.META_KEY.match(blocks[i].norm)
+                      and P.NOTICE_TITLE.search(P.TITLE_TRAILING_DOC_NUMBER.sub("", blocks[i].norm))), None)
+        return [(0, first, len(blocks))] if blocks else []
     titles = [t for k, t in enumerate(titles) if k == 0 or not _repeats(blocks, titles[k - 1], t)]
     docs = []
     for k, t in enumerate(titles):
