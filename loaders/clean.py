@@ -159,7 +159,8 @@ def lines_of(source: str) -> list[Line]:
     blank = False
     for start, body in _raw_lines(source):
         if "|" in body and _MD_RULE.match(body):
-            continue            # a markdown table's rule line: |---|---|
+            blank = True        # a markdown table's rule line (|---|---|) or a run of '|': no text
+            continue
         cells = _table_cells(body)
         if cells is not None:
             sep = CELL_SEP if CELL_SEP in body else "|"

@@ -169,10 +169,19 @@ def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | No
     before_date = b.norm[:P.DATE.search(b.norm).start()]
     if re.search(r"[\u4e00-\u9fff]", before_date):
         return _joint(_printed(b, 0, len(before_date), source))
-    names = []
+    # the lines above the date, each one issuer or several with spaces between (联合发文)
+    names: list[str] = []
     i = date_i - 1
-    while i >= 0 and len(names) < 16 and is_issuer_line(blocks[i]):
-        names.insert(0, _joint(_printed(blocks[i], 0, len(blocks[i].text), source)))
+    while i >= 0 and len(names) < 30:
+        lines = blocks[i].lines
+        for line in reversed(lines):
+            printed = P.MARKUP_NOISE.sub(" ", source[line.start:line.end])
+            parts = [x for x in re.split(r"[\s\u3000]+", printed) if x]
+            norm = normalise("".join(parts))
+            if not parts or re.search(r"[，。：；《]", norm) or P.DATE.search(norm) or "关于" in norm \
+                    or not all(P.ORG_SUFFIX.search(normalise(x)) and len(x) <= 30 for x in parts):
+                return "、".join(names) or None
+            names[:0] = parts
         i -= 1
     return "、".join(names) or None
 
