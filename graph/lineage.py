@@ -6,13 +6,14 @@ import json
 
 import networkx as nx
 
+from ..loaders.citations import display_doc_number
 from .build import tasks_of
 
 
 def document_name(G: nx.MultiDiGraph, doc: str) -> str:
     """The 文号 where there is one, else the title: how the gold files and users name a document."""
     d = G.nodes[doc]
-    return d.get("doc_number") or d.get("title") or doc
+    return display_doc_number(d.get("doc_number")) or d.get("title") or doc
 
 
 def implemented_by(G: nx.MultiDiGraph, node: str) -> list[tuple[str, dict]]:

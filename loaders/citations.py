@@ -15,10 +15,23 @@ def doc_number_key(doc_number: str | None) -> str | None:
     """青政办[2023]73号, 青政办（2023）73号 and 青政办〔2023〕73号 are one key: 青政办〔2023〕73号."""
     if not doc_number:
         return None
-    m = P.DOC_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number)))
+    m = P.CITED_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number)))
     if not m:
         return None
-    return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    if m.group(1):
+        return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
+    if m.group(4):
+        return f"{m.group(4)}第{int(m.group(5))}号"
+    return f"{m.group(6)}〔{m.group(7)}〕{int(m.group(8))}号"   # the bracket a garbled copy lost
+
+
+def display_doc_number(doc_number: str | None) -> str | None:
+    """How to name a document by its 文号: as printed, unless the copy garbled it (衢政办发〔202316号,
+    its closing bracket lost), then as repaired (衢政办发〔2023〕16号), which is what others cite."""
+    if not doc_number:
+        return None
+    m = P.CITED_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number)))
+    return doc_number_key(doc_number) if m and m.group(6) else doc_number
 
 
 def doc_number_code(doc_number: str | None) -> str | None:
@@ -40,10 +53,26 @@ def title_key(s: str) -> str:
 
 def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
     """Trim words that are not part of the issuer code (根据, 按照 …) from a 文号 match."""
-    code = m.group(1)
+    k = next(g for g in (1, 4, 6) if m.group(g))
+    code = m.group(k)
     lead = P.DOC_NUMBER_LEAD.match(code)
     cut = lead.end() if lead and lead.end() < len(code) else 0
     return m.start() + cut, m.end(), code[cut:]
+
+
+def own_title_keys(blocks: list[Block], start: int, end: int, doc: Document) -> set[str]:
+    """The titles a document gives itself, which are not citations: its title, its attachment,
+    the plans its title or its body says it issues or forwards (关于印发〈X〉和〈Y〉的通知, 现将《X》印发)."""
+    own = {title_key(normalise(t)) for t in (doc.title, doc.attachment_title) if t}
+    for t in (doc.title, doc.attachment_title):
+        n = normalise(t or "")
+        m = re.search(r"(?:印发|转发)(.*)$", n)
+        if m:
+            own |= {title_key(x) for x in re.findall(r"[《〈]([^《》〈〉]+)[》〉]", m.group(1))}
+    for i in range(start, min(end, start + 40)):
+        for m in P.ISSUES_PLAN_ALL.finditer(blocks[i].norm):
+            own |= {title_key(x) for x in re.findall(r"《([^《》]+)》", m.group(0))}
+    return own
 
 
 def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
@@ -61,14 +90,14 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
         found: list[tuple[Citation, int, int]] = []
         for m in P.TITLE.finditer(n):
             title = text[m.start(1):m.end(1)]
-            if title_key(title) in own_titles or any(title_key(title) and title_key(title) in o for o in own_titles):
+            if title_key(m.group(1)) in own_titles:
                 continue
             number = None
             after = n[m.end():]
             tm = P.TRAILING_DOC_NUMBER.match(after)
             stop = m.end()
             if tm:
-                dm = P.DOC_NUMBER.search(after, tm.start(1))
+                dm = P.CITED_NUMBER.search(after, tm.start(1))
                 number = text[m.end() + dm.start():m.end() + dm.end()]
                 stop = m.end() + tm.end()
             issuer = _issuer_before(n, text, m.start())
@@ -76,7 +105,7 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
                          span=Span(*b.span_of(m.start(), stop)))
             found.append((c, m.start(), stop))
             used.append((m.start(), stop))
-        for m in P.DOC_NUMBER.finditer(n):
+        for m in P.CITED_NUMBER.finditer(n):
             s, e, code = doc_number_in(n, m)
             if any(a <= s < z for a, z in used):
                 continue
@@ -124,8 +153,10 @@ def _merge(citations: list[Citation]) -> list[Citation]:
     """One entry per cited document: the same 文号 or title met twice is one citation."""
     out: list[Citation] = []
     for c in citations:
+        # the same title with two different 文号 is two documents (国发… and 川府发… of one name)
         dup = next((o for o in out if (c.doc_number_key and c.doc_number_key == o.doc_number_key)
-                    or (c.title and o.title and title_key(c.title) == title_key(o.title))), None)
+                    or (c.title and o.title and title_key(normalise(c.title)) == title_key(normalise(o.title))
+                        and not (c.doc_number_key and o.doc_number_key))), None)
         if dup is None:
             out.append(c)
         else:

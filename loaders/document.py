@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from .citations import find_citations, title_key
+from .citations import find_citations, own_title_keys
 from .clean import Block
 from .ledger import ledger_rows
 from .metadata import metadata
@@ -28,7 +28,7 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     for t in doc.tasks:
         for d in t.departments:
             d.region = department_region(d.canonical, doc)
-    own_titles = {title_key(t) for t in (doc.title, doc.attachment_title) if t}
+    own_titles = own_title_keys(blocks, start, end, doc)
     doc.citations, doc.repeals = find_citations(blocks, start, end, doc, own_titles)
     return doc
 

@@ -41,17 +41,24 @@ CLOSE_BR = "〕］\\]）】}｝"
 DOC_NUMBER = re.compile(
     rf"([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})[{CLOSE_BR}](?:第)?(\d{{1,4}})号")
 # words that can stand right before a 文号 and are not part of the issuer code
-DOC_NUMBER_LEAD = re.compile(r"^(?:.*?(?:根据|依据|按照|参照|落实|印发|执行|贯彻|转发|详见|见|的|和|及|与|或))")
+DOC_NUMBER_LEAD = re.compile(r"^(?:.*?(?:根据|依据|按照|参照|落实|印发|执行|贯彻|转发|详见|见|的|和|及|与|或|发布于|于))")
 # the code part must look like one: it ends in a document-type character
 DOC_CODE_END = re.compile(r"[发办函字秘组令文通电函复批呈报告示知决议纪要号厅委局府部]$")
 
 # 《…》 titles; nested 〈…〉 or 《…》 inside stays part of the title
 TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》){2,200}?)》")
 # what usually follows a citation: its 文号 in brackets
-TRAILING_DOC_NUMBER = re.compile(rf"^[（(]?\s*({DOC_NUMBER.pattern})\s*[）)]?")
+# a cited document's number in any of the forms a text gives it: a 文号; an order (国令第722号); a 文号
+# whose closing bracket was lost (国办发〔2018104号). Groups: code, year, number | code, number | code,
+# year, number.
+CITED_NUMBER = re.compile(
+    rf"{DOC_NUMBER.pattern}|([\u4e00-\u9fff]{{1,8}}令)第(\d{{1,4}})号"
+    rf"|([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})(\d{{1,4}})号")
+TRAILING_DOC_NUMBER = re.compile(rf"^[（(]?\s*({CITED_NUMBER.pattern})\s*[）)]?")
 
 # words that make a citation the document's basis
-BASIS_CUE = re.compile(r"(根据|依据|按照|为(?:深入|全面|认真|进一步)?(?:贯彻落实|贯彻|落实)|贯彻落实|为落实)")
+BASIS_CUE = re.compile(r"(根据|依据|按照|对照|为(?:深入|全面|认真|进一步)?(?:贯彻落实|贯彻|落实)|贯彻落实|为落实|"
+                       r"(?:认真|全面|深入|坚决)(?:贯彻)?落实)")
 REPEAL_CUE = re.compile(r"(同时废止|予以废止|即行废止|废止|停止执行|不再执行)")
 
 # ---------------------------------------------------------------- dates
@@ -114,6 +121,8 @@ TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|�
 TITLE_SUFFIX_NOTE = re.compile(r"（(?:试行|暂行|修订|修订版|征求意见稿|送审稿)）$")
 # 现将《X》印发给你们 / 现将X转发给你们: the plan a notice issues
 ISSUES_PLAN = re.compile(r"现将《([^《》]{4,80})》(?:（[^（）]*）)?(?:印发|转发)")
+# 现将《X》和《Y》印发给你们 / 《X》已经市政府同意，现印发给你们: every plan it names is its own
+ISSUES_PLAN_ALL = re.compile(r"(?:现将|^)((?:《[^《》]{4,80}》(?:（[^（）]*）)?[和、及]?)+)(?:已经[^。]{0,20}同意，?)?(?:现)?(?:予以)?(?:印发|转发)")
 # a 街道 or 镇 that issues: 竹岛街道办事处, 某某镇人民政府
 SUBDISTRICT = re.compile(r"(?:市|区|县|旗)([^市区县旗、]{2,5}?(?:街道|镇|乡))(?:办事处|人民政府|政府|党工委|党委)")
 # a national issuer or a national document named without one: 中共中央…, 中央八项规定, 国务院…
