@@ -11,7 +11,7 @@ from functools import lru_cache
 
 from . import patterns as P
 from .normal import normalise
-from .models import Department
+from .models import Department, Span
 
 # abbreviation (without the level prefix) -> full name
 ALIASES = {
@@ -139,23 +139,32 @@ def field_role(key: str) -> str:
     return "responsible"
 
 
-def _names(printed: str, norm: str) -> list[tuple[str, str]]:
-    """(printed, normalised) names of one group; a run of short place names before '…政府' is one
-    shared-suffix name (相关市、县政府; 哈尔滨、黑河、绥芬河市政府)."""
-    out: list[tuple[str, str]] = []
-    pending: list[tuple[str, str]] = []
+def _names(printed: str, norm: str) -> list[tuple[str, str, int, int]]:
+    """(printed, normalised, start, end) names of one group; a run of short place names before
+    '…政府' is one shared-suffix name (相关市、县政府; 哈尔滨、黑河、绥芬河市政府)."""
+    out: list[tuple[str, str, int, int]] = []
+    pending: list[tuple[str, str, int, int]] = []
     for a, b in name_spans(norm):
-        name = (printed[a:b], norm[a:b])
+        name = (printed[a:b], norm[a:b], a, b)
         if len(name[1]) <= 4 and not P.ORG_SUFFIX.search(name[1]) and not is_collective(name[1]):
             pending.append(name)
             continue
         if pending and name[1].endswith("政府"):
-            out.append(("、".join(x[0] for x in pending + [name]), "、".join(x[1] for x in pending + [name])))
+            run = pending + [name]
+            out.append(("、".join(x[0] for x in run), "、".join(x[1] for x in run), run[0][2], b))
         else:
             out.extend(pending)
             out.append(name)
         pending = []
     return out + pending
+
+
+def shifted(depts: list[Department], k: int) -> list[Department]:
+    """Departments found in a piece of a text that starts at k: their spans in the whole text."""
+    for d in depts:
+        if d.span is not None:
+            d.span = Span(d.span.start + k, d.span.end + k)
+    return depts
 
 
 def _role_groups(norm: str) -> list[tuple[int, int]]:
@@ -197,12 +206,12 @@ def parse_list(text: str, role: str, start: int = 0) -> list[Department]:
     depts: list[Department] = []
     inherited = None
     for a, b, g_role, _ in groups:
-        for name, name_norm in _names(text[a:b], norm[a:b]):
+        for name, name_norm, x, y in _names(text[a:b], norm[a:b]):
             prefix = level_prefix(name_norm)
             if prefix:
                 inherited = prefix
             depts.append(Department(name=name, role=g_role, canonical=canonical(name_norm, inherited),
-                                    collective=is_collective(name_norm)))
+                                    collective=is_collective(name_norm), span=Span(a + x, a + y)))
     return depts
 
 
@@ -228,34 +237,33 @@ class Found:
 
 def _bracket_list(inner: str, cut: bool = False) -> Found | None:
     """What one bracketed list says: （牵头单位：A；责任单位：B） / （A牵头，B配合） / （由A负责） /
-    （A、B等负责，列第一位者为牵头单位，下同） / （…，6月底完成）."""
+    （A、B等负责，列第一位者为牵头单位，下同） / （…，6月底完成）. Spans index `inner`."""
     norm = normalise(inner)
     first_is_lead = bool(P.FIRST_IS_LEAD.search(norm))
     deadline = None
-    keep = []
     for a, b in bracket_free_spans(norm, "，,"):
         bare = norm[a:b].strip()
         if P.FIRST_IS_LEAD.fullmatch(bare) or P.NOT_A_NAME.match(bare):
             if P.NOT_A_NAME.match(bare) and bare != "下同":
                 deadline = bare
-            continue
-        keep.append((a, b))
-    if not keep:
+            # blanked with separators, so every other name keeps its place in the text
+            norm = norm[:a] + "，" * (b - a) + norm[b:]
+            inner = inner[:a] + "，" * (b - a) + inner[b:]
+    body = norm.rstrip("，")
+    if not body.strip("，"):
         return None
-    inner = "，".join(inner[a:b] for a, b in keep)
-    norm = "，".join(norm[a:b] for a, b in keep)
     depts: list[Department] = []
-    if P.RESP_FIELD.search(norm):
-        for a, b in bracket_free_spans(norm, "；;"):
-            fm = P.RESP_FIELD.search(norm, a, b)
+    if P.RESP_FIELD.search(body):
+        for a, b in bracket_free_spans(body, "；;"):
+            fm = P.RESP_FIELD.search(body, a, b)
             if fm and fm.start() <= a + 1:
-                depts.extend(parse_list(inner[fm.end():b], field_role(fm.group(1))))
+                depts.extend(shifted(parse_list(inner[fm.end():b], field_role(fm.group(1))), fm.end()))
             elif depts:
-                depts.extend(parse_list(inner[a:b], depts[-1].role))
+                depts.extend(shifted(parse_list(inner[a:b], depts[-1].role), a))
     else:
-        if cut or not re.search(r"(负责|牵头|配合|参与|参加|协办|落实)$", norm):
+        if cut or not re.search(r"(负责|牵头|配合|参与|参加|协办|落实)$", body):
             return None
-        depts = parse_list(inner, "responsible")
+        depts = parse_list(inner[:len(body)], "responsible")
     depts = [d for d in depts if looks_like_org(d.name)]
     if not depts:
         return None
@@ -277,12 +285,14 @@ def find_lists(norm: str, text: str) -> list[Found]:
         f = _bracket_list(text[m.start(g):m.end(g)])
         if f:
             f.start, f.end = m.start(), m.end()
+            shifted(f.departments, m.start(g))
             found.append(f)
     m = P.RESP_BRACKET_CUT.search(norm)
     if m and not any(f.start <= m.start() < f.end for f in found):
         f = _bracket_list(text[m.start(1):m.end(1)], cut=True)
         if f:
             f.start, f.end = m.start(), m.end()
+            shifted(f.departments, m.start(1))
             found.append(f)
     found.sort(key=lambda f: f.start)
     return found
@@ -292,8 +302,9 @@ def find_in_prose(norm: str, text: str) -> list[Found]:
     """Work assigned in running text: 由X会同Y等部门研究提出落实意见, 由X负责，Y配合."""
     found = []
     for m in P.PROSE_ASSIGN.finditer(norm):
-        lead = [d for d in parse_list(text[m.start(1):m.end(1)], "lead") if looks_like_org(d.name)]
-        coop = [d for d in parse_list(text[m.start(2):m.end(2)], "cooperate") if looks_like_org(d.name)]
+        lead = [d for d in shifted(parse_list(text[m.start(1):m.end(1)], "lead"), m.start(1)) if looks_like_org(d.name)]
+        coop = [d for d in shifted(parse_list(text[m.start(2):m.end(2)], "cooperate"), m.start(2))
+                if looks_like_org(d.name)]
         for d in coop:
             d.role = "cooperate"
         if lead:

@@ -84,7 +84,8 @@ def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[L
             depts = []
             for role in ("lead", "responsible", "cooperate"):
                 if get(role):
-                    depts.extend(parse_list(get(role), role))
+                    # a cell was cleaned on its own, so its names are placed at their row
+                    depts.extend(_at_row(parse_list(get(role), role), rb))
             text = title_text + get("measures")
             key = (tuple(path), title)
             if key in seen:   # the same task continued on the next page
@@ -100,4 +101,12 @@ def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[L
             tasks.append(t)
     for t in tasks:   # after continuation rows have been merged in
         t.targets = [x for x, _, _ in find_targets(t.text, normalise(t.text))]
+        for x in t.targets:
+            x.span = Span(t.span.start, t.span.end)
     return tasks, ledger
+
+
+def _at_row(depts, row: Block):
+    for d in depts:
+        d.span = Span(row.start, row.end)
+    return depts

@@ -28,6 +28,8 @@ class Node:
     first_is_lead: bool = False     # 第一责任单位为牵头单位 printed with its list
     spans: list[tuple[int, int]] = field(default_factory=list)
     printed_label: str = ""
+    offsets: list[int] = field(default_factory=list)        # source offset of each character of parts
+    label_offsets: list[int] = field(default_factory=list)  # … and of the printed label
 
     @property
     def path(self) -> list[str]:
@@ -114,7 +116,7 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
             if accepted:
                 parent = stack[-1]
                 node = Node(style, value, label_display(style, num), i, parent=parent,
-                            printed_label=b.text[:len(text_label)])
+                            printed_label=b.text[:len(text_label)], label_offsets=b.offsets[:len(text_label)])
                 node.title = heading_of(b.text[len(text_label):])
                 parent.children.append(node)
                 stack.append(node)
@@ -137,11 +139,11 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
                 for f in find_lists(normalise(body), body):
                     owner.first_is_lead = owner.first_is_lead or f.first_is_lead
                 bare = P.RESP_BRACKET.sub("", body) if P.FIRST_IS_LEAD.search(n) else body
-                owner.fields.extend(parse_list(bare, field_role(key)))
+                owner.fields.extend(at_source(parse_list(bare, field_role(key)), b.offsets[fm.end():]))
             continue
         if table_mode and is_org_list_line_block(b):
             owner = _task_owner(current)
-            owner.cells.extend(parse_list(b.text, "responsible"))
+            owner.cells.extend(at_source(parse_list(b.text, "responsible"), b.offsets))
             continue
         _add_text(current, b, 0)
     return root
@@ -176,6 +178,7 @@ def _add_text(node: Node, b: Block, offset: int, skip_title: bool = False, span_
         offset = offset + m.end() if m else len(b.norm)
     if offset < len(b.text):
         node.parts.append((b.text[offset:], b.norm[offset:]))
+        node.offsets.extend(b.offsets[offset:])
     node.spans.append(b.span_of(offset if span_from is None else span_from, len(b.text)))
 
 
@@ -201,6 +204,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         found = lists[id(node)] or (find_in_prose(norm, text) if no_lists else [])
         depts = []
         for f in found:
+            at_source(f.departments, node.offsets)
             if first_is_lead and all(d.role == "responsible" for d in f.departments):
                 f.departments[0].role = "lead"
             depts.extend(f.departments)
@@ -245,7 +249,8 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         # sub-items (①②, (1)(2)) keep their labels inside the task's text
         text = node.own_text()[0] + "".join(a.printed_label + a.own_text()[0] for a in absorbed)
         norm = node.own_text()[1] + "".join(a.printed_label + a.own_text()[1] for a in absorbed)
-        targets = _targets(text, norm)
+        offsets = node.offsets + [o for a in absorbed for o in a.label_offsets + a.offsets]
+        targets = _targets(text, norm, offsets)
         spans = node.spans + [s for a in absorbed for s in a.spans]
         span = Span(min(s[0] for s in spans), max(s[1] for s in spans)) if spans else None
         tasks.append(Task(path=node.path, title=node.title, text=text, departments=dedupe(depts),
@@ -277,14 +282,34 @@ def dedupe(depts: list[Department]) -> list[Department]:
     return out
 
 
-def _targets(text: str, norm: str) -> list[Target]:
+def _targets(text: str, norm: str, offsets: list[int]) -> list[Target]:
     if not may_hold_target(norm):
         return []
     # responsibility lists hold no targets; blank them out, keeping offsets
     masked = norm
     for _, a, b in find_in_text(norm, text):
         masked = masked[:a] + "＿" * (b - a) + masked[b:]
-    return [t for t, _, _ in find_targets(text, masked)]
+    out = []
+    for t, a, b in find_targets(text, masked):
+        t.span = source_span(offsets, a, b)
+        out.append(t)
+    return out
+
+
+def source_span(offsets: list[int], a: int, b: int) -> Span | None:
+    """The source span of characters a..b of a text whose characters stand at `offsets`."""
+    if not offsets or a >= len(offsets):
+        return None
+    b = max(a + 1, min(b, len(offsets)))
+    return Span(offsets[a], offsets[b - 1] + 1)
+
+
+def at_source(depts: list[Department], offsets: list[int]) -> list[Department]:
+    """Departments whose spans index a text: their spans in the source, through its offsets."""
+    for d in depts:
+        if d.span is not None and d.span.end <= len(offsets):
+            d.span = source_span(offsets, d.span.start, d.span.end)
+    return depts
 
 
 def deadline_of(field_text: str | None, norm: str) -> str | None:
