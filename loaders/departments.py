@@ -256,7 +256,7 @@ def _bracket_list(inner: str, cut: bool = False) -> Found | None:
     if P.RESP_FIELD.search(body):
         for a, b in bracket_free_spans(body, "；;"):
             fm = P.RESP_FIELD.search(body, a, b)
-            if fm and fm.start() <= a + 1:
+            if fm and not body[a:fm.start()].strip("，, "):
                 depts.extend(shifted(parse_list(inner[fm.end():b], field_role(fm.group(1))), fm.end()))
             elif depts:
                 depts.extend(shifted(parse_list(inner[a:b], depts[-1].role), a))

@@ -113,7 +113,8 @@ NOT_DOCUMENT_HEADINGS = re.compile(r"(大事记|编辑委员会|目\s*录|人\s*
 # sections that hold goals or arrangements rather than assigned work (FORMAT.md)
 SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要目标|工作目标|组织保障|保障措施|组织实施|实施步骤|"
                               r"工作要求|工作步骤|进度安排|组织领导|主要职责|组成人员|工作制度)")
-PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法)")
+PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法|细则|分工)")
+NOTICE_ONLY_END = re.compile(r"(通知|通报|函|批复|公告|通告)$")
 
 # a site's note before a title: （转载） 【转载】 [原创] 转载：
 TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|推荐|热点|最新)[）】\]］]|转载[：:])?")

@@ -234,8 +234,10 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
     walk(root)
     any_depts = any(own[id(n)] for n, _ in candidates)
     # a page that shows no title (an excerpt from the middle of a plan) is read as a plan
-    plan_like = not doc_title or bool(P.PLAN_TITLE.search(normalise(doc_title))
-                                      or P.PLAN_TITLE.search(normalise(attachment or "")))
+    # a notice's own numbered items (一、提高认识 …) are procedure, not tasks, unless it issues a plan;
+    # a plan, 意见, 细则 or 规定 numbers its tasks
+    plan_like = (not doc_title or not P.NOTICE_ONLY_END.search(normalise(doc_title))
+                 or bool(P.PLAN_TITLE.search(normalise(doc_title)) or P.PLAN_TITLE.search(normalise(attachment or ""))))
     tasks = []
     for node, absorbed in candidates:
         depts = own[id(node)] + [d for a in absorbed for d in own[id(a)]]
