@@ -33,6 +33,7 @@ class Target:
     measure: str = ""               # what is measured: the clause without the number
     by: str | None = None           # 2025, 年内 ... where the text gives a time frame
     span: Span | None = None
+    kind: str | None = None         # "instrument": a subsidy, award, tax or fee amount (not a goal)
 
 
 @dataclass
