@@ -203,7 +203,7 @@ CMP_CUE = re.compile(r"(不少于|不低于|不得低于|至少|突破|超过|�
 CMP_CUE_GE = ("不少于", "不低于", "不得低于", "至少", "突破", "超过", "高于")
 CMP_CUE_LE = ("不超过", "不高于", "低于", "控制在")
 # a clause commits to its numbers when it has one of these
-COMMITMENT = re.compile(r"(不少于|不低于|至少|以上|以下|以内|左右|余|达到|达|提高|降低|控制在|建成|建设|新增|培训|培养|"
+COMMITMENT = re.compile(r"(投资|稳定在|不少于|不低于|至少|以上|以下|以内|左右|余|达到|达|提高|降低|控制在|建成|建设|新增|培训|培养|"
                         r"完成|组建|创建|打造|配备|安排|遴选|招聘|覆盖|实现|突破|超过|低于|增加|减少|提升|下降|成为|开展)")
 # spans whose numbers are never targets: 《titles》, “quotes”, 文号, dates, year ranges, ages, codes
 NEVER_TARGET = (re.compile(r"《[^《》]*》"), re.compile(r"“[^“”]{0,20}”"), DOC_NUMBER, DATE,
@@ -212,11 +212,13 @@ NEVER_TARGET = (re.compile(r"《[^《》]*》"), re.compile(r"“[^“”]{0,20}
                 re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|中旬|上旬|下旬)?"),
                 re.compile(r"\d+(?:—|-|－|至|~)\d+周?岁"), re.compile(r"\d+周?岁"),
                 re.compile(r"[A-Za-z]+\d+|\d+[A-Za-z]+"), re.compile(r"\d+\+\d+"))
+# a clause that says who qualifies: 对总投资5000万元以上…的 / 对亩产税收在…100%以上的
+ELIGIBILITY = re.compile(r"^(?:对|凡|对于)[^，；。]*(?:以上|以下|以内|超过|达到|不低于|不少于)[^，；。]*的")
 # a sentence that sets a subsidy, award, tax, fee or loan: its amounts and rates are instruments
 INSTRUMENT = re.compile(r"(补助|补贴|奖励|奖补|资助|贴息|一次性给予|给予[^，。；]{0,12}(?:支持|扶持)|减免|减按|减征|免征|"
                         r"税额|税率|费率|返还|贷款|担保|融资|上限|最高不超过|最高|租金|收费|罚款|处以)")
 # … and a clause that sets a rate of one: 按计税价格的30%给予补助, 减按50%征收, 补助比例不超过30%
-INSTRUMENT_RATE = re.compile(r"(按[^，。；]{0,15}?的\d+(?:\.\d+)?[%％]|给予|减按|减征|免征|税率|费率|上限|最高|"
+INSTRUMENT_RATE = re.compile(r"(按[^，。；]{0,15}?的\d+(?:\.\d+)?[%％]|给予|减按|减征|免征|税率|税额|费率|上限|最高|"
                              r"(?:补助|补贴|奖励|奖补|资助|贴息)(?:比例|标准)|返还)")
 CMP_AFTER_GE = re.compile(r"^(以上|及以上|余|多)")
 CMP_AFTER_LE = re.compile(r"^(以下|以内|及以下)")

@@ -23,7 +23,7 @@ def cn_number(s: str) -> float | None:
 
 
 # scope words: a count right after them describes who takes part, not what is to be achieved
-_SCOPE_BEFORE = re.compile(r"(在|国家|我省|我市|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|选取|确定|遴选出|共有|现有|全省|全市)$")
+_SCOPE_BEFORE = re.compile(r"((?<!稳定)(?<!控制)(?<!保持)(?<!稳定)在|国家|我省|我市|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|选取|确定|遴选出|共有|现有|全省|全市)$")
 _LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
 
 
@@ -147,6 +147,8 @@ def _clause_targets(text, norm, masked, a, b, frame):
     if not hits:
         return []
     clause = norm[a:b]
+    if P.ELIGIBILITY.search(clause):
+        return []       # 对总投资5000万元以上的项目 / 亩产税收在平均200%以上的: who qualifies, not a goal
     has_percent = any(h[1] in PERCENT_UNITS for h in hits)
     commit = P.CMP_BEFORE_GE.search(clause) or P.CMP_BEFORE_LE.search(clause) or P.COMMITMENT.search(clause)
     if not commit and not has_percent and not any(h[1] == "年" for h in hits):
@@ -166,7 +168,7 @@ def _clause_targets(text, norm, masked, a, b, frame):
                 # a count is a target only as the object of a verb of building or reaching
                 if not P.COUNT_VERB.search(before) and own_cmp is None and not cmp_after:
                     continue
-                if clause_m[e:e + 1] == "的":
+                if re.match(r"(?:以上|以下|及以上|及以下)?的", clause_m[e:e + 4]):
                     continue  # 服务人口超过1万人的乡镇卫生院: a qualifier, not a commitment
             if not commit and not cycle and unit not in RATE_UNITS:
                 continue
