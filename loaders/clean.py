@@ -42,6 +42,7 @@ class Line:
     cells: list[str] | None = None  # a table row read from PDF/DOCX/HTML tables
     raw: str = ""
     blank_before: bool = False  # a blank line stands between this line and the one before
+    cell_line: bool = False     # a cell of a table printed one cell a line
 
 
 @dataclass
@@ -170,13 +171,48 @@ def lines_of(source: str) -> list[Line]:
             blank = False
             continue
         text, offs, heading = clean_line(body, start)
-        if not text or PAGE_NUMBER.match(text):
-            blank = blank or not text
+        if not text:
+            blank = True
             continue
         out.append(Line(text, normalise(text), offs, start, start + len(body), heading,
                         page_start=body.startswith(" ") and not body.startswith("  "), raw=body,
                         blank_before=blank))
         blank = False
+    return _mark_cell_lines(out)
+
+
+def column_role(norm: str) -> str | None:
+    """What a table column holds, from its header (序号 → number, 牵头单位 → lead …)."""
+    if len(norm) > 12:
+        return None
+    return next((role for role, rx in P.COLUMN_ROLES if rx.search(norm)), None)
+
+
+def _mark_cell_lines(lines: list[Line]) -> list[Line]:
+    """Lines alone that are page numbers are dropped, except in a table that lost its layout and
+    prints one cell a line: a header of column names (序号 / 重点工作任务 / 主要责任单位 …) starts it,
+    its row numbers stand alone on their lines, and each of its lines is a cell of its own."""
+    out: list[Line] = []
+    in_table = False
+    k = 0
+    while k < len(lines):
+        line = lines[k]
+        if not in_table and line.cells is None and column_role(line.norm):
+            run = k
+            while run < len(lines) and lines[run].cells is None and column_role(lines[run].norm):
+                run += 1
+            roles = {column_role(l.norm) for l in lines[k:run]}
+            if run - k >= 3 and "number" in roles and roles & {"lead", "cooperate", "responsible"}:
+                in_table = True
+        elif in_table and (P.ATTACHMENT.match(line.norm) or P.DATE_LINE.match(line.norm) or len(line.norm) > 400):
+            in_table = False
+        if in_table:
+            line.cell_line = True
+        elif PAGE_NUMBER.match(line.text):
+            k += 1
+            continue
+        out.append(line)
+        k += 1
     return out
 
 
@@ -250,6 +286,8 @@ def is_page_furniture(norm: str) -> bool:
 
 
 def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool = False) -> bool:
+    if prev is None or line.cell_line or prev.cell_line:
+        return True
     if prev is None or line.heading or prev.heading or line.cells is not None or prev.cells is not None:
         return True
     n = line.norm

@@ -9,7 +9,7 @@ from .clean import Block
 from .ledger import ledger_rows
 from .metadata import metadata
 from .models import Document
-from .tables import tasks_and_ledger_from_tables
+from .tables import line_cell_tables, tasks_and_ledger_from_tables
 from .tree import build_tree, is_table_header, tasks_from_tree
 
 
@@ -17,12 +17,16 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
              head: int | None = None) -> Document:
     doc = metadata(blocks, start, title_i, end, source, head)
     table_mode = any(is_table_header(blocks[i]) and "责任单位" in blocks[i].norm for i in range(start, end))
-    root = build_tree(blocks, title_i + 1 if title_i is not None else start, end, table_mode)
+    line_tasks, line_ledger, covered = line_cell_tables(blocks, start, end)
+    root = build_tree(blocks, title_i + 1 if title_i is not None else start, end, table_mode, skip=covered)
     doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title)
     table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
     known = {tuple(t.path) for t in doc.tasks}
-    doc.tasks += [t for t in table_tasks if tuple(t.path) not in known]
-    doc.ledger = table_ledger or ledger_rows(source, doc.span)
+    for t in table_tasks + line_tasks:
+        if tuple(t.path) not in known:
+            known.add(tuple(t.path))
+            doc.tasks.append(t)
+    doc.ledger = table_ledger or line_ledger or ledger_rows(source, doc.span)
     if doc.level is None:
         doc.level = level_from_departments(doc)
     for t in doc.tasks:

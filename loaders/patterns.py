@@ -240,11 +240,15 @@ LEDGER_NAME_END = re.compile(r"(局|委|府|办|厅|部门|单位|分局|支行|
 # column name -> what the column holds, first match wins
 COLUMN_ROLES = [
     ("number", re.compile(r"^(序号|编号)$")),
-    ("lead", re.compile(r"(牵头单位|牵头部门|责任部门|主责单位)")),
-    ("cooperate", re.compile(r"(配合单位|配合部门|协办单位|参与单位)")),
-    ("responsible", re.compile(r"(责任单位|责任主体)")),
+    ("lead", re.compile(r"(牵头单位|牵头部门|责任部门|主责单位|主要责任单位|牵头责任单位)")),
+    ("cooperate", re.compile(r"(配合单位|配合部门|协办单位|参与单位|协同单位|协同责任单位)")),
+    ("responsible", re.compile(r"(责任单位|责任主体|推进单位|实施单位|落实单位)")),
+    ("office", re.compile(r"(处室|科室)")),
     ("deadline", re.compile(r"(完成时限|时限要求|完成时间|时间节点|时限)")),
     ("measures", re.compile(r"(细化措施|具体措施|工作措施|主要举措)")),
-    ("group", re.compile(r"(重点领域|类别|工作任务|任务类别)")),
-    ("task", re.compile(r"(重点任务|具体任务|主要任务|任务内容|工作内容|主要目标|任务)")),
+    ("group", re.compile(r"(重点领域|类别|工作任务|任务类别|任务类型)")),
+    ("task", re.compile(r"(重点任务|具体任务|主要任务|任务内容|工作内容|主要目标|工作事项|任务)")),
+    ("content", re.compile(r"(主要内容|具体内容|工作措施|主要措施)")),
 ]
+# a table flattened one cell a line: its row number alone on a line
+ROW_NUMBER = re.compile(r"^\d{1,3}$")

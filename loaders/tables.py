@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
-from .clean import Block, label_of, normalise
+from .clean import Block, column_role, label_of, normalise
 from .departments import parse_list
 from .models import LedgerRow, Span, Task
 from .targets import find_targets
@@ -110,3 +110,106 @@ def _at_row(depts, row: Block):
     for d in depts:
         d.span = Span(row.start, row.end)
     return depts
+
+
+# ---------------------------------------------------------------- tables flattened one cell a line
+
+def _is_name_cell(norm: str) -> bool:
+    """A cell of body names: 区规划资源局、区建设管理委、各相关街镇 ('/' or '—' for none)."""
+    from .departments import looks_like_org, split_names
+    if norm in ("/", "—", "-", "无"):
+        return True
+    names = split_names(norm.rstrip("。"))
+    return bool(names) and len(norm) <= 300 and all(looks_like_org(n) for n in names)
+
+
+def line_cell_tables(blocks: list[Block], start: int, end: int) -> tuple[list[Task], list[LedgerRow], set[int]]:
+    """Task tables that lost their layout and print one cell a line (a web page's table turned to
+    text): a header of column names (序号 / 重点工作任务 / 主要责任单位 / 协同配合单位), then for each
+    row its number alone on a line, its task, and its name cells. A row that prints no names
+    shares the cell above it (a merged cell). Returns the tasks, the ledger rows and the blocks
+    the tables cover (the numbered tree leaves those to the table)."""
+    tasks: list[Task] = []
+    ledger: list[LedgerRow] = []
+    covered: set[int] = set()
+    i = start
+    while i < end:
+        k, roles = i, []
+        while k < end and blocks[k].lines[0].cells is None and column_role(blocks[k].norm):
+            roles.append(column_role(blocks[k].norm))
+            k += 1
+        name_roles = [r for r in roles if r in ("lead", "cooperate", "responsible")]
+        if len(roles) < 3 or "number" not in roles or not name_roles:
+            i += 1
+            continue
+        if "lead" not in name_roles and "responsible" in name_roles and "cooperate" in name_roles:
+            # 主要责任单位 beside 协同配合单位: the responsible column leads (a ledger's first column)
+            name_roles = ["lead" if r == "responsible" else r for r in name_roles]
+        covered.update(range(i, k))
+        group = None
+        row: dict | None = None
+        previous_names: list[tuple[str, str]] = []
+        j = k
+
+        def close(row, at_end: bool):
+            if row is None:
+                return
+            names = row["names"]
+            if not names and not at_end:
+                names = previous_names      # a merged cell: the row above's bodies
+            depts = []
+            for (role, cell) in names:
+                if cell.strip() not in ("/", "—", "-", "无"):
+                    depts.extend(_at_row(parse_list(cell, role), row["block"]))
+            text = row["task"] + "".join(row["more"])
+            span = Span(row["block"].start, row["last"].end)
+            t = Task(path=([group] if group else []) + [row["number"]], title=heading_of(row["task"]),
+                     text=text, departments=dedupe(depts), span=span,
+                     deadline=deadline_of(row.get("deadline"), normalise(text)))
+            t.targets = [x for x, _, _ in find_targets(text, normalise(text))]
+            for x in t.targets:
+                x.span = span
+            tasks.append(t)
+            lead = [d.name for d in t.departments if d.role in ("lead", "responsible")]
+            coop = [d.name for d in t.departments if d.role == "cooperate"]
+            ledger.append(LedgerRow(row=int(row["number"]), task=row["task"], lead=lead, cooperate=coop,
+                                    deadline=row.get("deadline"), span=span))
+            return names
+
+        while j < end:
+            b = blocks[j]
+            n = b.norm
+            if b.lines[0].cells is not None or P.ATTACHMENT.match(n) or (len(n) > 400):
+                break
+            if P.ROW_NUMBER.match(n):
+                kept = close(row, at_end=False)
+                previous_names = kept if kept is not None else previous_names
+                row = {"number": n, "task": "", "more": [], "names": [], "block": b, "last": b}
+            elif row is not None and not row["task"]:
+                row["task"] = b.text
+                row["last"] = b
+            elif row is not None and _is_name_cell(n):
+                slot = len(row["names"])
+                if slot < len(name_roles):
+                    row["names"].append((name_roles[slot], b.text))
+                row["last"] = b
+            elif label_of(n) and not P.ROW_NUMBER.match(n):
+                kept = close(row, at_end=False)
+                previous_names = kept if kept is not None else previous_names
+                row = None
+                lab = label_of(n)
+                group = label_display(lab[0], lab[1])
+            elif row is not None and P.DEADLINE_FIELD.match(n) is None and "deadline" in roles \
+                    and P.LEDGER_DEADLINE.match(n):
+                row["deadline"] = b.text
+            elif row is not None and len(row["names"]) == 0:
+                row["more"].append(b.text)      # a 主要内容 cell
+                row["last"] = b
+            else:
+                # a sub-heading of the table (旧区改造, 行动一：…) or a cell of a column not read
+                pass
+            covered.add(j)
+            j += 1
+        close(row, at_end=True)
+        i = j
+    return tasks, ledger, covered

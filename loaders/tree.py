@@ -71,7 +71,7 @@ def is_table_header(block: Block) -> bool:
     return len(hits) >= 2 and len(n) - sum(map(len, hits)) <= max(12, len(n) // 3)
 
 
-def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> Node:
+def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool, skip: set[int] = frozenset()) -> Node:
     root = Node("root", 0, "", start)
     stack: list[Node] = [root]
     last_value: dict[str, int] = {}
@@ -79,8 +79,8 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool) -> N
     for i in range(start, end):
         b = blocks[i]
         n = b.norm
-        if b.lines[0].cells is not None:
-            continue  # a table row read with its cells: tasks_and_ledger_from_tables reads it
+        if b.lines[0].cells is not None or i in skip:
+            continue  # a table row (read with its cells, or one cell a line): the table readers read it
         if is_table_header(b) or (table_mode and len(n) <= 4 and any(n in c for c in P.TABLE_COLUMNS)):
             continue
         if P.ATTACHMENT.match(n):
