@@ -155,8 +155,9 @@ def line_cell_tables(blocks: list[Block], start: int, end: int) -> tuple[list[Ta
             if row is None:
                 return
             names = row["names"]
-            if not names and not at_end:
-                names = previous_names      # a merged cell: the row above's bodies
+            if not names and (not at_end or re.search(r"[。；]$", row["task"] + "".join(row["more"]))):
+                names = previous_names      # a merged cell: the row above's bodies (an excerpt's
+                                            # last row, cut mid-sentence, shares nothing)
             depts = []
             for (role, cell) in names:
                 if cell.strip() not in ("/", "—", "-", "无"):
