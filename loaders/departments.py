@@ -298,15 +298,42 @@ def find_lists(norm: str, text: str) -> list[Found]:
     return found
 
 
+def _orgs(text: str, norm: str, role: str, k: int) -> list[Department]:
+    """The bodies of a run of prose names (A、B以及C等部门) at k in the text."""
+    cut = re.search(r"等(?:有关|相关)?(?:部门|单位|机构)?$", norm)
+    end = cut.start() if cut else len(norm)
+    spans = bracket_free_spans(norm[:end], "、")
+    out = []
+    for a, b in spans:
+        for x, y in _and_split(norm, a, b):
+            for d in parse_list(text[x:y], role):
+                if looks_like_org(d.name):
+                    d.role = role
+                    out.append(shifted([d], k + x)[0])
+    return out
+
+
+def _and_split(norm: str, a: int, b: int) -> list[tuple[int, int]]:
+    """以及 / 和 / 及 between two names."""
+    out, start = [], a
+    for m in re.finditer(r"以及|和|及", norm[a:b]):
+        # 工业和信息化部 is one body: split only after a name that is complete
+        if m.group(0) != "以及" and not P.ORG_SUFFIX.search(norm[start:a + m.start()]):
+            continue
+        out.append((start, a + m.start()))
+        start = a + m.end()
+    return out + [(start, b)]
+
+
 def find_in_prose(norm: str, text: str) -> list[Found]:
-    """Work assigned in running text: 由X会同Y等部门研究提出落实意见, 由X负责，Y配合."""
+    """Work assigned in running text: A会同B、C等部门… (A leads, B and C cooperate); 由A牵头，B参加;
+    由A负责，B配合. Each clause is read on its own; its names must all be bodies."""
     found = []
-    for m in P.PROSE_ASSIGN.finditer(norm):
-        lead = [d for d in shifted(parse_list(text[m.start(1):m.end(1)], "lead"), m.start(1)) if looks_like_org(d.name)]
-        coop = [d for d in shifted(parse_list(text[m.start(2):m.end(2)], "cooperate"), m.start(2))
-                if looks_like_org(d.name)]
-        for d in coop:
-            d.role = "cooperate"
-        if lead:
-            found.append(Found(lead + coop, m.start(), m.end()))
+    for m in P.PROSE_LEAD_WITH.finditer(norm):
+        lead_a, lead_b = m.span(1)
+        lead = _orgs(text[lead_a:lead_b], norm[lead_a:lead_b], "lead", lead_a)
+        if not lead or len(lead) != len(name_spans(norm[lead_a:lead_b])):
+            continue
+        coop = _orgs(text[m.start(2):m.end(2)], norm[m.start(2):m.end(2)], "cooperate", m.start(2))
+        found.append(Found(lead + coop, m.start(), m.end()))
     return found

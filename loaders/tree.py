@@ -201,7 +201,10 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
     no_lists = not any(lists.values()) and not any(n.fields or n.cells for n in _all_nodes(root))
     for node in _all_nodes(root):
         text, norm = node.own_text()
-        found = lists[id(node)] or (find_in_prose(norm, text) if no_lists else [])
+        # a document with no lists assigns its work in prose; its 工作要求/组织保障 sections do not
+        prose = no_lists and not (P.SUPPORT_SECTIONS.search(normalise(node.title))
+                                  or P.SUPPORT_SECTIONS.search(normalise(_top(node).title)))
+        found = lists[id(node)] or (find_in_prose(norm, text) if prose else [])
         depts = []
         for f in found:
             at_source(f.departments, node.offsets)
