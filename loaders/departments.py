@@ -330,10 +330,10 @@ def find_in_prose(norm: str, text: str) -> list[Found]:
     由A负责，B配合. Each clause is read on its own; its names must all be bodies."""
     found = []
     for m in P.PROSE_LEAD_WITH.finditer(norm):
-        lead_a, lead_b = m.span(1)
+        lead_a, lead_b = m.span(1) if m.group(1) else m.span(2)
         lead = _orgs(text[lead_a:lead_b], norm[lead_a:lead_b], "lead", lead_a)
         if not lead or len(lead) != len(name_spans(norm[lead_a:lead_b])):
             continue
-        coop = _orgs(text[m.start(2):m.end(2)], norm[m.start(2):m.end(2)], "cooperate", m.start(2))
+        coop = _orgs(text[m.start(3):m.end(3)], norm[m.start(3):m.end(3)], "cooperate", m.start(3))
         found.append(Found(lead + coop, m.start(), m.end()))
     return found
