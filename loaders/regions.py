@@ -125,6 +125,9 @@ def locate(issuer: str | None) -> Location:
     full = county or city or province
     printed = PRINTED_PLACE.match(issuer)
     region = full
+    if issuer.startswith(full):
+        printed = None
+        region = printed_issuer[:len(full)] if len(printed_issuer) == len(issuer) else full
     if printed:
         name = printed.group(1)
         if len(printed_issuer) == len(issuer):
