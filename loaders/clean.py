@@ -19,7 +19,7 @@ from .normal import normalise
 from .readers import CELL_SEP
 
 _SPACES = " \u3000\u00a0\u2002\u2003\u2009\t"
-_DROP = {"\ufffd", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060"}
+_DROP = {"\ufffd", "\ufeff", "\u200b", "\u200c", "\u200d", "\u2060", "\x0c"}
 PAGE_NUMBER = re.compile(r"^(?:[-—–－─·•\s]*\d{1,3}[-—–－─·•\s]*|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?"
                          r"|\d+\s*/\s*\d+|P\.\s*\d+|Page\s*\d+(?:\s*[-–—:].*)?)$")
 
@@ -294,6 +294,8 @@ def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool
     if label_of(n) or P.DEPT_FIELD.match(n) or P.DATE_LINE.match(n) or P.ATTACHMENT.match(n):
         return True
     p = prev.norm
+    if P.RED_HEADER.match(p) or is_doc_number_line(p):
+        return True     # 贵州省人民政府文件 / the 文号 under it: the red header's lines
     # a page's navigation and metadata lines stand alone: 当前位置：首页>政务公开, 发布日期：…
     if is_page_furniture(n) or is_page_furniture(p) or P.META_KEY.match(n) or P.META_KEY.match(p):
         return True

@@ -9,7 +9,7 @@ from functools import lru_cache
 
 # half-width -> full-width for matching; '.' stays (decimals), ',' only when not between digits
 _PUNCT = str.maketrans({"(": "（", ")": "）", ":": "：", ";": "；", "!": "！", "?": "？",
-                        "〈": "〈", "<": "〈", ">": "〉", "﹝": "〔", "﹞": "〕"})
+                        "〈": "〈", "<": "〈", ">": "〉", "﹝": "〔", "﹞": "〕", "«": "《", "»": "》"})
 
 @lru_cache(maxsize=1)
 def _opencc():
@@ -40,6 +40,7 @@ class _CharTable(dict):
 
 
 _TABLE = _CharTable()
+_CJK_FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff”）》])\.(?![\d.])")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
@@ -53,6 +54,9 @@ def normalise(text: str) -> str:
             for i in keep:
                 chars[i] = ","
             s = "".join(chars)
+    if "." in s:
+        # a PDF text layer or web copy ends Chinese sentences with '.': read it as 。 (3.5 stays)
+        s = _CJK_FULL_STOP.sub("。", s)
     cc = _opencc()
     if cc is not None and any(ord(c) > 0x3400 for c in s):
         conv = cc.convert(s)

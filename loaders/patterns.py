@@ -18,6 +18,8 @@ MARKUP_NOISE = re.compile(
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
     r"|&(?:nbsp|ensp|emsp|amp|lt|gt|quot|#\d{2,5});"
     r"|\|+")
+# the red header of an official document: 贵州省人民政府文件
+RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人民政府|委员会|领导小组|局|厅|委|部|府)文件$")
 # a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
 PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]")
 # HTML tags after which a page starts a new line
