@@ -209,6 +209,17 @@ def _mark_cell_lines(lines: list[Line]) -> list[Line]:
         if in_table:
             line.cell_line = True
         elif PAGE_NUMBER.match(line.text):
+            nxt = lines[k + 1] if k + 1 < len(lines) else None
+            if nxt is not None and line.text.strip().isdigit() and nxt.raw.lstrip().startswith("\ufffd"):
+                # an item number a PDF set on its own line, its separator lost as U+FFFD on the
+                # next: one line again, the separator read as '．' at the lost glyph's place
+                lost = nxt.start + (len(nxt.raw) - len(nxt.raw.lstrip()))
+                text = line.text.strip() + "．" + nxt.text
+                offs = line.offsets[:len(line.text.strip())] + [lost] + nxt.offsets
+                out.append(Line(text, normalise(text), offs, line.start, nxt.end, raw=line.raw + nxt.raw,
+                                blank_before=line.blank_before))
+                k += 2
+                continue
             k += 1
             continue
         out.append(line)

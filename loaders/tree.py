@@ -165,7 +165,9 @@ def _task_owner(node: Node) -> Node:
 
 
 def heading_of(rest: str) -> str:
-    m = re.search(r"[。；！？]", rest)
+    """An item's heading: its text up to the first sentence end (read in the normalised view, so a
+    PDF's '.' ends it too)."""
+    m = re.search(r"[。；！？]", normalise(rest))
     title = rest[:m.start()] if m else rest
     return title.strip().rstrip("：:")
 
