@@ -179,7 +179,7 @@ def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | No
             parts = [x for x in re.split(r"[\s\u3000]+", printed) if x]
             norm = normalise("".join(parts))
             if not parts or re.search(r"[，。：；《]", norm) or P.DATE.search(norm) or "关于" in norm \
-                    or not all(P.ORG_SUFFIX.search(normalise(x)) and len(x) <= 30 for x in parts):
+                    or not all(P.ORG_SUFFIX.search(normalise(x)) and len(x) <= 40 for x in parts):
                 return "、".join(names) or None
             names[:0] = parts
         i -= 1
@@ -276,6 +276,12 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
         if m and P.ORG_SUFFIX.search(m.group(1)):
             issuer = m.group(1)
 
+    if issuer and P.ISSUER_PREFIX_LEVEL.get(normalise(issuer)[:1]) and not locate(issuer).region:
+        # the title names its issuer without its place (省人民政府关于…): the red header or the
+        # signature names it in full (贵州省人民政府文件)
+        fuller = _fuller_issuer(blocks, head, end, date_i, issuer, source)
+        issuer = fuller or issuer
+
     attachment = None
     if title_i is not None:
         attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
@@ -291,6 +297,22 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
                     attachment_title=attachment, issuer=issuer, date=date, published=published,
                     level=loc.level, region=loc.region, region_path=loc.path,
                     span=Span(blocks[start].start, blocks[end - 1].end))
+
+
+def _fuller_issuer(blocks, head, end, date_i, issuer: str, source: str) -> str | None:
+    short = normalise(issuer)
+    names = []
+    for i in range(head, min(end, head + 12)):
+        m = P.RED_HEADER.match(blocks[i].norm)
+        if m:
+            names.append(blocks[i].text[:-2])
+    if date_i is not None and source:
+        names += (_signature_issuer(blocks, date_i, source) or "").split("、")
+    for name in names:
+        n = normalise(name)
+        if n and n != short and n.endswith(short[-2:]) and short[0] in n and locate(name).region:
+            return name
+    return None
 
 
 def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Location:

@@ -21,7 +21,8 @@ MARKUP_NOISE = re.compile(
 # the red header of an official document: 贵州省人民政府文件
 RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人民政府|委员会|领导小组|局|厅|委|部|府)文件$")
 # a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
-PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]")
+PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]|https?：?//|"
+                            r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口")
 # HTML tags after which a page starts a new line
 HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)
 
