@@ -305,7 +305,7 @@ def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool
     if label_of(n) or P.DEPT_FIELD.match(n) or P.DATE_LINE.match(n) or P.ATTACHMENT.match(n):
         return True
     p = prev.norm
-    if P.RED_HEADER.match(p) or is_doc_number_line(p):
+    if P.RED_HEADER.match(p) or is_doc_number_line(p) or P.GARBLED_DOC_NUMBER_LINE.match(p):
         return True     # 贵州省人民政府文件 / the 文号 under it: the red header's lines
     # a page's navigation and metadata lines stand alone: 当前位置：首页>政务公开, 发布日期：…
     if is_page_furniture(n) or is_page_furniture(p) or P.META_KEY.match(n) or P.META_KEY.match(p):

@@ -150,18 +150,20 @@ def _title_issuer(block: Block, title: str, source: str) -> str | None:
 def _header_issuers(block: Block, source: str) -> tuple[int, str] | None:
     """Joint issuers printed as a header above the title, several to a line with spaces between
     them (农业农村部 最高人民法院 …): (where the title starts in the block, the issuers)."""
-    names, k = [], 0
+    names, k, spaced = [], 0, False
     for line in block.lines:
         if line.norm.startswith(("关于", "印发", "转发")):
             break
         parts = [x for x in re.split(r"[\s\u3000]+", P.MARKUP_NOISE.sub(" ", source[line.start:line.end])) if x]
-        if len(parts) < 2 or not all(P.ORG_SUFFIX.search(normalise(x)) for x in parts):
+        if not parts or not all(P.ORG_SUFFIX.search(normalise(x)) for x in parts):
             return None
+        spaced = spaced or len(parts) > 1
         names += parts
         k += len(line.text)
     else:
         return None
-    return (k, "、".join(names)) if names else None
+    # one issuer on the line above 关于… is part of the title (海东市人民政府办公室 / 关于印发…)
+    return (k, "、".join(names)) if spaced and len(names) > 1 else None
 
 
 def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | None:

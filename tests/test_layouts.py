@@ -1,0 +1,226 @@
+"""The shapes real documents take, table-driven (eyecite-style): each row is a text written here in
+the shape of a real page or file (web pages with navigation and metadata tables, traditional-script
+mirrors with pinyin glosses, plans with no notice around them, flattened tables, PDF text layers)
+and what the extractor must read from it. No text is copied from a real document."""
+import re
+
+import pytest
+
+from policykg.loaders.extract import extract_text
+from policykg.loaders.normal import normalise
+
+
+def one(text: str):
+    docs = extract_text(text).documents
+    assert len(docs) == 1, [d.title for d in docs]
+    return docs[0]
+
+
+def roles(task) -> list[tuple[str, str]]:
+    return [(d.name, d.role) for d in task.departments]
+
+
+# ---------------------------------------------------------------- every file yields its document
+
+METADATA_PAGES = [
+    # a site's 索引号 table above the notice, 文号 only in the table
+    ("索引号：000123/2024-00001 主题分类：综合政务\n发文机关：某某市人民政府办公室\n成文日期：2024年03月05日\n"
+     "文号：某政办发〔2024〕7号\n\n某某市人民政府办公室关于印发某某市营商环境提升方案的通知\n\n各县（市、区）人民政府，市直各部门：\n"
+     "现将《某某市营商环境提升方案》印发给你们，请认真贯彻执行。\n",
+     {"doc_number": "某政办发〔2024〕7号", "date": "2024-03-05", "issuer": "某某市人民政府办公室"}),
+    # a page that starts at its 文号, a breadcrumb above it
+    ("当前位置：首页 > 政务公开 > 文件\n\n鲁政办字〔2023〕9号\n山东省人民政府办公厅关于加强农田建设的通知\n各市人民政府：\n"
+     "为做好农田建设工作，现通知如下。\n山东省人民政府办公厅\n2023年4月1日\n",
+     {"doc_number": "鲁政办字〔2023〕9号", "title": "山东省人民政府办公厅关于加强农田建设的通知",
+      "date": "2023-04-01", "level": "province", "region": "山东省"}),
+    # a traditional-script mirror with pinyin glosses, the 文号 printed before the title on one line
+    ("閩政發(fā)〔2022〕3號 福建省人民政府關(guān)于促進(jìn)就業(yè)的若干意見\n各設(shè)區(qū)市人民政府：\n"
+     "現(xiàn)提出如下意見。\n一、穩(wěn)定崗位。（省人社廳牽頭，省財政廳配合）\n",
+     {"doc_number": "閩政發〔2022〕3號", "level": "province", "region": "福建省"}),
+    # a plan with no notice around it: its own heading is the title, the place in it gives the region
+    ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
+     "（一）建设政务云。（省政务服务数据管理局负责）\n",
+     {"title": "广东省推进数字政府建设三年行动计划", "level": "province", "region": "广东省"}),
+    # the notice without its title (the page starts at its addressee): the plan it issues
+    ("各省、自治区、直辖市人民政府，国务院各部委、各直属机构：\n现将《全国冬春农田水利建设方案》印发给你们，请认真贯彻执行。\n",
+     {"title": None, "attachment_title": "全国冬春农田水利建设方案", "level": "national", "region": "国家"}),
+    # joint issuers printed as a header, several to a line with spaces between them
+    ("甲部 乙部\n丙总局\n关于印发《某某工作要点》的通知\n各省、自治区、直辖市有关部门：\n现将《某某工作要点》印发给你们。\n",
+     {"issuer": "甲部、乙部、丙总局", "title": "关于印发《某某工作要点》的通知", "level": "national"}),
+    # a 文号 whose closing bracket the copy lost, alone on its line
+    ("沙县人民政府\n关于加快服务业发展的实施意见\n沙政〔2012478\n各乡（镇）人民政府：\n为加快发展，提出如下意见。\n",
+     {"doc_number": "沙政〔2012478", "title": "沙县人民政府关于加快服务业发展的实施意见", "level": "county"}),
+    # a 街道 issues: recorded as county, its region the 街道 itself
+    ("某某市某某区竹林街道办事处关于开展安全检查的通知\n各社区：\n现将有关事项通知如下。\n",
+     {"level": "county", "region": "竹林街道"}),
+]
+
+
+@pytest.mark.parametrize("text,fields", METADATA_PAGES, ids=range(len(METADATA_PAGES)))
+def test_metadata_found_wherever_the_page_prints_it(text, fields):
+    doc = one(text)
+    for key, want in fields.items():
+        got = getattr(doc, key)
+        if isinstance(want, str) and got is not None:
+            got, want = re.sub(r"\s", "", normalise(got)), re.sub(r"\s", "", normalise(want))
+        assert got == want, (key, getattr(doc, key))
+
+
+@pytest.mark.parametrize("text", [
+    "加强农村公路养护，提高通行能力。",
+    "一、总体要求\n坚持问题导向。\n二、主要任务\n（一）完善机制。",
+    "关于做好春耕工作的意见\n各地要抓好春耕。",
+])
+def test_every_text_is_at_least_one_document(text):
+    assert len(extract_text(text).documents) == 1
+
+
+def test_a_title_printed_twice_is_one_document():
+    text = ("某县人民政府关于印发年度重点工作分工方案的通知\n\n"
+            "某政发〔2023〕2号某县人民政府关于印发年度重点工作分工方案的通知\n\n各乡镇人民政府：\n现将方案印发给你们。\n")
+    assert len(extract_text(text).documents) == 1
+
+
+# ---------------------------------------------------------------- responsibility layouts
+
+LISTS = [
+    ("1.推进项目建设。（牵头单位：市发展改革委；责任单位：市财政局、各县区政府）",
+     [("市发展改革委", "lead"), ("市财政局", "responsible"), ("各县区政府", "responsible")]),
+    ("1.推进项目建设。〔市交通局牵头，市公安局配合〕",
+     [("市交通局", "lead"), ("市公安局", "cooperate")]),
+    ("1.推进项目建设。[牵头单位:区卫健局;责任单位:各街道]",
+     [("区卫健局", "lead"), ("各街道", "responsible")]),
+    ("1.推进项目建设。(由市公安局负责,市交通局配合)",
+     [("市公安局", "lead"), ("市交通局", "cooperate")]),
+    ("1.推进项目建设。(由团市委负责)", [("团市委", "responsible")]),
+    ("1.推进项目建设。（市科委、市商务局牵头，各区政府负责落实，完成时限：2022年10月）",
+     [("市科委", "lead"), ("市商务局", "lead"), ("各区政府", "responsible")]),
+    ("1.推进项目建设。（市交通委牵头、各区政府负责落实）",
+     [("市交通委", "lead"), ("各区政府", "responsible")]),
+    ("1.加快铁路建设。（省发改委、相关市、县政府负责）",
+     [("省发改委", "responsible"), ("相关市、县政府", "responsible")]),
+    # traditional script with ASCII punctuation
+    ("1.穩定就業崗位。(市發展改革委、市財政局等負責,列第一位者為牽頭單位,下同)",
+     [("市發展改革委", "lead"), ("市財政局", "responsible")]),
+    # fields on the lines under the item, a person's field left out
+    ("1.全市生产总值增长6%左右。\n牵头负责领导：张三。\n牵头责任单位：市发展改革委。\n协同责任单位：市统计局、市财政局。",
+     [("市发展改革委", "lead"), ("市统计局", "cooperate"), ("市财政局", "cooperate")]),
+]
+
+
+@pytest.mark.parametrize("text,expected", LISTS, ids=range(len(LISTS)))
+def test_responsibility_layouts(text, expected):
+    doc = one("某某工作方案\n" + text)
+    assert [roles(t) for t in doc.tasks] == [expected]
+
+
+def test_first_is_lead_holds_for_the_lists_that_follow():
+    text = ("某某实施意见\n一、稳定就业\n（一）扩大岗位。（市人社局、市财政局负责，列第一位者为牵头单位，下同）\n"
+            "（二）支持创业。（市商务局、市税务局负责）\n")
+    assert [roles(t) for t in one(text).tasks] == [
+        [("市人社局", "lead"), ("市财政局", "responsible")],
+        [("市商务局", "lead"), ("市税务局", "responsible")]]
+
+
+def test_work_assigned_in_prose_where_a_document_has_no_lists():
+    text = ("某某部门关于防范风险的通知\n一、工作分工\n（一）加强监测。甲银行会同乙委、丙和丁部等部门健全机制。\n"
+            "（二）强化落实。具体由地方金融管理部门牵头，电信主管部门参加，形成合力。\n")
+    doc = one(text)
+    assert roles(doc.tasks[0]) == [("甲银行", "lead"), ("乙委", "cooperate"), ("丙和丁部", "cooperate")]
+    assert roles(doc.tasks[1]) == [("地方金融管理部门", "lead"), ("电信主管部门", "cooperate")]
+
+
+def test_an_excerpt_cut_inside_a_bracket_keeps_the_bodies_printed():
+    doc = one("某某分工方案\n1.推进项目。（牵头单位：市发展改革委；责任单位：市财政局、市商")
+    assert roles(doc.tasks[0])[:2] == [("市发展改革委", "lead"), ("市财政局", "responsible")]
+
+
+def test_a_page_that_starts_mid_list():
+    doc = one("6.开展宣传活动。（由市文明办负责）\n7.开展整治活动。（由市公安局负责）\n")
+    assert [t.path for t in doc.tasks] == [["6"], ["7"]]
+
+
+def test_rules_are_not_tasks():
+    text = "某某市公共租赁住房管理办法\n第一章 总则\n第一条 为规范管理，制定本办法。\n第二条 本办法适用于全市。\n"
+    assert one(text).tasks == []
+
+
+def test_a_group_heading_with_children_is_a_path():
+    text = "某某行动方案\n一、主要任务\n（一）完善设施。建设一批设施。\n（二）优化服务。提升服务水平。\n"
+    assert [t.path for t in one(text).tasks] == [["一", "（一）"], ["一", "（二）"]]
+
+
+# ---------------------------------------------------------------- tables flattened one cell a line
+
+def test_a_table_printed_one_cell_a_line():
+    text = "\n\n".join([
+        "某区2025年重点工作任务分解表", "序号", "重点工作任务", "主要责任单位", "协同配合单位",
+        "一、主要预期目标", "3", "固定资产投资增长7.5%左右。", "区发改委", "区工信局、区住建局",
+        "4", "社会消费品零售总额增长6%。", "区商务局", "区市场监管局",
+        "5", "城镇新增就业2000"]) + "\n"
+    doc = one(text)
+    assert [t.path for t in doc.tasks] == [["一", "3"], ["一", "4"], ["一", "5"]]
+    assert roles(doc.tasks[0]) == [("区发改委", "lead"), ("区工信局", "cooperate"), ("区住建局", "cooperate")]
+    assert [(x.value, x.unit) for x in doc.tasks[0].targets] == [(7.5, "%")]
+    assert roles(doc.tasks[2]) == []          # the excerpt's last row, cut before its cells
+    assert [r.row for r in doc.ledger] == [3, 4, 5]
+
+
+def test_a_merged_cell_is_shared_by_the_rows_under_it():
+    text = "\n".join(["某某行动重点任务清单", "序号", "工作任务", "推进单位",
+                      "1", "完成老旧小区改造。", "区房管局、各街镇",
+                      "2", "完成加装电梯100台。",
+                      "3", "推进海绵城市建设。", "区建设管理委"]) + "\n"
+    doc = one(text)
+    assert [[d.name for d in t.departments] for t in doc.tasks] == [
+        ["区房管局", "各街镇"], ["区房管局", "各街镇"], ["区建设管理委"]]
+
+
+# ---------------------------------------------------------------- targets
+
+TARGETS = [
+    ("确保粮食产量稳定在1.3万亿斤以上。", [(1.3e12, "斤", ">=", None)]),
+    ("今明两年投资530亿元。", [(5.3e10, "元", "=", None)]),
+    ("对总投资5000万元以上的项目给予支持。", []),
+    ("按设备投资额的10%给予补助，最高不超过500万元。", [(10.0, "%", "=", "instrument"), (5e6, "元", "<=", "instrument")]),
+    ("改建9座左右口袋公园，完成应急避难场所建设144.45万平方米。", [(9.0, "座", "=", None), (1444500.0, "平方米", "=", None)]),
+]
+
+
+@pytest.mark.parametrize("text,expected", TARGETS, ids=range(len(TARGETS)))
+def test_targets_and_instruments(text, expected):
+    doc = one("某某工作方案\n1." + text)
+    got = [(t.value, t.unit, t.comparator, t.kind) for t in doc.tasks[0].targets]
+    assert [(pytest.approx(v), u, c, k) for v, u, c, k in expected] == got
+
+
+# ---------------------------------------------------------------- citations
+
+def test_citation_forms():
+    text = ("某某市人民政府关于优化营商环境的通知\n各区人民政府：\n"
+            "根据《优化营商环境条例》（国令第722号）和《国务院办公厅关于聚焦企业关切的通知》（国办发〔2018104号），"
+            "以及《关于做好就业工作的意见》（国发〔2015〕23号）、《关于做好就业工作的意见》（川府发〔2015〕38号），现通知如下。\n")
+    doc = one(text)
+    keys = [c.doc_number_key for c in doc.citations]
+    assert keys == ["国令第722号", "国办发〔2018〕104号", "国发〔2015〕23号", "川府发〔2015〕38号"]
+    assert all(c.basis for c in doc.citations)
+
+
+def test_the_plans_a_notice_issues_are_not_its_citations():
+    text = ("某某省人民政府办公厅关于印发〈甲办法〉和〈乙办法〉的通知\n各市人民政府：\n"
+            "《甲办法》和《乙办法》已经省人民政府同意，现印发给你们。依据《某某省条例》执行。\n")
+    doc = one(text)
+    assert [c.title for c in doc.citations] == ["某某省条例"]
+
+
+# ---------------------------------------------------------------- spans
+
+def test_every_department_and_target_has_the_span_it_was_read_from():
+    text = ("某某工作方案\n一、重点任务\n1.住院量占比达到70%以上。（牵头单位：市卫健委；配合单位：市医保局）\n"
+            "2.建成6个示范中心。(由市財政局負責,市發改委配合)\n")
+    doc = one(text)
+    facts = [(d.name, d.span) for t in doc.tasks for d in t.departments] + \
+            [(f"{t.value:g}", t.span) for task in doc.tasks for t in task.targets]
+    assert facts and all(span is not None for _, span in facts)
+    for name, span in facts:
+        assert name in text[span.start:span.end], (name, text[span.start:span.end])
