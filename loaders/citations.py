@@ -71,7 +71,7 @@ def own_title_keys(blocks: list[Block], start: int, end: int, doc: Document) -> 
             own |= {title_key(x) for x in re.findall(r"[《〈]([^《》〈〉]+)[》〉]", m.group(1))}
     for i in range(start, min(end, start + 40)):
         for m in P.ISSUES_PLAN_ALL.finditer(blocks[i].norm):
-            own |= {title_key(x) for x in re.findall(r"《([^《》]+)》", m.group(0))}
+            own |= {title_key(x) for x in re.findall(r"《((?:[^《》]|《[^《》]*》)+)》", m.group(1))}
     return own
 
 
@@ -88,7 +88,10 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
             continue
         used: list[tuple[int, int]] = []
         found: list[tuple[Citation, int, int]] = []
+        notes = [m.span() for m in P.SITE_NOTE.finditer(n)]
         for m in P.TITLE.finditer(n):
+            if any(a <= m.start() < z for a, z in notes):
+                continue    # 【已废止，最新为：《…》】: the site's note, not the document's words
             title = text[m.start(1):m.end(1)]
             if title_key(m.group(1)) in own_titles:
                 continue
@@ -127,9 +130,15 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
             inside = [f for f in found if sm.start() <= f[1] < sm.end()]
             if not inside:
                 continue
-            if i < first_task and P.BASIS_CUE.search(sentence[:max(0, inside[0][1] - sm.start()) + 1]):
-                for c, _, _ in inside:
-                    c.basis = True
+            if (i < first_task or P.PURPOSE_CLAUSE.search(sentence)) and \
+                    P.BASIS_CUE.search(sentence[:max(0, inside[0][1] - sm.start()) + 1]):
+                # each citation takes the cue nearest before it: 根据《A》《B》，参照《C》 — C is
+                # consulted, not carried out
+                cues = [(m.start(), bool(P.BASIS_CUE.fullmatch(m.group(0))))
+                        for m in P.CUE.finditer(sentence)]
+                for c, a, _ in inside:
+                    before = [is_basis for at, is_basis in cues if at < a - sm.start()]
+                    c.basis = bool(before and before[-1])
             if P.REPEAL_CUE.search(sentence[inside[-1][2] - sm.start():]):
                 for c, _, _ in inside:
                     repeals.append(c.doc_number or c.title)

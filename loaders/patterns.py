@@ -62,6 +62,10 @@ TRAILING_DOC_NUMBER = re.compile(rf"^[（(]?\s*({CITED_NUMBER.pattern})\s*[）)]
 # words that make a citation the document's basis
 BASIS_CUE = re.compile(r"(根据|依据|按照|对照|为(?:深入|全面|认真|进一步)?(?:贯彻落实|贯彻|落实)|贯彻落实|为落实|"
                        r"(?:认真|全面|深入|坚决)(?:贯彻)?落实)")
+# every cue word, basis or not: the one nearest before a citation decides
+CUE = re.compile(BASIS_CUE.pattern + r"|参照|参考|比照")
+# a site's note inside a document's text: 【已废止，最新为：《…》】
+SITE_NOTE = re.compile(r"【[^【】]*(?:废止|失效|最新|修订|有效)[^【】]*】")
 REPEAL_CUE = re.compile(r"(同时废止|予以废止|即行废止|废止|停止执行|不再执行)")
 
 # ---------------------------------------------------------------- dates
@@ -126,7 +130,11 @@ TITLE_SUFFIX_NOTE = re.compile(r"（(?:试行|暂行|修订|修订版|征求意�
 # 现将《X》印发给你们 / 现将X转发给你们: the plan a notice issues
 ISSUES_PLAN = re.compile(r"现将《([^《》]{4,80})》(?:（[^（）]*）)?(?:印发|转发)")
 # 现将《X》和《Y》印发给你们 / 《X》已经市政府同意，现印发给你们: every plan it names is its own
-ISSUES_PLAN_ALL = re.compile(r"(?:现将|^)((?:《[^《》]{4,80}》(?:（[^（）]*）)?[和、及]?)+)(?:已经[^。]{0,20}同意，?)?(?:现)?(?:予以)?(?:印发|转发)")
+ISSUES_PLAN_ALL = re.compile(
+    r"(?:现将|^|制定了|制定)((?:《(?:[^《》]|《[^《》]*》){4,120}》(?:（[^（）]*）)?[和、及]?)+)"
+    r"(?:已经[^。]{0,20}同意，?|[^。《》]{0,20}?)?(?:现)?(?:予以)?(?:印发|转发)")
+# the statement of purpose of a plan or rules, wherever it stands (第一条 of rules too): 根据…，制定本办法
+PURPOSE_CLAUSE = re.compile(r"(?:制定|修订)本(?:办法|规则|规定|细则|方案|意见|措施|计划|条例|规划|制度)")
 # a 街道 or 镇 that issues: 竹岛街道办事处, 某某镇人民政府
 SUBDISTRICT = re.compile(r"(?:市|区|县|旗)([^市区县旗、]{2,5}?(?:街道|镇|乡))(?:办事处|人民政府|政府|党工委|党委)")
 # a national issuer or a national document named without one: 中共中央…, 中央八项规定, 国务院…
