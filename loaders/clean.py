@@ -43,6 +43,7 @@ class Line:
     raw: str = ""
     blank_before: bool = False  # a blank line stands between this line and the one before
     cell_line: bool = False     # a cell of a table printed one cell a line
+    cell_wraps: bool = False    # … that goes on from the line before (the same cell, wrapped)
 
 
 @dataclass
@@ -194,6 +195,7 @@ def _mark_cell_lines(lines: list[Line]) -> list[Line]:
     its row numbers stand alone on their lines, and each of its lines is a cell of its own."""
     out: list[Line] = []
     in_table = False
+    table: list[Line] = []
     k = 0
     while k < len(lines):
         line = lines[k]
@@ -206,8 +208,11 @@ def _mark_cell_lines(lines: list[Line]) -> list[Line]:
                 in_table = True
         elif in_table and (P.ATTACHMENT.match(line.norm) or P.DATE_LINE.match(line.norm) or len(line.norm) > 400):
             in_table = False
+            _cells_by_blank_lines(table)
+            table = []
         if in_table:
             line.cell_line = True
+            table.append(line)
         elif PAGE_NUMBER.match(line.text):
             nxt = lines[k + 1] if k + 1 < len(lines) else None
             if nxt is not None and line.text.strip().isdigit() and nxt.raw.lstrip().startswith("\ufffd"):
@@ -224,7 +229,16 @@ def _mark_cell_lines(lines: list[Line]) -> list[Line]:
             continue
         out.append(line)
         k += 1
+    _cells_by_blank_lines(table)
     return out
+
+
+def _cells_by_blank_lines(table: list[Line]) -> None:
+    """Where blank lines stand between a flattened table's cells, a cell's own lines (a wrapped
+    cell: 海绵城市 / 建设管理) are one cell; elsewhere each line is a cell."""
+    if table and sum(l.blank_before for l in table) * 2 >= len(table):
+        for line in table[1:]:
+            line.cell_wraps = not line.blank_before
 
 
 _MD_RULE = re.compile(r"^[\s|:\-]+$")
@@ -297,8 +311,10 @@ def is_page_furniture(norm: str) -> bool:
 
 
 def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool = False) -> bool:
-    if prev is None or line.cell_line or prev.cell_line:
+    if prev is None or ((line.cell_line or prev.cell_line) and not line.cell_wraps):
         return True
+    if line.cell_wraps:
+        return False
     if prev is None or line.heading or prev.heading or line.cells is not None or prev.cells is not None:
         return True
     n = line.norm

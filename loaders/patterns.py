@@ -261,7 +261,7 @@ COLUMN_ROLES = [
     ("deadline", re.compile(r"(完成时限|时限要求|完成时间|时间节点|时限)")),
     ("measures", re.compile(r"(细化措施|具体措施|工作措施|主要举措)")),
     ("group", re.compile(r"(重点领域|类别|工作任务|任务类别|任务类型)")),
-    ("task", re.compile(r"(重点任务|具体任务|主要任务|任务内容|工作内容|主要目标|工作事项|任务)")),
+    ("task", re.compile(r"(重点任务|具体任务|主要任务|任务内容|工作内容|主要目标|工作事项|重点内容|任务)")),
     ("content", re.compile(r"(主要内容|具体内容|工作措施|主要措施)")),
 ]
 # a table flattened one cell a line: its row number alone on a line

@@ -249,7 +249,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         if not depts:
             if not any_depts and not plan_like:
                 continue
-            if node.style == "article":
+            if any(n.style == "article" for n in _ancestry(node)):
                 continue    # 第X条 of rules (办法, 规定, 条例) that name no body are rules, not tasks
             if any_depts and not _section_has_depts(_top(node), own):
                 continue
@@ -269,6 +269,12 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
 
 def _children_are_items(node: Node) -> bool:
     return all(c.style in ("circled", "parabic") for c in node.children)
+
+
+def _ancestry(node: Node):
+    while node is not None and node.style != "root":
+        yield node
+        node = node.parent
 
 
 def _top(node: Node) -> Node:
