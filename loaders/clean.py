@@ -140,15 +140,20 @@ def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
 
 def _raw_lines(source: str):
     """(start offset, text) of every printed line; a page's HTML block tags (</p>, <br/>) end a line
-    as a line break does."""
+    as a line break does, and so does a paragraph indent a page kept inside one line (。\u2003\u2003四、…)."""
     pos = 0
     for raw in source.splitlines(keepends=True):
         body = raw.rstrip("\r\n")
         start = pos
         pos += len(raw)
+        breaks = None
         if "<" in body and P.HTML_BREAK.search(body):
+            breaks = P.HTML_BREAK
+        elif ("\u2003" in body or "\u3000" in body) and P.INDENT_BREAK.search(body):
+            breaks = P.INDENT_BREAK
+        if breaks is not None:
             a = 0
-            for m in P.HTML_BREAK.finditer(body):
+            for m in breaks.finditer(body):
                 yield start + a, body[a:m.end()]
                 a = m.end()
             yield start + a, body[a:]

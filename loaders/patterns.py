@@ -23,6 +23,8 @@ RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人
 # a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
 PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]|https?：?//|"
                             r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口")
+# a sentence end, then the two em spaces that indent the next paragraph, inside one line
+INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}")
 # HTML tags after which a page starts a new line
 HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)
 
