@@ -303,6 +303,11 @@ def _orgs(text: str, norm: str, role: str, k: int) -> list[Department]:
     cut = re.search(r"等(?:有关|相关)?(?:部门|单位|机构)?$", norm)
     end = cut.start() if cut else len(norm)
     spans = bracket_free_spans(norm[:end], "、")
+    if cut and cut.group(0) != "等" and not all(looks_like_org(norm[a:b]) for a, b in spans):
+        # 电信主管、公安、市场监管等部门: kinds of body sharing one suffix, one name
+        name = text.strip("，、 ")
+        return [Department(name=name, role=role, canonical=canonical(normalise(name)), collective=True,
+                           span=Span(k, k + len(text)))]
     out = []
     for a, b in spans:
         for x, y in _and_split(norm, a, b):
@@ -334,6 +339,14 @@ def find_in_prose(norm: str, text: str) -> list[Found]:
         lead = _orgs(text[lead_a:lead_b], norm[lead_a:lead_b], "lead", lead_a)
         if not lead or len(lead) != len(name_spans(norm[lead_a:lead_b])):
             continue
-        coop = _orgs(text[m.start(3):m.end(3)], norm[m.start(3):m.end(3)], "cooperate", m.start(3))
-        found.append(Found(lead + coop, m.start(), m.end()))
+        coop = []
+        for x, y in _and_split(norm, m.start(3), m.end(3)):     # A、B以及C等部门参加
+            if norm[x:y].strip():
+                coop += _orgs(text[x:y], norm[x:y], "cooperate", x)
+        end = m.end()
+        w = P.PROSE_ALSO_WITH.match(norm, end)                    # …，与D、E联动配合
+        if w:
+            coop += _orgs(text[w.start(1):w.end(1)], norm[w.start(1):w.end(1)], "cooperate", w.start(1))
+            end = w.end()
+        found.append(Found(lead + coop, m.start(), end))
     return found

@@ -180,6 +180,8 @@ NAME_ROLE_END = re.compile(r"(?:牵头|配合|参与|参加|负责落实|负责)
 # a group's own role word at its end: 省卫生健康委牵头，省财政厅配合
 GROUP_LEAD = re.compile(r"(?:牵头(?:负责)?|为牵头单位)$")
 GROUP_COOP = re.compile(r"(?:按职责分工)?(?:配合|参与|参加|协助|协同|协办|联动配合)$")
+# …and the bodies it works with: ，与网信部门、人民法院联动配合
+PROSE_ALSO_WITH = re.compile(r"(?:参加|参与|配合)?，?与([^，。；：（）]{2,80}?)(?:联动配合|协同配合|配合)")
 # work assigned in prose: 中国人民银行会同国家发展改革委、公安部等部门健全…; 由地方金融管理部门牵头，
 # A、B等部门参加; 由X负责，Y配合. Group 1 the lead (a clause's names), group 2 who works with it.
 PROSE_LEAD_WITH = re.compile(
