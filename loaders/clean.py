@@ -44,6 +44,7 @@ class Line:
     blank_before: bool = False  # a blank line stands between this line and the one before
     cell_line: bool = False     # a cell of a table printed one cell a line
     cell_wraps: bool = False    # … that goes on from the line before (the same cell, wrapped)
+    alone: bool | None = None   # stands as a block of its own (see _stands_alone), once known
 
 
 @dataclass
@@ -71,20 +72,21 @@ class Block:
         return self.offsets[i], self.offsets[j - 1] + 1
 
 
-_NEEDS_CLEANING = re.compile("[" + re.escape(_SPACES + "".join(_DROP) + "*|<&(（") + "]|^[#+•●▪◆■◇□○-]")
+_NEEDS_CLEANING = re.compile("[" + re.escape(_SPACES + "".join(_DROP) + "*|") + "]|^[#+•●▪◆■◇□○-]")
 
 
-def _dropped_spans(raw: str) -> list[tuple[int, int]]:
-    """Spans of a raw line that are not text of the document: pinyin glosses a mirror inserts after
-    characters (發(fā), 地(dì / de)), HTML tags and entities left in a page, runs of '|'."""
-    if not P.MARKUP_NOISE.search(raw):
-        return []
-    return [m.span() for m in P.MARKUP_NOISE.finditer(raw)]
+# What a line loses in cleaning: pinyin glosses a mirror inserts after characters (發(fā)), HTML
+# tags and entities left in a page, runs of '|' (noise: they separate like a space); runs of spaces;
+# markdown **bold** markers and invisible characters (gone without a trace).
+_REMOVE = re.compile(
+    rf"(?P<noise>{P.MARKUP_NOISE.pattern})|(?P<space>[{re.escape(_SPACES)}]+)"
+    rf"|(?P<gone>\*\*+|[{re.escape(''.join(_DROP))}]+)")
 
 
 def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
     """Cleaned text of one line, the source offset of each kept character, and its heading level."""
-    if not _NEEDS_CLEANING.search(raw):     # most lines: nothing to drop, every character kept
+    if not _NEEDS_CLEANING.search(raw) and not P.MARKUP_NOISE.search(raw):
+        # most lines: nothing to drop, every character kept
         return raw, list(range(base, base + len(raw))), 0
     i, n, heading = 0, len(raw), 0
     while i < n and raw[i] in _SPACES:
@@ -98,44 +100,36 @@ def clean_line(raw: str, base: int) -> tuple[str, list[int], int]:
         i += 2  # markdown bullet
     elif i < n and raw[i] in "•●▪◆■◇□○":
         i += 1  # a page's list bullet (• 发布机构: …)
-    chars: list[str] = []
-    offs: list[int] = []
-    drops = _dropped_spans(raw)
-    k_drop = 0
-    while i < n:
-        if k_drop < len(drops) and i >= drops[k_drop][0]:
-            if i < drops[k_drop][1]:
-                i = drops[k_drop][1]
-                chars.append(" ")     # a removed tag or gloss separates like a space does
-                offs.append(base + i - 1)
-            k_drop += 1
+    # Pieces of the line between what is removed, found by the regex engine (a loop per character
+    # was quadratic on spaced-out PDF text): ("t", text, start) kept as printed, ("s", " ", at) a
+    # separator (spaces, a removed tag or gloss) that stays a space only between two ASCII words
+    # (DIP 付费 -> DIP付费, 'and' stays a word).
+    pieces: list[tuple[str, str, int]] = []
+    pos = i
+    for m in _REMOVE.finditer(raw, i):
+        if m.start() > pos:
+            pieces.append(("t", raw[pos:m.start()], pos))
+        if m.lastgroup in ("space", "noise"):
+            pieces.append(("s", " ", m.start() if m.lastgroup == "space" else m.end() - 1))
+        pos = m.end()
+    if pos < n:
+        pieces.append(("t", raw[pos:], pos))
+    out: list[str] = []
+    kept: list[int] = []
+    for k, (kind, piece, at) in enumerate(pieces):
+        if kind == "t":
+            out.append(piece)
+            kept.extend(range(base + at, base + at + len(piece)))
             continue
-        ch = raw[i]
-        if ch == "*" and i + 1 < n and raw[i + 1] == "*":      # **bold** markers
-            while i < n and raw[i] == "*":
-                i += 1
-            continue
-        if ch in _DROP:
-            i += 1
-            continue
-        chars.append(" " if ch in _SPACES else ch)
-        offs.append(base + i)
-        i += 1
-    # drop a space unless it separates two ASCII words (DIP 付费 -> DIP付费, 'and' stays a word)
-    text, kept = [], []
-    for k, ch in enumerate(chars):
-        if ch == " ":
-            prev = text[-1] if text else ""
-            nxt = next((c for c in chars[k + 1:] if c != " "), "")
-            if not prev or not nxt or prev == " " or _is_cjk(prev) or _is_cjk(nxt):
-                continue
-        text.append(ch)
-        kept.append(offs[k])
-    while text and text[-1] == " ":
-        text.pop(), kept.pop()
-    while text and text[0] == " ":
-        text.pop(0), kept.pop(0)
-    return "".join(text), kept, heading
+        prev = out[-1][-1] if out else ""
+        nxt = next((p[1][0] for p in pieces[k + 1:k + 3] if p[0] == "t"), "")
+        if prev and nxt and prev != " " and not _is_cjk(prev) and not _is_cjk(nxt):
+            out.append(" ")
+            kept.append(base + at)
+    text = "".join(out)
+    lead = len(text) - len(text.lstrip(" "))
+    text = text.strip(" ")
+    return text, kept[lead:lead + len(text)], heading
 
 
 def _raw_lines(source: str):
@@ -315,11 +309,41 @@ def is_page_furniture(norm: str) -> bool:
     return bool(P.PAGE_FURNITURE.search(norm)) or norm.count("〉") - norm.count("〈") >= 2
 
 
+def _stands_alone(line: Line) -> bool:
+    """A line that is a block of its own and ends the block before it (asked of each line as
+    itself and as the line before, hence kept on the line): a red header (…文件), a 文号, a page's
+    navigation or metadata line, a signature date, an attachment mark."""
+    if line.alone is None:
+        n = line.norm
+        line.alone = bool(P.RED_HEADER.match(n) or is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
+                          or is_page_furniture(n) or P.META_KEY.match(n) or P.DATE_LINE.match(n)
+                          or P.ATTACHMENT_MARK.match(n))
+    return line.alone
+
+
 def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool = False) -> bool:
     if prev is None or ((line.cell_line or prev.cell_line) and not line.cell_wraps):
         return True
     if line.cell_wraps:
         return False
+    if line.heading or prev.heading or line.cells is not None or prev.cells is not None:
+        return True
+    n = line.norm
+    if label_of(n) or P.DEPT_FIELD.match(n) or P.ATTACHMENT.match(n) or _stands_alone(line) or _stands_alone(prev):
+        return True
+    p = prev.norm
+    if is_org_list_line(n) and not p.endswith(("、", "，")) and not is_org_list_line(p):
+        return True
+    if line.page_start and is_org_list_line(p, partial_last=False):
+        return True  # a new page ends the responsibility cell above it
+    if p.endswith(_SENTENCE_END):
+        return True
+    # a short line ending in a document type is a title line: 《…》的通知 / …实施方案
+    if P.DOC_TYPE_END.search(p) and len(p) <= 40 and block_len <= 120 and not p.endswith("、"):
+        return True
+    if line.blank_before and P.DOC_TYPE_END.search(p) and not open_title:
+        return True     # a title line of any length, then a blank line
+    return False
     if prev is None or line.heading or prev.heading or line.cells is not None or prev.cells is not None:
         return True
     n = line.norm

@@ -272,6 +272,12 @@ def _bracket_list(inner: str, cut: bool = False) -> Found | None:
     return Found(depts, 0, 0, first_is_lead, deadline)
 
 
+def list_spans(norm: str) -> list[tuple[int, int]]:
+    """Where brackets that may hold a responsibility list stand (their numbers are never targets):
+    the cheap superset of find_lists, without reading the names."""
+    return [m.span() for m in P.RESP_BRACKET.finditer(norm) if P.LIST_CUE.search(m.group(0))]
+
+
 def find_in_text(norm: str, text: str) -> list[tuple[list[Department], int, int]]:
     """Bracketed responsibility lists in a task's text: （…按职责分工负责）, （责任单位：…）,
     [牵头单位：…；责任单位：…], 〔A牵头，B配合〕; an excerpt's last bracket cut off counts too."""
@@ -280,8 +286,12 @@ def find_in_text(norm: str, text: str) -> list[tuple[list[Department], int, int]
 
 def find_lists(norm: str, text: str) -> list[Found]:
     found = []
+    if "（" not in norm and "〔" not in norm and "[" not in norm and "［" not in norm:
+        return found
     for m in P.RESP_BRACKET.finditer(norm):
         g = next(k for k in (1, 2, 3) if m.group(k) is not None)
+        if not P.LIST_CUE.search(m.group(g)):
+            continue        # （以下简称《方案》）, （2023年版）: no list can be in it
         f = _bracket_list(text[m.start(g):m.end(g)])
         if f:
             f.start, f.end = m.start(), m.end()

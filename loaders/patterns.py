@@ -168,6 +168,8 @@ DEPT_FIELD = re.compile(rf"^({FIELD_KEY}|完成时限|完成时间|时间节点|
 RESP_FIELD = re.compile(rf"({FIELD_KEY})[：:]")
 # a bracketed list: （…） with one level of nesting, 〔…〕, [ … ] / ［…］
 RESP_BRACKET = re.compile(r"（((?:[^（）]|（[^（）]*）)*)）|〔([^〔〕]*)〕|[\[［]([^\[\]［］]*)[\]］]")
+# words without which a bracket holds no list of bodies
+LIST_CUE = re.compile(r"负责|牵头|配合|参与|参加|协办|落实|单位|部门|科室|处室|主体")
 # an unclosed bracket that a page's excerpt cuts off: （牵头单位：市发
 RESP_BRACKET_CUT = re.compile(rf"[（〔\[［](({FIELD_KEY})[：:][^（）〔〕\[\]［］]*)$")
 # 列第一位者为牵头单位 / 第一责任单位为牵头单位 / 排在首位的为牵头单位 (, 下同)

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .clean import Block, is_org_list_line, label_of, normalise
-from .departments import field_role, find_in_prose, find_in_text, find_lists, parse_list, split_names
+from .departments import field_role, find_in_prose, find_lists, list_spans, parse_list, split_names
 from .models import Department, Span, Target, Task
 from .targets import cn_number, find_targets, may_hold_target
 
@@ -302,7 +302,7 @@ def _targets(text: str, norm: str, offsets: list[int]) -> list[Target]:
         return []
     # responsibility lists hold no targets; blank them out, keeping offsets
     masked = norm
-    for _, a, b in find_in_text(norm, text):
+    for a, b in list_spans(norm):
         masked = masked[:a] + "＿" * (b - a) + masked[b:]
     out = []
     for t, a, b in find_targets(text, masked):
