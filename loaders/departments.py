@@ -34,10 +34,7 @@ ALIASES = {
     "政府办": "人民政府办公室", "委办": "委办公室", "医改办": "深化医药卫生体制改革领导小组办公室",
     "政府": "人民政府",
 }
-LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州|自治区|自治州|盟|旗|镇|乡)(?=[\u4e00-\u9fff]{2})")
-_TRIM_END = re.compile(r"(?:等(?:有关|相关)?(?:单位|部门)?|按(?:照)?职责(?:分工)?(?:分别|共同)?(?:负责|牵头|落实|配合)?(?:落实)?|"
-                       r"分别负责(?:落实)?|共同负责|负责落实|负责|牵头|配合|参与|参加|协办|落实)$")
-_DOUBLED = re.compile(r"([委局厅办府部院会])\1$")  # OCR repeats a character across a page break
+ # OCR repeats a character across a page break
 
 
 _BRACKETS = re.compile(r"[（(〔\[）)〕\]]")
@@ -90,12 +87,12 @@ def name_spans(norm: str, start: int = 0, end: int | None = None, trim: bool = T
             while a < b and norm[b - 1] in " 。：:":
                 b -= 1
             for _ in range(2):
-                m = _TRIM_END.search(norm, a, b)
+                m = P.NAME_TRIM_END.search(norm, a, b)
                 if m and m.end() == b:
                     b = m.start()
                 while a < b and norm[b - 1] == " ":
                     b -= 1
-            if b - a >= 2 and _DOUBLED.search(norm[a:b]):
+            if b - a >= 2 and P.DOUBLED_END.search(norm[a:b]):
                 b -= 1
             if not (0 < b - a <= 30):
                 continue
@@ -115,7 +112,7 @@ def is_collective(name: str) -> bool:
 
 
 def level_prefix(name: str) -> str | None:
-    m = LEVEL_PREFIX.match(name)
+    m = P.NAME_LEVEL_PREFIX.match(name)
     return m.group(1) if m else None
 
 

@@ -2,12 +2,11 @@
 ledger, each department's region and the citations."""
 from __future__ import annotations
 
-import re
 
 from .citations import find_citations, own_title_keys
 from .clean import Block
 from .ledger import ledger_rows
-from .metadata import metadata
+from .metadata import metadata, prefix_level
 from .models import Document
 from .tables import line_cell_tables, tasks_and_ledger_from_tables
 from .tree import build_tree, is_table_header, tasks_from_tree
@@ -37,18 +36,18 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     return doc
 
 
-_PREFIX_LEVEL = {"省": 1, "自治区": 1, "市": 2, "州": 2, "自治州": 2, "盟": 2, "县": 3, "区": 3, "旗": 3}
+_DEPTH = {"national": 0, "province": 1, "city": 2, "county": 3}
 
 
 def department_region(canonical: str, doc: Document) -> str | None:
     """The region a department belongs to: its level prefix (省/市/县) read against the issuing
     document's region path, so 市卫生健康委员会 in a Haidong notice is Haidong's."""
-    if re.match(r"^(国家|国务院|中央|中共中央|全国)", canonical) or doc.level == "national":
+    level = prefix_level(canonical)
+    if level == "national" or doc.level == "national":
         return "国家"
     path = doc.region_path or []
-    m = re.match(r"^(自治区|自治州|省|市|州|盟|县|区|旗)", canonical)
-    if m and _PREFIX_LEVEL[m.group(1)] < len(path):
-        depth = _PREFIX_LEVEL[m.group(1)]
+    if level and _DEPTH[level] < len(path):
+        depth = _DEPTH[level]
         return doc.region if depth == len(path) - 1 else path[depth]
     return doc.region
 
@@ -59,10 +58,8 @@ def level_from_departments(doc: Document) -> str | None:
     counts: dict[str, int] = {}
     for t in doc.tasks:
         for d in t.departments:
-            m = re.match(r"^(国家|国务院|省|自治区|市|州|盟|县|区|旗)", d.canonical)
-            if m:
-                level = {"国家": "national", "国务院": "national", "省": "province", "自治区": "province",
-                         "市": "city", "州": "city", "盟": "city"}.get(m.group(1), "county")
+            level = prefix_level(d.canonical)
+            if level:
                 counts[level] = counts.get(level, 0) + 1
     if not counts:
         return None

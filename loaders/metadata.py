@@ -278,7 +278,7 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
         if m and P.ORG_SUFFIX.search(m.group(1)):
             issuer = m.group(1)
 
-    if issuer and P.ISSUER_PREFIX_LEVEL.get(normalise(issuer)[:1]) and not locate(issuer).region:
+    if issuer and prefix_level(normalise(issuer)) not in (None, "national") and not locate(issuer).region:
         # the title names its issuer without its place (省人民政府关于…): the red header or the
         # signature names it in full (贵州省人民政府文件)
         fuller = _fuller_issuer(blocks, head, end, date_i, issuer, source)
@@ -337,15 +337,21 @@ def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Loca
     name = normalise(first or title or attachment or "")
     if P.NATIONAL_CUE.match(name):
         return Location("national", "国家", ["国家"])
-    prefix_level = P.ISSUER_PREFIX_LEVEL.get(name[:1])
+    level = prefix_level(name)
     for place in named:
-        if prefix_level is None or place.level == prefix_level:
+        if level is None or place.level == level:
             return place
-    if prefix_level is None:
-        prefix_level = _addressee_level(blocks, head, stop)
-        if prefix_level == "national":
+    if level is None:
+        level = _addressee_level(blocks, head, stop)
+        if level == "national":
             return Location("national", "国家", ["国家"])
-    return Location(prefix_level, None) if prefix_level else Location(None, None)
+    return Location(level, None) if level else Location(None, None)
+
+
+def prefix_level(name: str) -> str | None:
+    """The level a name's own prefix names: 省人民政府 → province, 区政府办公室 → county."""
+    m = P.LEVEL_PREFIX.match(name or "")
+    return P.PREFIX_LEVEL[m.group(1)] if m else None
 
 
 def _addressee_level(blocks, start, stop) -> str | None:

@@ -1,4 +1,5 @@
-"""Every regular expression the extractor uses, in one place. They run on the *normalised* view of
+"""Every document rule of the extractor, in one place: the regular expressions and word tables that
+say how Chinese official documents are printed. They run on the *normalised* view of
 the text (see clean.py): brackets, colons and commas full-width, simplified characters, no spaces
 between Chinese characters. Written by hand because no library knows the shapes of Chinese
 official documents (文号, numbering schemes, responsibility lists)."""
@@ -148,9 +149,17 @@ ADDRESSEE_LEVEL = [
     ("city", re.compile(r"^各(?:县|区|县区|县（市、区）|县市区|县（区）|区县)")),
     ("county", re.compile(r"^各(?:乡|镇|街道|乡镇|镇街)")),
 ]
-# the level an issuer's own prefix names where it names no place: 省人民政府, 区政府办公室
-ISSUER_PREFIX_LEVEL = {"省": "province", "市": "city", "州": "city", "盟": "city", "县": "county",
-                       "区": "county", "旗": "county"}
+# ---------------------------------------------------------------- the level prefix, one way
+# 省卫生健康委, 市财政局, 区政府办公室: the level a body's or an issuer's own prefix names where it
+# names no place (national bodies: 国家/国务院/中央). Used for departments' regions, for an issuer
+# named without its place and for a plan's level from its own departments.
+PREFIX_LEVEL = {"国家": "national", "国务院": "national", "中央": "national", "中共中央": "national",
+                "全国": "national", "自治区": "province", "省": "province", "自治州": "city", "市": "city",
+                "州": "city", "盟": "city", "县": "county", "区": "county", "旗": "county",
+                "镇": "county", "乡": "county"}
+LEVEL_PREFIX = re.compile("^(" + "|".join(sorted(PREFIX_LEVEL, key=len, reverse=True)) + ")")
+# a prefix of a body's name, with the name going on after it (市卫健委, not 市委)
+NAME_LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州|自治区|自治州|盟|旗|镇|乡)(?=[\u4e00-\u9fff]{2})")
 
 # ---------------------------------------------------------------- departments
 # the keys of a responsibility field: 牵头单位：… 责任单位：… 协同责任单位：… 配合部门：… 推进单位：…
@@ -272,3 +281,19 @@ COLUMN_ROLES = [
 ]
 # a table flattened one cell a line: its row number alone on a line
 ROW_NUMBER = re.compile(r"^\d{1,3}$")
+
+# ---------------------------------------------------------------- names in lists, national issuers, scope
+# what ends a name in a list but is not part of it: 等部门, 按职责分工负责, 牵头
+NAME_TRIM_END = re.compile(r"(?:等(?:有关|相关)?(?:单位|部门)?|按(?:照)?职责(?:分工)?(?:分别|共同)?(?:负责|牵头|落实|配合)?(?:落实)?|"
+                           r"分别负责(?:落实)?|共同负责|负责落实|负责|牵头|配合|参与|参加|协办|落实)$")
+# a text layer repeats a name's last character across a page break: 财政局局
+DOUBLED_END = re.compile(r"([委局厅办府部院会])\1$")
+# an issuer that is national by its name: 国务院…, 国家…局, …部
+NATIONAL_ISSUER = re.compile(r"^(国务院|国家|中共中央|中央|全国|国办|中华人民共和国|[^省市县区]{1,6}部$)")
+# the printed form of the place at the start of an issuer: 海东市, 互助县, 青海省
+PRINTED_PLACE = re.compile(r"^(.{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|县|区|旗))")
+# the 文号 codes of the national organs: 国发, 国办发, 国函, 中发, 中办发
+NATIONAL_CODE = re.compile(r"^(?:国|中发|中办|中委)")
+# scope words: a count right after them describes who takes part, not what is to be achieved
+SCOPE_BEFORE = re.compile(r"((?<!稳定)(?<!控制)(?<!保持)在|国家|我省|我市|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|"
+                          r"选取|确定|遴选出|共有|现有|全省|全市)$")

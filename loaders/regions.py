@@ -5,11 +5,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from . import patterns as P
 from .normal import normalise
 
-NATIONAL = re.compile(r"^(国务院|国家|中共中央|中央|全国|国办|中华人民共和国|[^省市县区]{1,6}部$)")
 # the printed form of the place at the start of an issuer: 海东市, 互助县, 青海省
-PRINTED_PLACE = re.compile(r"^(.{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|县|区|旗))")
 
 
 @dataclass
@@ -108,7 +107,7 @@ def locate(issuer: str | None) -> Location:
         return Location(None, None)
     printed_issuer = issuer
     issuer = normalise(issuer)
-    if NATIONAL.match(issuer):
+    if P.NATIONAL_ISSUER.match(issuer):
         return Location("national", "国家", ["国家"])
     fast = _fast_parse(issuer)
     if fast is not None:
@@ -123,7 +122,7 @@ def locate(issuer: str | None) -> Location:
         return Location(None, None)
     level = "county" if county else "city" if city else "province"
     full = county or city or province
-    printed = PRINTED_PLACE.match(issuer)
+    printed = P.PRINTED_PLACE.match(issuer)
     region = full
     if issuer.startswith(full):
         printed = None
@@ -200,7 +199,6 @@ PROVINCE_CODES = {
     "陕": "陕西省", "甘": "甘肃省", "青": "青海省", "蒙": "内蒙古自治区", "内": "内蒙古自治区",
     "桂": "广西壮族自治区", "藏": "西藏自治区", "宁": "宁夏回族自治区", "新": "新疆维吾尔自治区",
 }
-NATIONAL_CODE = re.compile(r"^(?:国|中发|中办|中委)")
 
 
 def place_from_code(doc_number: str, named: list[Location]) -> Location:
@@ -210,7 +208,7 @@ def place_from_code(doc_number: str, named: list[Location]) -> Location:
     code = doc_number_code(doc_number)
     if not code:
         return Location(None, None)
-    if NATIONAL_CODE.match(code):
+    if P.NATIONAL_CODE.match(code):
         return Location("national", "国家", ["国家"])
     by_first = [p for p in named if p.region and normalise(p.region)[0] == code[0]]
     if len(code) > 1:

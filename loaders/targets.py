@@ -23,7 +23,6 @@ def cn_number(s: str) -> float | None:
 
 
 # scope words: a count right after them describes who takes part, not what is to be achieved
-_SCOPE_BEFORE = re.compile(r"((?<!稳定)(?<!控制)(?<!保持)(?<!稳定)在|国家|我省|我市|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|选取|确定|遴选出|共有|现有|全省|全市)$")
 _LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
 
 
@@ -163,7 +162,7 @@ def _clause_targets(text, norm, masked, a, b, frame):
         for value, unit, s, e, before, own_cmp in group:
             cycle = unit == "年"
             if unit not in RATE_UNITS and not cycle:
-                if _SCOPE_BEFORE.search(before.rstrip("0123456789.")):
+                if P.SCOPE_BEFORE.search(before.rstrip("0123456789.")):
                     continue
                 # a count is a target only as the object of a verb of building or reaching
                 if not P.COUNT_VERB.search(before) and own_cmp is None and not cmp_after:
