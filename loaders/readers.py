@@ -18,6 +18,11 @@ class ReadError(Exception):
         self.path, self.reason = str(path), reason
         super().__init__(f"{path}: {reason}")
 
+    def __reduce__(self):
+        # rebuilt from both fields when it crosses from a worker process (the default would call
+        # ReadError(message) and fail, which leaves a process pool waiting forever)
+        return ReadError, (self.path, self.reason)
+
 
 @dataclass
 class SourceText:
@@ -37,7 +42,10 @@ def read(path: str | Path) -> SourceText:
     if suffix not in SUFFIXES:
         raise ReadError(path, f"unsupported file type '{suffix or '(none)'}' "
                               f"(readable: {', '.join(sorted(SUFFIXES))})")
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:      # unreadable (permissions, a vanished file): one line, not a traceback
+        raise ReadError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     if not data.strip():
         raise ReadError(path, "empty file")
     if suffix in TEXT_SUFFIXES:

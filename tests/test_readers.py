@@ -114,3 +114,33 @@ def test_html_main_text(tmp_path):
     src = read(path)
     assert "东政办〔2023〕47号" in src.text and "版权所有" not in src.text
     assert policykg.extract(path).documents[0].tasks[0].path == ["一", "（一）"]
+
+
+def test_a_read_error_survives_the_trip_from_a_worker_process():
+    import pickle
+    err = pickle.loads(pickle.dumps(ReadError("a/b.txt", "binary file, not text")))
+    assert (err.path, err.reason, str(err)) == ("a/b.txt", "binary file, not text", "a/b.txt: binary file, not text")
+
+
+def test_a_folder_with_one_bad_file_extracts_the_rest_in_worker_processes(tmp_path):
+    from policykg.loaders import extract_many
+    for k in range(9):
+        (tmp_path / f"{k}.txt").write_text(f"某某工作方案\n1.推进工作{k}。（市财政局负责）\n", encoding="utf-8")
+    (tmp_path / "bad.txt").write_bytes(b"\x00\x01\x02" * 100)
+    results = list(extract_many([tmp_path], workers=2))
+    assert len(results) == 10
+    assert [p.name for p, _, err in results if err] == ["bad.txt"]
+
+
+def test_an_unreadable_file_is_one_line(tmp_path):
+    import os
+    path = tmp_path / "locked.txt"
+    path.write_text("关于做好工作的通知", encoding="utf-8")
+    path.chmod(0)
+    try:
+        if os.access(path, os.R_OK):
+            pytest.skip("running as a user who can read any file (root)")
+        with pytest.raises(ReadError, match="cannot be read"):
+            read(path)
+    finally:
+        path.chmod(0o644)
