@@ -96,6 +96,9 @@ def _split_title(text: str) -> tuple[str, str | None]:
     text = re.sub(r"\s", "", text)
     text = text[P.TITLE_SITE_NOTE.match(normalise(text)).end():]
     norm = normalise(text)
+    doubled = P.DOUBLED_HEADING.match(norm)        # 国务院办公厅关于发展银发经济 国务院办公厅关于发展…
+    if doubled:
+        text, norm = text[len(doubled.group(1)):], norm[len(doubled.group(1)):]
     m = P.DOC_NUMBER_TITLE_HEAD.match(norm)
     if m and P.DOC_CODE_END.search(m.group(2)):
         return text[m.end():].strip(), text[:m.end()].strip()

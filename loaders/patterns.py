@@ -49,7 +49,7 @@ DOC_NUMBER = re.compile(
 # words that can stand right before a 文号 and are not part of the issuer code
 DOC_NUMBER_LEAD = re.compile(r"^(?:.*?(?:根据|依据|按照|参照|落实|印发|执行|贯彻|转发|详见|见|的|和|及|与|或|发布于|于))")
 # the code part must look like one: it ends in a document-type character
-DOC_CODE_END = re.compile(r"[发办函字秘组令文通电函复批呈报告示知决议纪要号厅委局府部]$")
+DOC_CODE_END = re.compile(r"[发办函字秘组令文通电函复批呈报告示知决议纪要号厅委局府部规]$")
 
 # 《…》 titles; nested 〈…〉 or 《…》 inside stays part of the title
 TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》){2,200}?)》")
@@ -126,6 +126,8 @@ SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要�
 PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法|细则|分工)")
 NOTICE_ONLY_END = re.compile(r"(通知|通报|函|批复|公告|通告)$")
 
+# a heading fragment a page prints twice before the whole title
+DOUBLED_HEADING = re.compile(r"^(.{6,60}?)\1")
 # a site's note before a title: （转载） 【转载】 [原创] 转载：
 TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|推荐|热点|最新)[）】\]］]|转载[：:])?")
 # (试行) (暂行) (修订版) after a plan's name

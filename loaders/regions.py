@@ -45,23 +45,24 @@ def _place_index() -> dict[str, list[tuple[str, str | None, str | None]]]:
             if name and entry not in index.setdefault(name, []):
                 index[name].append(entry)
 
-    def forms(node: dict, key: str) -> list[str]:
+    def forms(node: dict, key: str, suffixes: tuple[str, ...]) -> list[str]:
         aliases = node.get("_alias") or []
         aliases = [aliases] if isinstance(aliases, str) else list(aliases)
         out = [key, node.get("_full_name") or key]
         for alias in aliases:
-            out += [alias + suffix for suffix in _SUFFIXES]
+            out += [alias + suffix for suffix in suffixes]
         return out
 
+    # a short name takes the suffixes of its own level only (红河州 is the 自治州, 红河县 the county)
     for p, pv in _jio().china_location_loader().items():
-        add(forms(pv, p), (p, None, None))
+        add(forms(pv, p, ("省", "市")), (p, None, None))
         for c, cv in pv.items():
             if c.startswith("_") or not isinstance(cv, dict):
                 continue
-            add(forms(cv, c), (p, c, None))
+            add(forms(cv, c, ("市", "州", "盟", "区")), (p, c, None))
             for k, kv in cv.items():
                 if not k.startswith("_") and isinstance(kv, dict):
-                    add(forms(kv, k), (p, c, k))
+                    add(forms(kv, k, ("县", "区", "市", "旗")), (p, c, k))
     return index
 
 

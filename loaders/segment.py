@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from . import patterns as P
 from .citations import title_key
-from .clean import Block, is_doc_number_line, label_of
+from .clean import Block, is_doc_number_line, is_page_furniture, label_of
 
 
 def is_toc(block: Block) -> bool:
@@ -23,19 +23,25 @@ def is_addressee(block: Block) -> bool:
 def is_notice_title(blocks: list[Block], i: int) -> bool:
     b = blocks[i]
     n = b.norm
-    if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n or P.META_KEY.match(n):
+    if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n or P.META_KEY.match(n) or is_page_furniture(n):
         return False
     if i > 0 and P.META_KEY.fullmatch(blocks[i - 1].norm.strip()):
         return False        # the value of a metadata table's 标题 field, printed under its key
     n = P.TITLE_TRAILING_DOC_NUMBER.sub("", n)     # …的通知（韶府〔2019〕31号）
     if not (P.NOTICE_TITLE.search(n) or P.NOTICE_TYPE_END.search(n)):
         return False
-    # a notice title is followed closely by its 文号 or addressee
-    for j in range(i + 1, min(i + 4, len(blocks))):
-        if is_addressee(blocks[j]) or is_doc_number_line(blocks[j].norm):
+    # a notice title is followed closely by its 文号 or addressee (a page's metadata lines between
+    # them do not count: 发布时间：… 信息来源：…)
+    seen, j = 0, i + 1
+    while j < len(blocks) and seen < 3 and j <= i + 12:
+        b = blocks[j]
+        if is_addressee(b) or is_doc_number_line(b.norm):
             return True
-        if is_toc(blocks[j]):
+        if is_toc(b):
             return False
+        if not (P.META_KEY.match(b.norm) or is_page_furniture(b.norm)):
+            seen += 1
+        j += 1
     return False
 
 

@@ -50,6 +50,17 @@ METADATA_PAGES = [
     # a 文号 whose closing bracket the copy lost, alone on its line
     ("沙县人民政府\n关于加快服务业发展的实施意见\n沙政〔2012478\n各乡（镇）人民政府：\n为加快发展，提出如下意见。\n",
      {"doc_number": "沙政〔2012478", "title": "沙县人民政府关于加快服务业发展的实施意见", "level": "county"}),
+    # a heading fragment printed twice on the title line; the page's 发布时间 between title and addressee
+    ("国务院办公厅关于发展冰雪经济 国务院办公厅关于发展冰雪经济增进群众福祉的意见\n\n发布时间:2024-01-23\n\n"
+     "信息来源：国务院办公厅\n\n各省、自治区、直辖市人民政府，国务院各部委：\n现提出如下意见。\n",
+     {"title": "国务院办公厅关于发展冰雪经济增进群众福祉的意见", "issuer": "国务院办公厅", "level": "national"}),
+    # a normative document's 文号 (…办规) printed before its title on one line
+    ("津政办规[2023]4号 天津市人民政府办公厅关于印发若干措施的通知\n各区人民政府：\n现将《若干措施》印发给你们。\n",
+     {"doc_number": "津政办规[2023]4号", "title": "天津市人民政府办公厅关于印发若干措施的通知", "level": "province",
+      "region": "天津市"}),
+    # a 自治州 by its short name is the 自治州, not a county of the same name
+    ("红河州人民政府办公室关于印发工作任务清单的通知\n各县市人民政府：\n现将清单印发给你们。\n",
+     {"level": "city", "region": "红河州"}),
     # a 街道 issues: recorded as county, its region the 街道 itself
     ("某某市某某区竹林街道办事处关于开展安全检查的通知\n各社区：\n现将有关事项通知如下。\n",
      {"level": "county", "region": "竹林街道"}),
