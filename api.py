@@ -137,11 +137,13 @@ def read_graph(db: str | Path | None = None, neo4j: str | None = None):
 
 
 def links(db: str | Path | None = None, neo4j: str | None = None) -> dict:
-    """The lineage links in the store: {"documents": [...], "links": [task links]}; the "links"
-    list is the PRED format of ../shared/tools/score.py align."""
-    from .graph.lineage import document_links, task_links
+    """The lineage links in the store: {"documents": [...], "links": [task links]}; "documents"
+    holds the direct links (stated or inferred) and then the transitive ones (method "transitive",
+    with the documents they pass through in "via"); the "links" list is the PRED format of
+    ../shared/tools/score.py align."""
+    from .graph.lineage import document_links, task_links, transitive_links
     G = read_graph(db, neo4j)
-    return {"documents": document_links(G), "links": task_links(G)}
+    return {"documents": document_links(G) + transitive_links(G), "links": task_links(G)}
 
 
 # ---------------------------------------------------------------- questions

@@ -137,7 +137,8 @@ def links(as_json, db, neo4j):
         return
     for d in found["documents"]:
         flag = " (cited, not ingested)" if d["parent_placeholder"] else ""
-        click.echo(f"{d['child']}  IMPLEMENTS  {d['parent']}{flag}  [{d['method']} {d['score']:.2f}]")
+        how = f"via {' → '.join(d['via'])}" if d.get("via") else f"{d['method']} {d['score']:.2f}"
+        click.echo(f"{d['child']}  IMPLEMENTS  {d['parent']}{flag}  [{how}]")
     for t in found["links"]:
         click.echo(f"  {t['child']['doc']} {'/'.join(t['child']['path'])}  →  "
                    f"{t['parent']['doc']} {'/'.join(t['parent']['path'])}  [{t['method']} {t['score']:.2f}]")

@@ -13,7 +13,7 @@ from .build import tasks_of
 def document_name(G: nx.MultiDiGraph, doc: str) -> str:
     """The 文号 where there is one, else the title: how the gold files and users name a document."""
     d = G.nodes[doc]
-    return display_doc_number(d.get("doc_number")) or d.get("title") or doc
+    return display_doc_number(d.get("doc_number")) or d.get("title") or d.get("attachment_title") or doc
 
 
 def implemented_by(G: nx.MultiDiGraph, node: str) -> list[tuple[str, dict]]:
@@ -78,4 +78,29 @@ def document_links(G: nx.MultiDiGraph) -> list[dict]:
                         "parent_placeholder": bool(G.nodes[v].get("placeholder")),
                         "method": data.get("method"), "score": data.get("score"),
                         "evidence": json.loads(data["evidence"]) if data.get("evidence") else None})
+    return sorted(out, key=lambda x: (x["child"], x["parent"]))
+
+
+def transitive_links(G: nx.MultiDiGraph) -> list[dict]:
+    """Documents a document carries down through the documents it carries down, with no link of its
+    own to them: a city plan that names only its province's plan carries the national plan through
+    it. Each with the chain it holds by (`via`, nearest first)."""
+    out = []
+    for doc, d in G.nodes(data=True):
+        if d.get("label") != "Document" or d.get("placeholder"):
+            continue
+        direct = {v for v, _ in implements(G, doc) if G.nodes[v]["label"] == "Document"}
+        seen = set(direct) | {doc}
+        todo = [(v, [v]) for v in sorted(direct)]
+        while todo:
+            node, chain = todo.pop(0)
+            for parent, _ in implements(G, node):
+                if G.nodes[parent]["label"] != "Document" or parent in seen:
+                    continue
+                seen.add(parent)
+                out.append({"child": document_name(G, doc), "parent": document_name(G, parent),
+                            "parent_placeholder": bool(G.nodes[parent].get("placeholder")),
+                            "method": "transitive", "score": None,
+                            "via": [document_name(G, x) for x in chain]})
+                todo.append((parent, chain + [parent]))
     return sorted(out, key=lambda x: (x["child"], x["parent"]))

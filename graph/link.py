@@ -26,6 +26,7 @@ import networkx as nx
 import numpy as np
 from rapidfuzz import fuzz
 
+from ..loaders.citations import doc_number_year
 from .build import _NOTICE_OF, documents, tasks_of
 from .schema import DERIVED_RELS, LEVEL_RANK, RELS
 
@@ -166,7 +167,7 @@ class _Linker:
                 rank = LEVEL_RANK[p["level"]]
                 if rank >= LEVEL_RANK[c["level"]] or rank <= floor:
                     continue
-                gap = _years_apart(c.get("date"), p.get("date"))
+                gap = _years_apart(_when(c, latest=True), _when(p, latest=False))
                 if gap is None or gap < 0 or gap > settings.max_years:
                     continue
                 c_subject, p_subject = self.subjects[child], self.subjects[parent]
@@ -174,7 +175,10 @@ class _Linker:
                 if subject_score < settings.subject_min:
                     continue
                 shared = self.aligner.share_with_counterpart(child, parent)
-                score = 0.6 * subject_score + 0.4 * shared
+                # where either side shows no tasks (a page's excerpt, a notice) there is nothing to
+                # compare them by, and the subject alone decides; otherwise the tasks count too
+                has_tasks = bool(tasks_of(self.G, child)) and bool(tasks_of(self.G, parent))
+                score = 0.6 * subject_score + 0.4 * shared if has_tasks else subject_score
                 if score < settings.doc_min:
                     continue
                 evidence = {"subjects": [c_subject, p_subject], "subject_similarity": round(subject_score, 3),
@@ -202,6 +206,7 @@ def subject(title: str | None, attachment_title: str | None, places: list[str]) 
     if m and not attachment_title:
         text = m.group(1)
     text = re.sub(r"[《》〈〉“”\s]", "", text)
+    text = _ISSUER_ABOUT.sub("", text)      # 山西省人民政府关于进一步… → 进一步…
     for place in sorted(places, key=len, reverse=True):
         if place and place != "国家":
             text = text.replace(place, "")
@@ -210,11 +215,24 @@ def subject(title: str | None, attachment_title: str | None, places: list[str]) 
     return _YEAR.sub("", text)
 
 
+_ISSUER_ABOUT = re.compile(r"^.{0,40}?关于|的(?=(?:实施)?(?:意见|方案|办法|措施)$)")
+
+
 def _region_path(G, doc_id: str) -> list[str]:
     for v, keyed in G._adj[doc_id].items():
         if "IN_REGION" in keyed:
             return G._node[v]["path"].split("/")
     return []
+
+
+def _when(doc: dict, latest: bool) -> str | None:
+    """A document's date; where it prints none, the year of its 文号 (a document is numbered in the
+    year it is issued), read as late in that year for a child and as early for a parent, so an
+    unknown month never makes a child look earlier than its parent."""
+    if doc.get("date"):
+        return doc["date"]
+    year = doc_number_year(doc.get("doc_number"))
+    return None if year is None else f"{year}-{'12' if latest else '01'}-01"
 
 
 def _years_apart(child_date: str | None, parent_date: str | None) -> float | None:

@@ -34,6 +34,15 @@ def display_doc_number(doc_number: str | None) -> str | None:
     return doc_number_key(doc_number) if m and m.group(6) else doc_number
 
 
+def doc_number_year(doc_number: str | None) -> int | None:
+    """The year in a 文号 (国办发〔2024〕29号 → 2024), where it has one."""
+    m = P.CITED_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number or "")))
+    if not m:
+        return None
+    year = m.group(2) or m.group(7)
+    return int(year) if year else None
+
+
 def doc_number_code(doc_number: str | None) -> str | None:
     """The issuer code of a 文号, simplified: 鄂政發〔2018〕26號 → 鄂政发."""
     if not doc_number:

@@ -139,7 +139,8 @@ ISSUES_PLAN_ALL = re.compile(
     r"(?:现将|^|制定了|制定)((?:《(?:[^《》]|《[^《》]*》){4,120}》(?:（[^（）]*）)?[和、及]?)+)"
     r"(?:已经[^。]{0,20}同意，?|[^。《》]{0,20}?)?(?:现)?(?:予以)?(?:印发|转发)")
 # the statement of purpose of a plan or rules, wherever it stands (第一条 of rules too): 根据…，制定本办法
-PURPOSE_CLAUSE = re.compile(r"(?:制定|修订)本(?:办法|规则|规定|细则|方案|意见|措施|计划|条例|规划|制度)")
+PURPOSE_CLAUSE = re.compile(r"(?:制定|修订|形成)(?:了)?本(?:实施|行动|工作|若干)?(?:办法|规则|规定|细则|方案|意见|措施|计划|"
+                            r"条例|规划|制度|要点|清单)")
 # a 街道 or 镇 that issues: 竹岛街道办事处, 某某镇人民政府
 SUBDISTRICT = re.compile(r"(?:市|区|县|旗)([^市区县旗、]{2,5}?(?:街道|镇|乡))(?:办事处|人民政府|政府|党工委|党委)")
 # a national issuer or a national document named without one: 中共中央…, 中央八项规定, 国务院…
