@@ -3,13 +3,14 @@ ledger, each department's region and the citations."""
 from __future__ import annotations
 
 
-from .citations import find_citations, own_title_keys
+from .citations import find_citations, own_title_keys, title_key
 from .clean import Block
 from .ledger import ledger_rows
 from .metadata import metadata, prefix_level
-from .models import Document
+from .models import Document, Task
 from .tables import line_cell_tables, tasks_and_ledger_from_tables
-from .tree import build_tree, is_table_header, tasks_from_tree
+from .normal import normalise
+from .tree import build_tree, dedupe, is_table_header, tasks_from_tree
 
 
 def document(blocks: list[Block], source: str, start: int, title_i: int | None, end: int,
@@ -22,7 +23,13 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
     known = {tuple(t.path) for t in doc.tasks}
     for t in table_tasks + line_tasks:
-        if tuple(t.path) not in known:
+        item = _restated_item(t, doc.tasks)
+        if item is not None:
+            # a task table whose rows restate the plan's own items (任务分工表): the row gives the
+            # item its bodies and is not a second task
+            item.departments = dedupe(item.departments + t.departments)
+            item.deadline = item.deadline or t.deadline
+        elif tuple(t.path) not in known:
             known.add(tuple(t.path))
             doc.tasks.append(t)
     doc.ledger = table_ledger or line_ledger or ledger_rows(source, doc.span)
@@ -65,3 +72,14 @@ def level_from_departments(doc: Document) -> str | None:
         return None
     best = max(counts, key=counts.get)
     return best if counts[best] * 2 > sum(counts.values()) else None
+
+
+def _restated_item(row: Task, items: list[Task]) -> Task | None:
+    """The numbered item a table row restates word for word in its task cell, if any."""
+    key = title_key(normalise(row.title or ""))
+    if len(key) < 4:
+        return None
+    for item in items:
+        if title_key(normalise(item.title or "")) == key:
+            return item
+    return None

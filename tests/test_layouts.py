@@ -187,6 +187,17 @@ def test_a_merged_cell_is_shared_by_the_rows_under_it():
         ["区房管局", "各街镇"], ["区房管局", "各街镇"], ["区建设管理委"]]
 
 
+def test_a_task_table_that_restates_the_plans_items_gives_them_their_bodies():
+    text = "\n".join(["某某实施方案", "二、主要任务", "（一）扩大服务", "1.有序扩大服务来源。推动各区增加人员。",
+                      "2.优化服务团队。完善团队构成。", "附件2", "任务分工表", "序号", "工作事项", "牵头单位", "配合单位",
+                      "1", "有序扩大服务来源。", "各区政府", "市卫生健康委、市人社局",
+                      "2", "优化服务团队。", "市卫生健康委", "市医保局"]) + "\n"
+    doc = one(text)
+    assert [t.path for t in doc.tasks] == [["二", "（一）", "1"], ["二", "（一）", "2"]]
+    assert roles(doc.tasks[0]) == [("各区政府", "lead"), ("市卫生健康委", "cooperate"), ("市人社局", "cooperate")]
+    assert [r.row for r in doc.ledger] == [1, 2]
+
+
 # ---------------------------------------------------------------- targets
 
 TARGETS = [
