@@ -277,9 +277,12 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
     if issuer is None and "issuer" in table:
         issuer = table["issuer"].value
     if issuer is None and title_i is None and title:
-        m = re.match(r"^(.{2,40}?)关于", re.sub(r"\s", "", title))
+        n = normalise(re.sub(r"\s", "", title))
+        m = re.match(r"^(.{2,40}?)关于", n)
         if m and P.ORG_SUFFIX.search(m.group(1)):
-            issuer = m.group(1)
+            issuer = re.sub(r"\s", "", title)[:m.end(1)]
+        elif P.TITLE_ISSUER.match(n) and locate(P.TITLE_ISSUER.match(n).group(1)).level:
+            issuer = re.sub(r"\s", "", title)[:P.TITLE_ISSUER.match(n).end(1)]
 
     if issuer and prefix_level(normalise(issuer)) not in (None, "national") and not locate(issuer).region:
         # the title names its issuer without its place (省人民政府关于…): the red header or the

@@ -23,7 +23,8 @@ MARKUP_NOISE = re.compile(
 RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人民政府|委员会|领导小组|局|厅|委|部|府)文件$")
 # a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
 PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]|https?：?//|"
-                            r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口")
+                            r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口|^返回顶部|^返回首页|【字体|^字体：|"
+                            r"^分享到|扫一扫|^上一篇|^下一篇|^相关文章|^相关链接")
 # a sentence end, then the two em spaces that indent the next paragraph, inside one line
 INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}")
 # HTML tags after which a page starts a new line
@@ -111,7 +112,7 @@ META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True))
 # ---------------------------------------------------------------- document titles
 DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复", "复函", "函", "公告", "通告",
              "通报", "纲要", "规划", "计划", "细则", "任务", "清单", "措施", "要点", "报告",
-             "条例", "标准", "分解表", "台账", "指南", "指引")
+             "条例", "标准", "分解表", "台账", "指南", "指引", "规则", "章程", "制度", "准则", "守则", "规范")
 DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})$")
 NOTICE_TITLE = re.compile(r"关于.{2,120}?的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
 ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*(.*)$")
@@ -130,6 +131,9 @@ NOTICE_ONLY_END = re.compile(r"(通知|通报|函|批复|公告|通告)$")
 DOUBLED_HEADING = re.compile(r"^(.{6,60}?)\1")
 # a site's note before a title: （转载） 【转载】 [原创] 转载：
 TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|推荐|热点|最新)[）】\]］]|转载[：:])?")
+# a plan's heading that opens with its issuer: 镇巴县人民政府工作规则, 谯城区教育局2025年…分解表
+TITLE_ISSUER = re.compile(r"^(.{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|行政公署|办公厅|办公室|委员会|领导小组|"
+                          r"局|厅|委))(?=[\u4e00-\u9fff\d“《]{4})(?!关于)")
 # (试行) (暂行) (修订版) after a plan's name
 TITLE_SUFFIX_NOTE = re.compile(r"（(?:试行|暂行|修订|修订版|征求意见稿|送审稿)）$")
 # 现将《X》印发给你们 / 现将X转发给你们: the plan a notice issues

@@ -249,8 +249,8 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         if not depts:
             if not any_depts and not plan_like:
                 continue
-            if any(n.style == "article" for n in _ancestry(node)):
-                continue    # 第X条 of rules (办法, 规定, 条例) that name no body are rules, not tasks
+            if any(n.style in ("article", "chapter") for n in _ancestry(node)):
+                continue    # 第X章/第X条 of rules (办法, 规定, 条例) that name no body are rules, not tasks
             if any_depts and not _section_has_depts(_top(node), own):
                 continue
             if P.SUPPORT_SECTIONS.search(normalise(_top(node).title)) or P.SUPPORT_SECTIONS.search(normalise(node.title)):

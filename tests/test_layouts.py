@@ -61,6 +61,11 @@ METADATA_PAGES = [
     # a 自治州 by its short name is the 自治州, not a county of the same name
     ("红河州人民政府办公室关于印发工作任务清单的通知\n各县市人民政府：\n现将清单印发给你们。\n",
      {"level": "city", "region": "红河州"}),
+    # rules with no notice, their heading opening with the issuer, a site's "返回顶部" above it and the
+    # 文号 in a bullet list of metadata fields, one value a line under its key
+    ("返回顶部\n\n宁强县人民政府工作规则\n\n  • 索引号:\n\n    000/2024-001\n  • 发文字号:\n\n    宁政发〔2024〕7号\n"
+     "\n第一章 总则\n\n一、根据《某某法》，制定本规则。\n",
+     {"title": "宁强县人民政府工作规则", "issuer": "宁强县人民政府", "doc_number": "宁政发〔2024〕7号", "level": "county"}),
     # a 街道 issues: recorded as county, its region the 街道 itself
     ("某某市某某区竹林街道办事处关于开展安全检查的通知\n各社区：\n现将有关事项通知如下。\n",
      {"level": "county", "region": "竹林街道"}),
