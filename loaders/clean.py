@@ -317,7 +317,7 @@ def _stands_alone(line: Line) -> bool:
         n = line.norm
         line.alone = bool(P.RED_HEADER.match(n) or is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
                           or is_page_furniture(n) or P.META_KEY.match(n) or P.DATE_LINE.match(n)
-                          or P.ATTACHMENT_MARK.match(n))
+                          or P.ATTACHMENT_MARK.match(n) or P.TITLE_ALONE.match(n))
     return line.alone
 
 
@@ -371,6 +371,23 @@ def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool
     return False
 
 
+def _line_width(lines: list[Line]) -> int:
+    """How long the file's full lines are: the median of its lines of ten characters or more (a
+    PDF wraps at ~20–40, a web page prints a paragraph a line)."""
+    lengths = sorted(len(l.norm) for l in lines if l.cells is None and len(l.norm) >= 10)
+    return lengths[len(lengths) // 2] if lengths else 0
+
+
+def _heading_ended(prev: Line | None, width: int) -> bool:
+    """A numbered heading line that stops well short of the file's line width ended there: the
+    next line starts its body (（一）进一步推进权力清单公开 / 对权力清单进行…), not its wrap."""
+    # only where the file prints a paragraph a line: a PDF's lines (and its narrow table cells)
+    # wrap anywhere, so a short line there says nothing
+    return (prev is not None and width >= 45 and prev.cells is None and not prev.cell_line
+            and len(prev.norm) < 0.6 * width and not prev.norm.endswith(("、", "，", "（"))
+            and label_of(prev.norm) is not None)
+
+
 def blocks_of(lines: list[Line]) -> list[Block]:
     blocks: list[Block] = []
     cur: list[Line] = []
@@ -384,8 +401,10 @@ def blocks_of(lines: list[Line]) -> list[Block]:
                                 max(l.heading for l in cur)))
 
     open_titles = 0     # 《 not yet closed in the block: a wrap inside a cited title
+    width = _line_width(lines)
     for line in lines:
-        if starts_block(line, cur[-1] if cur else None, length, open_titles > 0):
+        prev = cur[-1] if cur else None
+        if starts_block(line, prev, length, open_titles > 0) or _heading_ended(prev, width):
             flush()
             cur, length, open_titles = [], 0, 0
         cur.append(line)

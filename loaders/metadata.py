@@ -99,13 +99,17 @@ def _split_title(text: str) -> tuple[str, str | None]:
     doubled = P.DOUBLED_HEADING.match(norm)        # 国务院办公厅关于发展银发经济 国务院办公厅关于发展…
     if doubled:
         text, norm = text[len(doubled.group(1)):], norm[len(doubled.group(1)):]
+    number = None
     m = P.DOC_NUMBER_TITLE_HEAD.match(norm)
     if m and P.DOC_CODE_END.search(m.group(2)):
-        return text[m.end():].strip(), text[:m.end()].strip()
-    m = P.TITLE_TRAILING_DOC_NUMBER.search(norm)
-    if m:
-        return text[:m.start()].strip(), text[m.start(1):m.end(1)]
-    return text, None
+        text, norm, number = text[m.end():], norm[m.end():], text[:m.end()]
+    else:
+        m = P.TITLE_TRAILING_DOC_NUMBER.search(norm)
+        if m:
+            text, norm, number = text[:m.start()], norm[:m.start()], text[m.start(1):m.end(1)]
+    if norm.startswith("《") and norm.endswith("》") and norm.count("《") == 1:
+        text = text[1:-1]       # a page that prints the notice's title as a citation: 《…的通知》
+    return text.strip(), number
 
 
 def plan_title(blocks: list[Block], start: int, stop: int) -> int | None:

@@ -65,7 +65,7 @@ TRAILING_DOC_NUMBER = re.compile(rf"^[（(]?\s*({CITED_NUMBER.pattern})\s*[）)]
 
 # words that make a citation the document's basis
 BASIS_CUE = re.compile(r"(根据|依据|按照|对照|为(?:深入|全面|认真|进一步)?(?:贯彻落实|贯彻|落实)|贯彻落实|为落实|"
-                       r"(?:认真|全面|深入|坚决)(?:贯彻)?落实)")
+                       r"(?:认真|全面|深入|坚决)(?:贯彻)?落实|(?:深入|认真|全面)贯彻)")
 # every cue word, basis or not: the one nearest before a citation decides
 CUE = re.compile(BASIS_CUE.pattern + r"|参照|参考|比照")
 # a site's note inside a document's text: 【已废止，最新为：《…》】
@@ -114,7 +114,7 @@ DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复
              "通报", "纲要", "规划", "计划", "细则", "任务", "清单", "措施", "要点", "报告",
              "条例", "标准", "分解表", "台账", "指南", "指引", "规则", "章程", "制度", "准则", "守则", "规范")
 DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})$")
-NOTICE_TITLE = re.compile(r"关于.{2,120}?的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
+NOTICE_TITLE = re.compile(r"(?:关于.{2,120}?|(?:印发|转发)《.{2,120}》)的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
 ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*(.*)$")
 ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")          # the mark alone on its line
 NOTICE_TYPE_END = re.compile(r"(通知|通报|决定|意见|批复|公告|通告|复函|命令)$")
@@ -127,10 +127,13 @@ SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要�
 PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法|细则|分工)")
 NOTICE_ONLY_END = re.compile(r"(通知|通报|函|批复|公告|通告)$")
 
+# a page's header line that is a whole title in 《》, with or without its 文号 before it
+TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
+                         r"《[^《》]{4,150}(?:的通知|的意见|的决定)》$")
 # a heading fragment a page prints twice before the whole title
 DOUBLED_HEADING = re.compile(r"^(.{6,60}?)\1")
 # a site's note before a title: （转载） 【转载】 [原创] 转载：
-TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|推荐|热点|最新)[）】\]］]|转载[：:])?")
+TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|推荐|热点|最新)[）】\]］]|转载[：:]|“[^”]{2,12}”)?")
 # a plan's heading that opens with its issuer: 镇巴县人民政府工作规则, 谯城区教育局2025年…分解表
 TITLE_ISSUER = re.compile(r"^(.{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|行政公署|办公厅|办公室|委员会|领导小组|"
                           r"局|厅|委))(?=[\u4e00-\u9fff\d“《]{4})(?!关于)")

@@ -28,6 +28,8 @@ def is_notice_title(blocks: list[Block], i: int) -> bool:
     if i > 0 and P.META_KEY.fullmatch(blocks[i - 1].norm.strip()):
         return False        # the value of a metadata table's 标题 field, printed under its key
     n = P.TITLE_TRAILING_DOC_NUMBER.sub("", n)     # …的通知（韶府〔2019〕31号）
+    if n.startswith("《") and n.endswith("》") and n.count("《") == 1:
+        n = n[1:-1]                                 # 《…的通知》 printed alone as the page's title
     if not (P.NOTICE_TITLE.search(n) or P.NOTICE_TYPE_END.search(n)):
         return False
     # a notice title is followed closely by its 文号 or addressee (a page's metadata lines between
