@@ -232,7 +232,7 @@ class Found:
     deadline: str | None = None
 
 
-def _bracket_list(inner: str, cut: bool = False) -> Found | None:
+def _bracket_list(inner: str, cut: bool = False, plain: bool = False) -> Found | None:
     """What one bracketed list says: （牵头单位：A；责任单位：B） / （A牵头，B配合） / （由A负责） /
     （A、B等负责，列第一位者为牵头单位，下同） / （…，6月底完成）. Spans index `inner`."""
     norm = normalise(inner)
@@ -258,9 +258,12 @@ def _bracket_list(inner: str, cut: bool = False) -> Found | None:
             elif depts:
                 depts.extend(shifted(parse_list(inner[a:b], depts[-1].role), a))
     else:
-        if cut or not re.search(r"(负责|牵头|配合|参与|参加|协办|落实)$", body):
+        ends_in_role = re.search(r"(负责|牵头|配合|参与|参加|协办|落实)$", body)
+        if cut or not (ends_in_role or (plain and not P.NOT_A_LIST.match(body))):
             return None
         depts = parse_list(inner[:len(body)], "responsible")
+        if not ends_in_role and not all(looks_like_org(d.name) for d in depts):
+            return None     # a plain list is bodies only: （市发改委、市财政局）
     depts = [d for d in depts if looks_like_org(d.name)]
     if not depts:
         return None
@@ -287,9 +290,11 @@ def find_lists(norm: str, text: str) -> list[Found]:
         return found
     for m in P.RESP_BRACKET.finditer(norm):
         g = next(k for k in (1, 2, 3) if m.group(k) is not None)
-        if not P.LIST_CUE.search(m.group(g)):
+        # a bracket of names alone counts where it closes a sentence (the task's list), not inside one
+        plain = m.end() == len(norm) or norm[m.end()] in "。；"
+        if not plain and not P.LIST_CUE.search(m.group(g)):
             continue        # （以下简称《方案》）, （2023年版）: no list can be in it
-        f = _bracket_list(text[m.start(g):m.end(g)])
+        f = _bracket_list(text[m.start(g):m.end(g)], plain=plain)
         if f:
             f.start, f.end = m.start(), m.end()
             shifted(f.departments, m.start(g))

@@ -3,6 +3,7 @@ ledger, each department's region and the citations."""
 from __future__ import annotations
 
 
+from . import patterns as P
 from .citations import find_citations, own_title_keys, title_key
 from .clean import Block
 from .ledger import ledger_rows
@@ -19,7 +20,11 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     table_mode = any(is_table_header(blocks[i]) and "责任单位" in blocks[i].norm for i in range(start, end))
     line_tasks, line_ledger, covered = line_cell_tables(blocks, start, end)
     root = build_tree(blocks, title_i + 1 if title_i is not None else start, end, table_mode, skip=covered)
-    doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title)
+    notice_end = None
+    if title_i is not None:
+        notice_end = next((i for i in range(title_i + 1, end) if P.DATE_LINE.match(blocks[i].norm)), None)
+    first_is_lead = any(P.FIRST_IS_LEAD.search(blocks[i].norm) for i in range(start, end))
+    doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title, notice_end, first_is_lead)
     table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
     known = {tuple(t.path) for t in doc.tasks}
     for t in table_tasks + line_tasks:

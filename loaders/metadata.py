@@ -407,6 +407,8 @@ def _attachment_title(blocks, title_i, end, date_i, first_label) -> str | None:
                 return blocks[nxt].text
     if date_i is None:
         return None
+    if first_label < date_i:    # the notice's own numbered items stand above its signature
+        first_label = next((i for i in range(date_i + 1, end) if label_of(blocks[i].norm)), end)
     for i in range(date_i + 1, min(first_label, date_i + 6)):
         n = blocks[i].norm
         if is_doc_number_line(n) or n.endswith("文件") or re.match(r"^[（(]此件", n) or is_issuer_line(blocks[i]):

@@ -187,6 +187,8 @@ DEPT_FIELD = re.compile(rf"^({FIELD_KEY}|完成时限|完成时间|时间节点|
 RESP_FIELD = re.compile(rf"({FIELD_KEY})[：:]")
 # a bracketed list: （…） with one level of nesting, 〔…〕, [ … ] / ［…］
 RESP_BRACKET = re.compile(r"（((?:[^（）]|（[^（）]*）)*)）|〔([^〔〕]*)〕|[\[［]([^\[\]［］]*)[\]］]")
+# a bracket that names bodies but is not a list of who does the work: （以下简称市发改委） （含市直单位）
+NOT_A_LIST = re.compile(r"^(?:以下简称|简称|含|包括|包含|即|如|例如|不含|除)")
 # words without which a bracket holds no list of bodies
 LIST_CUE = re.compile(r"负责|牵头|配合|参与|参加|协办|落实|单位|部门|科室|处室|主体")
 # an unclosed bracket that a page's excerpt cuts off: （牵头单位：市发

@@ -88,7 +88,8 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool, skip
             stack, last_value = [root], {}
             continue
         if P.DATE_LINE.match(n):
-            current = None
+            current = None  # a signature: what follows (the plan a notice issues) numbers afresh
+            stack, last_value = [root], {}
             continue
         lab = label_of(n)
         if lab:
@@ -190,7 +191,11 @@ def _all_nodes(node: Node):
         yield from _all_nodes(c)
 
 
-def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[Task]:
+def tasks_from_tree(root: Node, doc_title: str, attachment: str | None, notice_end: int | None = None,
+                    first_is_lead: bool = False) -> list[Task]:
+    """`notice_end`: the block of the notice's signature date; numbered items before it that name
+    no body are the notice's own procedure (一、提高认识 …), not the plan's tasks. `first_is_lead`:
+    the document says elsewhere that the first body of each list leads (列第一位的为牵头单位)."""
     # each node's own responsibilities: parenthesised lists, 牵头单位 fields, table cells
     own: dict[int, list[Department]] = {}
     lists: dict[int, list] = {}
@@ -198,7 +203,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         text, norm = node.own_text()
         lists[id(node)] = find_lists(norm, text)
     # 列第一位者为牵头单位，下同: said once, it holds for every list of the document
-    first_is_lead = any(f.first_is_lead for fs in lists.values() for f in fs) or \
+    first_is_lead = first_is_lead or any(f.first_is_lead for fs in lists.values() for f in fs) or \
         any(n.first_is_lead for n in _all_nodes(root))
     no_lists = not any(lists.values()) and not any(n.fields or n.cells for n in _all_nodes(root))
     for node in _all_nodes(root):
@@ -249,6 +254,8 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None) -> list[
         if not depts:
             if not any_depts and not plan_like:
                 continue
+            if notice_end is not None and node.block < notice_end:
+                continue    # the notice's own numbered items, above its signature
             if any(n.style in ("article", "chapter") for n in _ancestry(node)):
                 continue    # 第X章/第X条 of rules (办法, 规定, 条例) that name no body are rules, not tasks
             if any_depts and not _section_has_depts(_top(node), own):

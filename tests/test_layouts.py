@@ -166,6 +166,21 @@ def test_a_group_heading_with_children_is_a_path():
     assert [t.path for t in one(text).tasks] == [["一", "（一）"], ["一", "（二）"]]
 
 
+def test_a_notices_own_items_are_procedure_and_its_rule_for_lists_holds_in_the_plan():
+    text = ("某某市人民政府办公厅关于印发年度重点工作责任分解的通知\n各区人民政府：\n现将《年度重点工作责任分解》印发给你们。\n"
+            "一、提高站位，强化责任。各级各部门要抓好落实。\n二、责任分解中，列第一位的责任单位为牵头单位。\n"
+            "某某市人民政府办公厅\n2020年5月20日\n年度重点工作责任分解\n一、扩大有效投资\n"
+            "1.完成固定资产投资增长6%。（市发改委、市建委、市财政局）\n")
+    doc = one(text)
+    assert [t.path for t in doc.tasks] == [["一", "1"]]
+    assert roles(doc.tasks[0]) == [("市发改委", "lead"), ("市建委", "responsible"), ("市财政局", "responsible")]
+
+
+def test_a_bracket_of_names_inside_a_sentence_is_not_a_list():
+    doc = one("某某工作方案\n1.由市发改委（以下简称市发改委）统筹，各区（含开发区）落实。\n")
+    assert roles(doc.tasks[0]) == []
+
+
 # ---------------------------------------------------------------- tables flattened one cell a line
 
 def test_a_table_printed_one_cell_a_line():
