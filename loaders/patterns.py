@@ -24,7 +24,7 @@ RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人
 # a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
 PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]|https?：?//|"
                             r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口|^返回顶部|^返回首页|【字体|^字体：|"
-                            r"^分享到|扫一扫|^上一篇|^下一篇|^相关文章|^相关链接")
+                            r"^分享到|扫一扫|^上一篇|^下一篇|^相关文章|^相关链接|^浏览量|^浏览次数|^访问量|^阅读量|^点击量")
 # a sentence end, then the two em spaces that indent the next paragraph, inside one line
 INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}")
 # HTML tags after which a page starts a new line
@@ -114,6 +114,9 @@ DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复
              "通报", "纲要", "规划", "计划", "细则", "任务", "清单", "措施", "要点", "报告",
              "条例", "标准", "分解表", "台账", "指南", "指引", "规则", "章程", "制度", "准则", "守则", "规范")
 DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})$")
+# a page's header line that is a whole title in 《》, with or without its 文号 before it
+TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
+                         rf"《[^《》]{{4,150}}(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})》$")
 NOTICE_TITLE = re.compile(r"(?:关于.{2,120}?|(?:印发|转发)《.{2,120}》)的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
 ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*(.*)$")
 ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")          # the mark alone on its line
@@ -127,9 +130,6 @@ SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要�
 PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法|细则|分工)")
 NOTICE_ONLY_END = re.compile(r"(通知|通报|函|批复|公告|通告)$")
 
-# a page's header line that is a whole title in 《》, with or without its 文号 before it
-TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
-                         r"《[^《》]{4,150}(?:的通知|的意见|的决定)》$")
 # a heading fragment a page prints twice before the whole title
 DOUBLED_HEADING = re.compile(r"^(.{6,60}?)\1")
 # a site's note before a title: （转载） 【转载】 [原创] 转载：
