@@ -125,8 +125,11 @@ TOC_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*[（(]?\d+[）)]?$")
 # gazette pages that are not documents: chronicle, editorial board, contents
 NOT_DOCUMENT_HEADINGS = re.compile(r"(大事记|编辑委员会|目\s*录|人\s*事\s*任\s*免|政府公报|传达政令)")
 # sections that hold goals or arrangements rather than assigned work (FORMAT.md)
-SUPPORT_SECTIONS = re.compile(r"(总体要求|指导思想|基本原则|主要目标|工作目标|组织保障|保障措施|组织实施|实施步骤|"
-                              r"工作要求|工作步骤|进度安排|组织领导|主要职责|组成人员|工作制度)")
+# (a heading that opens with one of these, not one that mentions it: 加强组织领导 is one, 加强医改组织领导
+# is not; the heading may run on into its text where a page joins the lines)
+SUPPORT_SECTIONS = re.compile(r"^(?:切实|进一步)?(?:加强|强化|做好|完善|健全|明确)?(?:总体要求|指导思想|基本原则|主要目标|"
+                              r"工作目标|目标任务|组织保障|保障措施|组织实施|实施步骤|工作要求|工作步骤|进度安排|组织领导|"
+                              r"主要职责|组成人员|工作制度|督导考核|督促检查|总体目标|发展目标)")
 PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法|细则|分工)")
 NOTICE_ONLY_END = re.compile(r"(通知|通报|函|批复|公告|通告)$")
 
