@@ -264,8 +264,11 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
             date = _date(P.DATE.search(blocks[i].norm))
             date_i = i
             break
+    # the 成文日期 a page's table states; else the signature's; else the table's 发文日期
     if "date" in table:
         date = _any_date(table["date"].value) or date
+    if date is None and "issued" in table:
+        date = _any_date(table["issued"].value)
     if published is None and "published" in table:
         published = _any_date(table["published"].value)
 
@@ -288,6 +291,12 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
         elif P.TITLE_ISSUER.match(n) and locate(P.TITLE_ISSUER.match(n).group(1)).level:
             issuer = re.sub(r"\s", "", title)[:P.TITLE_ISSUER.match(n).end(1)]
 
+    if issuer and date_i is not None and source and "、" not in issuer:
+        # joint issuers a title runs together (中共某市委办公室某市人民政府办公室) are told apart by the
+        # signature, which prints them one to a line
+        signed = _signature_issuer(blocks, date_i, source)
+        if signed and "、" in signed and re.sub(r"[、\s]", "", signed) == re.sub(r"\s", "", issuer):
+            issuer = signed
     if issuer and prefix_level(normalise(issuer)) not in (None, "national") and not locate(issuer).region:
         # the title names its issuer without its place (省人民政府关于…): the red header or the
         # signature names it in full (贵州省人民政府文件)

@@ -43,8 +43,9 @@ LABELS: list[tuple[str, re.Pattern]] = [
 ]
 
 # ---------------------------------------------------------------- document numbers (文号)
-OPEN_BR = "〔［\\[（【{｛"
-CLOSE_BR = "〕］\\]）】}｝"
+# („ ‟ are how a Word file's 〔 〕 come out of some converters)
+OPEN_BR = "〔［\\[（【{｛„"
+CLOSE_BR = "〕］\\]）】}｝‟"
 DOC_NUMBER = re.compile(
     rf"([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})[{CLOSE_BR}](?:第)?(\d{{1,4}})号")
 # words that can stand right before a 文号 and are not part of the issuer code
@@ -98,14 +99,15 @@ META_FIELDS = {
     "标题": "title", "发文标题": "title", "文件名称": "title", "名称": "title", "文件标题": "title",
     "文号": "doc_number", "发文字号": "doc_number", "发文文号": "doc_number", "文件编号": "doc_number",
     "发文机关": "issuer", "发文单位": "issuer", "发文部门": "issuer", "制发机关": "issuer",
-    "成文日期": "date", "发文日期": "date", "发文时间": "date", "印发日期": "date",
+    "成文日期": "date", "发文日期": "issued", "发文时间": "issued", "印发日期": "issued",
     "发布日期": "published", "发布时间": "published", "公开日期": "published", "时间": "published",
     "索引号": None, "主题分类": None, "发布机构": None, "发布单位": None, "生效日期": None,
     "实施日期": None, "废止日期": None, "时效性": None, "时效": None, "有效性": None, "效力级别": None,
     "公文种类": None, "主题词": None, "信息来源": None, "来源": None, "体裁分类": None,
     "组配分类": None, "统一编号": None, "登记号": None, "所属机构": None, "浏览次数": None,
     "公开方式": None, "公开范围": None, "信息分类": None, "有效期": None, "所属单位": None,
-    "文件类型": None, "发布部门": None, "发文机构": None,
+    "文件类型": None, "发布部门": None, "发文机构": None, "废止时间": None, "生成日期": None,
+    "生效时间": None, "归档时间": None, "关键词": None, "内容概述": None, "视力保护色": None,
 }
 META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*(?:：|(?=\s*\|))")
 

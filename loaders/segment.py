@@ -23,8 +23,8 @@ def is_addressee(block: Block) -> bool:
 def is_notice_title(blocks: list[Block], i: int) -> bool:
     b = blocks[i]
     n = b.norm
-    if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n or P.META_KEY.match(n) or is_page_furniture(n):
-        return False
+    if is_toc(b) or len(n) > 150 or label_of(n) or "。" in n or P.META_KEY.search(n) or is_page_furniture(n):
+        return False    # (a metadata line that holds the title as its value is not the title)
     if i > 0 and P.META_KEY.fullmatch(blocks[i - 1].norm.strip()):
         return False        # the value of a metadata table's 标题 field, printed under its key
     n = P.TITLE_TRAILING_DOC_NUMBER.sub("", n)     # …的通知（韶府〔2019〕31号）

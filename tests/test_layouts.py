@@ -66,6 +66,15 @@ METADATA_PAGES = [
     ("返回顶部\n\n宁强县人民政府工作规则\n\n  • 索引号:\n\n    000/2024-001\n  • 发文字号:\n\n    宁政发〔2024〕7号\n"
      "\n第一章 总则\n\n一、根据《某某法》，制定本规则。\n",
      {"title": "宁强县人民政府工作规则", "issuer": "宁强县人民政府", "doc_number": "宁政发〔2024〕7号", "level": "county"}),
+    # a metadata line whose value is the title is not a second notice; the signature's date is the
+    # 成文日期 where the table gives only a 发文日期
+    ("索引号: 003/2019-00336 信息分类: 通知\n发文日期: 2019-01-23 废止时间: 2020-01-23 名称: 望江县人民政府关于印发《工作规则》的通知\n\n"
+     "望江县人民政府关于印发《工作规则》的通知\n\n各乡、镇人民政府：\n\n《工作规则》已经县政府通过，现予印发。\n\n望江县人民政府\n2019年1月17日\n",
+     {"title": "望江县人民政府关于印发《工作规则》的通知", "date": "2019-01-17", "level": "county"}),
+    # joint issuers a title runs together, told apart by the signature; a Word file's „ ‟ brackets
+    ("中共某某市委办公室某某市人民政府办公室印发《关于推进政务公开的实施意见》的通知（岳办发„2017‟2号）\n"
+     "各县市区委、人民政府：\n现印发给你们。\n中共某某市委办公室\n\n某某市人民政府办公室\n\n2017年1月10日\n",
+     {"issuer": "中共某某市委办公室、某某市人民政府办公室", "doc_number": "岳办发„2017‟2号"}),
     # a 街道 issues: recorded as county, its region the 街道 itself
     ("某某市某某区竹林街道办事处关于开展安全检查的通知\n各社区：\n现将有关事项通知如下。\n",
      {"level": "county", "region": "竹林街道"}),
