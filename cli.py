@@ -35,6 +35,7 @@ def extract(paths, as_json, out_dir):
     """
     files = list(iter_paths(paths))
     results, failed = [], 0
+    written: set[str] = set()
     show_progress = len(files) > 1 and sys.stderr.isatty()
     with click.progressbar(files, label="extracting", file=sys.stderr) if show_progress else nullcontext(files) as bar:
         for path, result, error in extract_many(bar):
@@ -45,7 +46,10 @@ def extract(paths, as_json, out_dir):
             results.append(result)
             if out_dir:
                 out_dir.mkdir(parents=True, exist_ok=True)
-                target = out_dir / (path.stem + ".json")
+                # a.txt and a.docx in one run: the second is written as a.docx.json, not over a.json
+                name = path.stem + ".json" if path.stem + ".json" not in written else path.name + ".json"
+                written.add(name)
+                target = out_dir / name
                 tmp = target.with_suffix(".json.part")
                 tmp.write_text(_dump(result.to_dict()), encoding="utf-8")
                 tmp.replace(target)  # never leave a half-written file behind

@@ -3,12 +3,15 @@ separated by tabs, so the extractor can read their columns; prose comes out as p
 from __future__ import annotations
 
 import codecs
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
 CELL_SEP = "\t"
+# no policy document comes near this; a file over it is refused before it is read into memory
+MAX_BYTES = 64_000_000
 
 
 class ReadError(Exception):
@@ -38,6 +41,13 @@ def read(path: str | Path) -> SourceText:
         raise ReadError(path, "no such file")
     if path.is_dir():
         raise ReadError(path, "is a folder, not a file")
+    if not path.is_file():
+        # a FIFO or a device (/dev/zero) would block or never end
+        raise ReadError(path, "not a regular file")
+    size = path.stat().st_size
+    if size > MAX_BYTES:
+        raise ReadError(path, f"too large to be one document ({size / 1e6:.0f} MB; the limit is "
+                              f"{MAX_BYTES / 1e6:.0f} MB)")
     suffix = path.suffix.lower()
     if suffix not in SUFFIXES:
         raise ReadError(path, f"unsupported file type '{suffix or '(none)'}' "
@@ -75,6 +85,12 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
                 raise ReadError(path, f"starts like {enc.upper()} but is not: {error.reason} "
                                       f"at byte {error.start}") from None
     sample = data[:4096]
+    if b"\x00" in sample and not _mostly_nul(sample):
+        # a stray NUL in a UTF-8 file is not UTF-16: read it as UTF-8 without the NULs
+        try:
+            return data.replace(b"\x00", b"").decode("utf-8"), "utf-8"
+        except UnicodeDecodeError:
+            pass
     if b"\x00" in sample:
         # UTF-16 without BOM puts a NUL in every ASCII code unit; anything else with NULs is binary
         even, odd = sample[0::2].count(0), sample[1::2].count(0)
@@ -106,6 +122,12 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         if text is not None and _looks_like_text(text) and _cjk_share(text) >= 0.3:
             return text, enc
     raise ReadError(path, "cannot tell the text encoding (not UTF-8, UTF-16 or GB18030)")
+
+
+def _mostly_nul(sample: bytes) -> bool:
+    """UTF-16 text puts a NUL in most code units of ASCII and in some of CJK; a text file with a
+    stray NUL has a handful."""
+    return sample.count(0) >= max(4, len(sample) // 20)
 
 
 def _cjk_share(text: str) -> float:
@@ -179,8 +201,22 @@ def read_docx(path: Path) -> str:
     return "\n".join(out)
 
 
+_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*(\d{1,2}));")
+
+
+def _no_control(html: str) -> str:
+    """The page without control characters, written or as references (&#x1b;): one of them makes
+    the HTML parser refuse the whole page."""
+    def ref(m: re.Match) -> str:
+        code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
+        return "" if code < 32 and code not in (9, 10, 13) else m.group(0)
+    return _CONTROL_REF.sub(ref, html.translate(_CONTROL))
+
+
 def html_main_text(html: str, path: Path) -> str:
     import trafilatura
+    html = _no_control(html)
     text = trafilatura.extract(html, include_tables=True, include_comments=False,
                                favor_recall=True)
     if not text:

@@ -195,3 +195,14 @@ def test_queries_lists_every_named_query_with_an_example():
     assert result.exit_code == 0
     for q in named_queries().values():
         assert f"\n  e.g. {q.usage()}\n" in result.output
+
+
+def test_extract_out_writes_one_file_per_input_even_with_one_stem(tmp_path):
+    from click.testing import CliRunner
+    from policykg.cli import main
+    (tmp_path / "a.txt").write_text("某某工作方案\n1.推进工作。（市财政局负责）\n", encoding="utf-8")
+    (tmp_path / "a.md").write_text("某某工作要点\n1.完善机制。（市教育局负责）\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["extract", str(tmp_path / "a.txt"), str(tmp_path / "a.md"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in out.iterdir()) == ["a.json", "a.md.json"]

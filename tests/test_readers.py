@@ -144,3 +144,25 @@ def test_an_unreadable_file_is_one_line(tmp_path):
             read(path)
     finally:
         path.chmod(0o644)
+
+
+def test_a_stray_nul_does_not_make_utf8_text_utf16(tmp_path):
+    path = tmp_path / "nul.txt"
+    path.write_bytes("某某市人民政府关于做好工作的通知\n".encode("utf-8") + b"\x00" + "各县区：\n".encode("utf-8"))
+    src = read(path)
+    assert src.encoding == "utf-8" and "关于做好工作的通知" in src.text
+
+
+def test_a_fifo_is_refused_not_waited_on(tmp_path):
+    import os
+    fifo = tmp_path / "pipe.txt"
+    os.mkfifo(fifo)
+    with pytest.raises(ReadError, match="not a regular file"):
+        read(fifo)
+
+
+def test_a_control_character_does_not_lose_a_page(tmp_path):
+    path = tmp_path / "page.html"
+    body = "<p>某某县人民政府关于做好春耕工作的通知</p>" + "<p>各乡镇人民政府：现将有关事项通知如下。&#x1b;</p>" * 5
+    path.write_text(f"<html><body><article>{body}</article></body></html>", encoding="utf-8")
+    assert "关于做好春耕工作的通知" in read(path).text
