@@ -148,10 +148,11 @@ def plan(old: nx.MultiDiGraph, new: nx.MultiDiGraph, derived: bool | None = None
     return ordered
 
 
-def _complete(changes: ChangeSet, new: nx.MultiDiGraph, present: set) -> set:
-    """Add the shared nodes this change set's edges need and no earlier one has created; leave out
-    an edge to a node another file owns that is not there (that file failed). Returns the ids the
-    change set creates."""
+def _complete(changes: ChangeSet, new: nx.MultiDiGraph, present: set, waiting: list | None = None) -> set:
+    """Add the shared nodes this change set's edges need and no earlier one has created; an edge to
+    a node another file owns that is not there yet waits in `waiting` (that file may come later in
+    the run: the writer adds such edges once every file has landed, and leaves out only those whose
+    file failed). Returns the ids the change set creates."""
     own = {row["id"] for rows in changes.create_nodes.values() for row in rows}
     nodes = new._node
     for pair, rows in changes.create_edges.items():
@@ -163,6 +164,8 @@ def _complete(changes: ChangeSet, new: nx.MultiDiGraph, present: set) -> set:
                 continue
             missing = [n for n in (src, dst) if n not in present and n not in own]
             if any(_owner_of(nodes[n]) for n in missing):
+                if waiting is not None:
+                    waiting.append((pair, row))
                 continue
             for n in missing:
                 changes.create_nodes[nodes[n]["label"]].append(node_row(nodes[n]))
@@ -241,6 +244,7 @@ class _Writer:
         self.report = SyncReport()
         self.present = set(old.nodes)
         self.bulk = getattr(store, "write_bulk", None)
+        self.waiting: list = []     # edges to nodes of files not yet written
 
     def _commit(self, changes: ChangeSet, own: set, owners: list[str]) -> None:
         self.report.committed.extend(owners)
@@ -250,7 +254,7 @@ class _Writer:
             self.report.counts[k] += v
 
     def _one(self, changes: ChangeSet) -> None:
-        own = _complete(changes, self.new, self.present)
+        own = _complete(changes, self.new, self.present, self.waiting)
         if changes.is_empty():
             return
         try:
@@ -266,7 +270,7 @@ class _Writer:
         if not run:
             return
         merged = _merge(run)
-        own = _complete(merged, self.new, self.present)    # present changes only on a commit
+        own = _complete(merged, self.new, self.present, self.waiting)    # present changes only on a commit
         try:
             self.bulk(merged)
         except Exception:
@@ -296,3 +300,15 @@ class _Writer:
                 continue
             self._one(changes)
         self._flush(run)
+        self._write_waiting()
+
+    def _write_waiting(self) -> None:
+        """The edges that waited for another file's nodes, now that every file has landed; those
+        whose other end never came (its file failed) are left out."""
+        waiting, self.waiting = self.waiting, []
+        ready = ChangeSet("edges between files")
+        for pair, row in waiting:
+            if row["src"] in self.present and row["dst"] in self.present:
+                ready.create_edges[pair].append(row)
+        if not ready.is_empty():
+            self._one(ready)

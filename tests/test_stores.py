@@ -244,3 +244,22 @@ def test_neo4j_holds_the_same_graph_as_the_embedded_store(tmp_path):
     assert all(v == 0 for v in again.counts.values())
     policykg.ingest([SAMPLES], db=tmp_path / "g.lbug")
     assert snapshot(policykg.read_graph(neo4j=uri)) == snapshot(policykg.read_graph(tmp_path / "g.lbug"))
+
+
+def test_small_batches_store_the_same_graph_no_edge_dropped(tmp_path):
+    """A file's edge to a node another file owns (a CITES to a document ingested later in the same
+    run) waits until that file has landed: batches of any size give the whole graph."""
+    from policykg.graph import sync
+    from policykg.loaders import extract_text
+    child = extract_text("某某市人民政府办公室关于印发实施方案的通知\n某政办发〔2024〕3号\n各县区人民政府：\n"
+                         "为贯彻落实《某某省人民政府关于加快发展的意见》（某政发〔2024〕1号），现印发给你们。\n"
+                         "某某市人民政府办公室\n2024年5月1日\n", "a_child.txt")
+    parent = extract_text("某某省人民政府关于加快发展的意见\n某政发〔2024〕1号\n各市人民政府：\n现提出如下意见。\n"
+                          "某某省人民政府\n2024年3月1日\n", "b_parent.txt")
+    G = build([child, parent])
+    link(G)
+    assert any(k == "CITES" for _, _, k in G.edges(keys=True))
+    for rows in (1, 10**9):
+        with EmbeddedStore(tmp_path / f"batches-{rows}.lbug") as store:
+            assert sync.apply(store, new_graph(), G, bulk_rows=rows).failed == []
+            assert snapshot(store.read_graph()) == snapshot(G), rows
