@@ -359,8 +359,13 @@ def _responsible(G, dept_id: str, task: str, role: str, printed: str, span: dict
 
 def _add_tasks(G, doc: Document, doc_id: str, source: str, region_path: list[str]) -> None:
     task_ids = []
+    seen: dict[str, int] = {}
     for ordinal, task in enumerate(doc.tasks):
         tid = task_id(doc_id, task.path)
+        seen[tid] = seen.get(tid, 0) + 1
+        if seen[tid] > 1:
+            # an attachment that numbers afresh prints a path again: its task is another task
+            tid = f"{tid}~{seen[tid]}"
         task_ids.append(tid)
         _node(G, tid, "Task", document=doc_id, path="/".join(task.path), number=task.path[-1],
               ordinal=ordinal, title=task.title, text=task.text, deadline=task.deadline,

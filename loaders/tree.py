@@ -106,7 +106,9 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool, skip
                     current = sib
                     _add_text(current, b, len(text_label), skip_title=True)
                     continue
-                if value == sib.number + 1:
+                # the next number, or one a little further on: a plan that left an item out
+                # (1, 3, 4 …) goes on numbering its siblings
+                if sib.number < value <= sib.number + 3:
                     stack = stack[:k]
                     accepted = True
             else:

@@ -163,3 +163,15 @@ def test_citing_a_document_in_another_bracket_style_is_the_same_node(seeds):
     G = build([seeds["000"], a])
     cited = [b for _, b, _ in _edges(G, "CITES") if "47号" in b]
     assert cited and set(cited) == {HAIDONG}
+
+
+def test_an_attachment_that_numbers_afresh_keeps_its_tasks_apart():
+    from policykg.graph.build import build
+    text = ("某某市人民政府办公室关于印发两个方案的通知\n某政办发〔2024〕9号\n各县区人民政府：\n现印发给你们。\n"
+            "某某市人民政府办公室\n2024年5月1日\n附件1\n甲方案\n1.完善机制。（市财政局负责）\n"
+            "附件2\n乙方案\n1.推进建设。（市住建局负责）\n")
+    doc = extract_text(text, "two.txt")
+    assert [t.path for t in doc.documents[0].tasks] == [["1"], ["1"]]
+    G = build([doc])
+    tasks = [n for n, d in G.nodes(data=True) if d.get("label") == "Task"]
+    assert len(tasks) == 2

@@ -165,6 +165,11 @@ def test_a_page_that_starts_mid_list():
     assert [t.path for t in doc.tasks] == [["6"], ["7"]]
 
 
+def test_a_plan_that_left_an_item_out_keeps_numbering_its_tasks():
+    text = "某某工作方案\n一、主要任务\n1.完善机制。（市财政局负责）\n3.推进建设。（市住建局负责）\n4.强化监管。（市监局负责）\n"
+    assert [t.path for t in one(text).tasks] == [["一", "1"], ["一", "3"], ["一", "4"]]
+
+
 def test_rules_are_not_tasks():
     text = "某某市公共租赁住房管理办法\n第一章 总则\n第一条 为规范管理，制定本办法。\n第二条 本办法适用于全市。\n"
     assert one(text).tasks == []
