@@ -13,15 +13,18 @@ def ledger_rows(source: str, doc_span: Span) -> list[LedgerRow]:
     Cell boundaries survive only as layout: names on one line with a space are in different
     columns, and a single line break (not a blank line) also moves to the next column."""
     text = source[doc_span.start:doc_span.end]
-    hm = None
-    for m in re.finditer(r"[^\n]*\n", text):
-        compact = re.sub(r"\s+", "", m.group(0))
-        if P.LEDGER_HEADER.search(compact):
-            hm = m
+    if "配合" not in text:
+        return []               # no 配合部门/配合单位 column, no ledger
+    body_start, pos = None, 0
+    # line by line (a regex for "a line and its break" rescans to the end from every position of
+    # a text whose last line is long: quadratic)
+    for line in text.splitlines(keepends=True):
+        pos += len(line)
+        if P.LEDGER_HEADER.search(re.sub(r"\s+", "", line)):
+            body_start = pos
             break
-    if hm is None:
+    if body_start is None:
         return []
-    body_start = hm.end()
     body = text[body_start:]
     rows = []
     # a row starts with its number alone on a line or followed by the task text

@@ -1,0 +1,49 @@
+"""Time the extractor on inputs that once took quadratic time, and write the figures to a file.
+
+    python benchmarks/long_inputs.py --out benchmarks/long_inputs.md
+
+Each case is text of one awkward shape (a spaced-out PDF text layer, one enormous line, a long last
+line under a ledger header, a long run of brackets) at two sizes, so the growth from one size to
+the next shows: linear code takes about 2× for 2× the text, quadratic 4×.
+"""
+from __future__ import annotations
+
+import argparse
+import platform
+import time
+from pathlib import Path
+
+from policykg.loaders.extract import extract_text
+
+CASES = {
+    "spaced characters (中 中 中 …)": lambda n: "中 " * n,
+    "one line of sentences": lambda n: "加强工作，推进建设。" * (n // 10),
+    "a ledger header, then one long row": lambda n: "关于做好工作的通知\n各县区：\n责任部门 配合部门\n1 " + "市卫健委 " * (n // 5),
+    "brackets of bodies": lambda n: "（市财政局负责）" * (n // 8),
+}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", type=Path, default=Path(__file__).with_name("long_inputs.md"))
+    ap.add_argument("--size", type=int, default=200_000, help="characters of the smaller text")
+    args = ap.parse_args()
+    extract_text("关于做好工作的通知")          # load the gazetteer and OpenCC first
+    lines = ["# The extractor on long inputs of awkward shapes", "",
+             f"Machine: {platform.machine()}, {platform.python_implementation()} {platform.python_version()}. "
+             f"One run per size, one process.", "",
+             f"| shape | {args.size:,} chars (s) | {2 * args.size:,} chars (s) | ratio |", "|---|---:|---:|---:|"]
+    for name, make in CASES.items():
+        times = []
+        for n in (args.size, 2 * args.size):
+            text = make(n)
+            t0 = time.perf_counter()
+            extract_text(text)
+            times.append(time.perf_counter() - t0)
+        lines.append(f"| {name} | {times[0]:.2f} | {times[1]:.2f} | {times[1] / max(times[0], 1e-9):.1f}× |")
+    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+
+
+if __name__ == "__main__":
+    main()
