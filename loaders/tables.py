@@ -8,7 +8,7 @@ from .clean import Block, column_role, label_of, normalise
 from .departments import parse_list
 from .models import LedgerRow, Span, Task
 from .targets import find_targets
-from .tree import deadline_of, dedupe, heading_of, is_table_header, label_display
+from .tree import at_source, deadline_of, dedupe, heading_of, is_table_header, label_display
 
 
 def column_roles(header: list[str]) -> dict[int, str]:
@@ -160,8 +160,9 @@ def line_cell_tables(blocks: list[Block], start: int, end: int) -> tuple[list[Ta
                                             # last row, cut mid-sentence, shares nothing)
             depts = []
             for (role, cell) in names:
-                if cell.strip() not in ("/", "—", "-", "无"):
-                    depts.extend(_at_row(parse_list(cell, role), row["block"]))
+                if cell.text.strip() not in ("/", "—", "-", "无"):
+                    # each name at its place in the cell (a merged cell's names stay where printed)
+                    depts.extend(at_source(parse_list(cell.text, role), cell.offsets))
             text = row["task"] + "".join(row["more"])
             span = Span(row["block"].start, row["last"].end)
             t = Task(path=([group] if group else []) + [row["number"]], title=heading_of(row["task"]),
@@ -192,7 +193,7 @@ def line_cell_tables(blocks: list[Block], start: int, end: int) -> tuple[list[Ta
             elif row is not None and _is_name_cell(n):
                 slot = len(row["names"])
                 if slot < len(name_roles):
-                    row["names"].append((name_roles[slot], b.text))
+                    row["names"].append((name_roles[slot], b))
                 row["last"] = b
             elif label_of(n) and not P.ROW_NUMBER.match(n):
                 kept = close(row, at_end=False)

@@ -209,6 +209,9 @@ def test_a_table_printed_one_cell_a_line():
     assert [(x.value, x.unit) for x in doc.tasks[0].targets] == [(7.5, "%")]
     assert roles(doc.tasks[2]) == []          # the excerpt's last row, cut before its cells
     assert [r.row for r in doc.ledger] == [3, 4, 5]
+    for task in doc.tasks:
+        for d in task.departments:
+            assert text[d.span.start:d.span.end] == d.name
 
 
 def test_a_merged_cell_is_shared_by_the_rows_under_it():
