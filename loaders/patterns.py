@@ -25,8 +25,9 @@ RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人
 PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]|https?：?//|"
                             r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口|^返回顶部|^返回首页|【字体|^字体：|"
                             r"^分享到|扫一扫|^上一篇|^下一篇|^相关文章|^相关链接|^浏览量|^浏览次数|^访问量|^阅读量|^点击量")
-# a sentence end, then the two em spaces that indent the next paragraph, inside one line
-INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}")
+# a sentence end, then the two em spaces that indent the next paragraph, inside one line (or the
+# spaces before an article a law database runs on after its chapter: 第一章　总则　　第一条 …)
+INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}|[\u2003\u3000]{2,}(?=第[一二三四五六七八九十百零〇\d]+[条章])")
 # HTML tags after which a page starts a new line
 HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)
 

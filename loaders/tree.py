@@ -210,9 +210,11 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None, notice_e
     no_lists = not any(lists.values()) and not any(n.fields or n.cells for n in _all_nodes(root))
     for node in _all_nodes(root):
         text, norm = node.own_text()
-        # a document with no lists assigns its work in prose; its 工作要求/组织保障 sections do not
+        # a document with no lists assigns its work in prose; its 工作要求/组织保障 sections and the
+        # articles of rules (州数据资源主管部门应当会同有关部门建立…: a duty, not a task) do not
         prose = no_lists and not (P.SUPPORT_SECTIONS.search(normalise(node.title))
-                                  or P.SUPPORT_SECTIONS.search(normalise(_top(node).title)))
+                                  or P.SUPPORT_SECTIONS.search(normalise(_top(node).title))
+                                  or any(n.style in ("article", "chapter") for n in _ancestry(node)))
         found = lists[id(node)] or (find_in_prose(norm, text) if prose else [])
         depts = []
         for f in found:

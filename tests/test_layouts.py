@@ -170,6 +170,12 @@ def test_a_plan_that_left_an_item_out_keeps_numbering_its_tasks():
     assert [t.path for t in one(text).tasks] == [["一", "1"], ["一", "3"], ["一", "4"]]
 
 
+def test_duties_in_rules_are_not_tasks_even_in_prose():
+    text = ("某某州政务数据资源管理暂行办法\n\u3000第一章\u3000总则\u3000\u3000第一条\u3000为规范管理，制定本办法。\n"
+            "\u3000\u3000第二条\u3000州数据资源主管部门应当会同有关部门建立基础数据资源库。\n")
+    assert one(text).tasks == []
+
+
 def test_rules_are_not_tasks():
     text = "某某市公共租赁住房管理办法\n第一章 总则\n第一条 为规范管理，制定本办法。\n第二条 本办法适用于全市。\n"
     assert one(text).tasks == []
