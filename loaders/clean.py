@@ -336,8 +336,8 @@ def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool
         return True
     if line.page_start and is_org_list_line(p, partial_last=False):
         return True  # a new page ends the responsibility cell above it
-    if p.endswith(_SENTENCE_END):
-        return True
+    if p.endswith(_SENTENCE_END) or P.NOTICE_TITLE.search(p):
+        return True     # (a whole notice title, 关于…的通知, is complete: a law database prints it twice)
     # a short line ending in a document type is a title line: 《…》的通知 / …实施方案
     if P.DOC_TYPE_END.search(p) and len(p) <= 40 and block_len <= 120 and not p.endswith("、"):
         return True
@@ -361,8 +361,8 @@ def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool
         return True
     if line.page_start and is_org_list_line(p, partial_last=False):
         return True  # a new page ends the responsibility cell above it
-    if p.endswith(_SENTENCE_END):
-        return True
+    if p.endswith(_SENTENCE_END) or P.NOTICE_TITLE.search(p):
+        return True     # (a whole notice title, 关于…的通知, is complete: a law database prints it twice)
     # a short line ending in a document type is a title line: 《…》的通知 / …实施方案
     if P.DOC_TYPE_END.search(p) and len(p) <= 40 and block_len <= 120 and not p.endswith("、"):
         return True

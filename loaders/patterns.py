@@ -115,7 +115,8 @@ META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True))
 # ---------------------------------------------------------------- document titles
 DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复", "复函", "函", "公告", "通告",
              "通报", "纲要", "规划", "计划", "细则", "任务", "清单", "措施", "要点", "报告",
-             "条例", "标准", "分解表", "台账", "指南", "指引", "规则", "章程", "制度", "准则", "守则", "规范")
+             "条例", "标准", "分解表", "台账", "指南", "指引", "规则", "章程", "制度", "准则", "守则", "规范",
+             "若干政策", "政策措施")
 DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})$")
 # a page's header line that is a whole title in 《》, with or without its 文号 before it
 TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
@@ -273,6 +274,9 @@ CMP_AFTER_EQ = re.compile(r"^(左右)")
 YEAR_FRAME = re.compile(r"(?:到|至|截至|截止到?|力争到?)((?:19|20)\d{2})年(?:底|末)?")
 WITHIN_YEAR = re.compile(r"(年内|年底前|年底|当年)")
 MONTH_DEADLINE = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月(?:(\d{1,2})日)?(?:底|末)?(?:前|之前|以前)?")
+
+# a box printed beside a plan's tasks: 专栏1  工业互联网网络互联互通工程
+BOX_HEADING = re.compile(r"^专栏\s*[\d一二三四五六七八九十]+")
 
 # ---------------------------------------------------------------- tables
 TABLE_COLUMNS = ("工作任务", "主要目标", "细化措施", "责任单位", "工作进展", "备注", "序号", "重点任务",

@@ -87,6 +87,9 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool, skip
             current = None  # an attachment marker closes the running item (a ledger follows)
             stack, last_value = [root], {}
             continue
+        if P.BOX_HEADING.match(n):
+            current = None  # a 专栏 box beside the tasks is not part of the task above it
+            continue
         if P.DATE_LINE.match(n):
             current = None  # a signature: what follows (the plan a notice issues) numbers afresh
             stack, last_value = [root], {}
@@ -97,6 +100,12 @@ def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool, skip
             value = label_value(num)
             styles = [s.style for s in stack]
             accepted = False
+            if style in styles and value == 1 and styles.index(style) == 1 and label_value(
+                    stack[1].label) != 1:
+                # the top numbering starts again at 一: the next plan a notice issues (no 附件 mark
+                # between them) numbers afresh
+                stack, last_value = [root], {}
+                styles = ["root"]
             if style in styles:
                 k = styles.index(style)
                 sib = stack[k]

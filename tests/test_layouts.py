@@ -176,6 +176,22 @@ def test_duties_in_rules_are_not_tasks_even_in_prose():
     assert one(text).tasks == []
 
 
+def test_a_notice_issuing_two_plans_with_no_attachment_mark_between_them():
+    text = ("某某省人民政府办公厅关于印发支持产业发展若干政策和某某省行动计划的通知\n"
+            "某某省人民政府办公厅关于印发支持产业发展若干政策和某某省行动计划的通知\n（某政办秘〔2021〕82号）\n"
+            "各市人民政府：\n《支持产业发展若干政策》《某某省行动计划》已经省政府同意，现印发给你们。\n某某省人民政府办公厅\n"
+            "2021年9月2日\n支持产业发展若干政策\n一、支持平台建设\n培育平台。（责任单位：省经济和信息化厅）\n"
+            "某某省行动计划\n一、总体要求\n（一）指导思想\n以新发展理念为指导。\n二、行动步骤\n（一）网络强基行动。\n"
+            "1．推进外网建设。建设宽带网络。（责任单位：省通信管理局）\n专栏1  网络互联互通工程\n每年遴选20家企业。\n"
+            "（二）基础支撑行动。\n2．加快标识解析。（责任单位：省通信管理局）\n")
+    docs = extract_text(text).documents
+    assert len(docs) == 1
+    doc = docs[0]
+    assert doc.attachment_title == "支持产业发展若干政策"
+    assert [t.path for t in doc.tasks] == [["一"], ["二", "（一）", "1"], ["二", "（二）", "2"]]
+    assert doc.tasks[1].targets == []         # the 专栏 box's 20家 is not the task's
+
+
 def test_rules_are_not_tasks():
     text = "某某市公共租赁住房管理办法\n第一章 总则\n第一条 为规范管理，制定本办法。\n第二条 本办法适用于全市。\n"
     assert one(text).tasks == []
