@@ -101,6 +101,8 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
         for m in P.TITLE.finditer(n):
             if any(a <= m.start() < z for a, z in notes):
                 continue    # 【已废止，最新为：《…》】: the site's note, not the document's words
+            if n[max(0, m.start() - 4):m.start()].endswith(("简称", "简称为")):
+                continue    # （以下简称《意见》）: a short name for a title just given, not another
             title = text[m.start(1):m.end(1)]
             if title_key(m.group(1)) in own_titles:
                 continue

@@ -21,7 +21,9 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     line_tasks, line_ledger, covered = line_cell_tables(blocks, start, end)
     root = build_tree(blocks, title_i + 1 if title_i is not None else start, end, table_mode, skip=covered)
     notice_end = None
-    if title_i is not None:
+    if title_i is not None and P.NOTICE_ONLY_END.search(normalise(doc.title or "")):
+        # a notice signed above the plan it issues: its own items stand above the signature (an
+        # 意见 or 方案 issued directly is signed below its items, which are its tasks)
         notice_end = next((i for i in range(title_i + 1, end) if P.DATE_LINE.match(blocks[i].norm)), None)
     first_is_lead = any(P.FIRST_IS_LEAD.search(blocks[i].norm) for i in range(start, end))
     doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title, notice_end, first_is_lead)

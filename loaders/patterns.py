@@ -311,7 +311,8 @@ NAME_TRIM_END = re.compile(r"(?:等(?:有关|相关)?(?:单位|部门)?|按(?:�
 # a text layer repeats a name's last character across a page break: 财政局局
 DOUBLED_END = re.compile(r"([委局厅办府部院会])\1$")
 # an issuer that is national by its name: 国务院…, 国家…局, …部
-NATIONAL_ISSUER = re.compile(r"^(国务院|国家|中共中央|中央|全国|国办|中华人民共和国|[^省市县区]{1,6}部$)")
+NATIONAL_ISSUER = re.compile(r"^(国务院|国家|中共中央|中央|全国|国办|中华人民共和国|中国人民银行$|中国证监会|中国银保监会|"
+                             r"[^省市县区州旗]{1,6}部$|[^省市县区州旗]{1,8}(?:总局|总署)$)")
 # the printed form of the place at the start of an issuer: 海东市, 互助县, 青海省
 PRINTED_PLACE = re.compile(r"^(.{1,12}?(?:自治区|自治州|自治县|特别行政区|省|市|州|盟|县|区|旗))")
 # the 文号 codes of the national organs: 国发, 国办发, 国函, 中发, 中办发

@@ -287,6 +287,17 @@ def test_citation_forms():
     assert all(c.basis for c in doc.citations)
 
 
+def test_an_opinion_issued_directly_keeps_its_items_and_its_joint_national_signers():
+    text = ("## 中国人民银行 金融监管总局 农业农村部印发《关于支持乡村振兴的意见》\n\n附件：\n\n"
+            "**中国人民银行 金融监管总局 农业农村部关于支持乡村振兴的意见**\n\n按照《中共中央 国务院关于振兴乡村的意见》要求，现提出如下意见"
+            "（以下简称《意见》）：\n\n**一、健全帮扶机制**\n\n（一）支持对象发展。优化信贷政策。\n\n"
+            "（二）发挥带动作用。开发产业贷款。\n\n中国人民银行\n\n金融监管总局\n\n农业农村部\n\n2026年2月12日\n")
+    doc = one(text)
+    assert [t.path for t in doc.tasks] == [["一", "（一）"], ["一", "（二）"]]
+    assert (doc.issuer, doc.level, doc.date) == ("中国人民银行、金融监管总局、农业农村部", "national", "2026-02-12")
+    assert [c.title for c in doc.citations] == ["中共中央国务院关于振兴乡村的意见"]
+
+
 def test_the_plans_a_notice_issues_are_not_its_citations():
     text = ("某某省人民政府办公厅关于印发〈甲办法〉和〈乙办法〉的通知\n各市人民政府：\n"
             "《甲办法》和《乙办法》已经省人民政府同意，现印发给你们。依据《某某省条例》执行。\n")
