@@ -73,6 +73,11 @@ def own_title_keys(blocks: list[Block], start: int, end: int, doc: Document) -> 
     """The titles a document gives itself, which are not citations: its title, its attachment,
     the plans its title or its body says it issues or forwards (关于印发〈X〉和〈Y〉的通知, 现将《X》印发)."""
     own = {title_key(normalise(t)) for t in (doc.title, doc.attachment_title) if t}
+    # …and without its issuer: a page's header names it 印发《关于…的意见》
+    for t in (doc.title, doc.attachment_title):
+        n = normalise(t or "")
+        if "关于" in n:
+            own.add(title_key(n[n.index("关于"):]))
     for t in (doc.title, doc.attachment_title):
         n = normalise(t or "")
         m = re.search(r"(?:印发|转发)(.*)$", n)
