@@ -344,31 +344,6 @@ def starts_block(line: Line, prev: Line | None, block_len: int, open_title: bool
     if line.blank_before and P.DOC_TYPE_END.search(p) and not open_title:
         return True     # a title line of any length, then a blank line
     return False
-    if prev is None or line.heading or prev.heading or line.cells is not None or prev.cells is not None:
-        return True
-    n = line.norm
-    if label_of(n) or P.DEPT_FIELD.match(n) or P.DATE_LINE.match(n) or P.ATTACHMENT.match(n):
-        return True
-    p = prev.norm
-    if P.RED_HEADER.match(p) or is_doc_number_line(p) or P.GARBLED_DOC_NUMBER_LINE.match(p):
-        return True     # 贵州省人民政府文件 / the 文号 under it: the red header's lines
-    # a page's navigation and metadata lines stand alone: 当前位置：首页>政务公开, 发布日期：…
-    if is_page_furniture(n) or is_page_furniture(p) or P.META_KEY.match(n) or P.META_KEY.match(p):
-        return True
-    if P.DATE_LINE.match(p) or is_doc_number_line(p) or is_doc_number_line(n) or P.ATTACHMENT_MARK.match(p):
-        return True
-    if is_org_list_line(n) and not p.endswith(("、", "，")) and not is_org_list_line(p):
-        return True
-    if line.page_start and is_org_list_line(p, partial_last=False):
-        return True  # a new page ends the responsibility cell above it
-    if p.endswith(_SENTENCE_END) or P.NOTICE_TITLE.search(p):
-        return True     # (a whole notice title, 关于…的通知, is complete: a law database prints it twice)
-    # a short line ending in a document type is a title line: 《…》的通知 / …实施方案
-    if P.DOC_TYPE_END.search(p) and len(p) <= 40 and block_len <= 120 and not p.endswith("、"):
-        return True
-    if line.blank_before and P.DOC_TYPE_END.search(p) and not open_title:
-        return True     # a title line of any length, then a blank line
-    return False
 
 
 def _line_width(lines: list[Line]) -> int:

@@ -212,11 +212,6 @@ def parse_list(text: str, role: str, start: int = 0) -> list[Department]:
     return depts
 
 
-def _groups(text: str) -> list[str]:
-    """Split on '，' outside brackets (the comma separates groups, 、 separates names)."""
-    return [g for g in (x.strip() for x in split_outside_brackets(text, "，,；;")) if g]
-
-
 def looks_like_org(name: str) -> bool:
     name = normalise(name)
     return bool(P.ORG_SUFFIX.search(name)) or is_collective(name)
@@ -276,12 +271,6 @@ def list_spans(norm: str) -> list[tuple[int, int]]:
     """Where brackets that may hold a responsibility list stand (their numbers are never targets):
     the cheap superset of find_lists, without reading the names."""
     return [m.span() for m in P.RESP_BRACKET.finditer(norm) if P.LIST_CUE.search(m.group(0))]
-
-
-def find_in_text(norm: str, text: str) -> list[tuple[list[Department], int, int]]:
-    """Bracketed responsibility lists in a task's text: （…按职责分工负责）, （责任单位：…）,
-    [牵头单位：…；责任单位：…], 〔A牵头，B配合〕; an excerpt's last bracket cut off counts too."""
-    return [(f.departments, f.start, f.end) for f in find_lists(norm, text)]
 
 
 def find_lists(norm: str, text: str) -> list[Found]:

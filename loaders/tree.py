@@ -287,10 +287,6 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None, notice_e
     return tasks
 
 
-def _children_are_items(node: Node) -> bool:
-    return all(c.style in ("circled", "parabic") for c in node.children)
-
-
 def _ancestry(node: Node):
     while node is not None and node.style != "root":
         yield node
