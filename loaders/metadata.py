@@ -199,13 +199,40 @@ def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | No
 
 def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, source: str = "",
              head: int | None = None) -> Document:
-    """`head` (≤ start) is where to look for a page's metadata table and 文号 above the document."""
+    """`head` (≤ start) is where to look for a page's metadata table and 文号 above the document.
+    Each field is found by its own function below, from the evidence it is best read from."""
     head = start if head is None else head
     scan_from = title_i + 1 if title_i is not None else start
     first_label = next((i for i in range(scan_from, end) if label_of(blocks[i].norm)), end)
     header_end = min(end, max(first_label, (title_i if title_i is not None else start) + 12))
     table = meta_table(blocks, head, header_end)
 
+    title, doc_number, issuer = _title_and_issuer(blocks, start, title_i, end, head, table, source)
+    doc_number = doc_number or _doc_number(blocks, head, header_end, table)
+    date_i = next((i for i in range(scan_from, end) if P.DATE_LINE.match(blocks[i].norm)), None)
+    date, published = _dates(blocks, head, header_end, date_i, table)
+    issuer = _issuer(blocks, start, title_i, end, head, scan_from, date_i, table, title, issuer, source)
+
+    attachment = None
+    if title_i is not None:
+        attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
+    elif title is None:
+        # the notice shown without its title (the page starts at its addressee): the plan it issues
+        attachment = _issued_plan(blocks, head, header_end)
+        k = plan_title(blocks, head, min(end, head + 40))
+        if attachment is None and k is not None:
+            attachment = _title_lines(blocks[k])
+
+    loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end)
+    return Document(doc_number=doc_number, doc_number_key=doc_number_key(doc_number), title=title,
+                    attachment_title=attachment, issuer=issuer, date=date, published=published,
+                    level=loc.level, region=loc.region, region_path=loc.path,
+                    span=Span(blocks[start].start, blocks[end - 1].end))
+
+
+def _title_and_issuer(blocks, start, title_i, end, head, table, source):
+    """(title, the 文号 printed with it, the issuer the title names): from the notice title, else
+    the metadata table's 标题, else the plan's own heading."""
     title = issuer = doc_number = None
     if title_i is not None:
         tb = blocks[title_i]
@@ -224,54 +251,65 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
                 and re.sub(r"\s", "", title).startswith("关于"):
             issuer = blocks[title_i - 1].text
             title = issuer + title
-    else:
-        k = plan_title(blocks, head, min(end, head + 40))
-        notice_body = k is not None and any(is_addressee(blocks[i]) or P.ISSUES_PLAN.search(blocks[i].norm)
-                                            for i in range(head, k))
-        if "title" in table:
-            title = table["title"].value
-        elif k is not None and not notice_body:
-            title = _title_lines(blocks[k])
-            if blocks[k].norm.startswith("关于") and k > head and is_issuer_line(blocks[k - 1]):
-                title = blocks[k - 1].text + title      # 沙县人民政府 / 关于加快…的实施意见
-                k -= 1
-        if title:
-            title, doc_number = _split_title(title)
-        if k is not None and title and source and re.sub(r"\s", "", title) in blocks[k].text:
-            issuer = _title_issuer(blocks[k], re.sub(r"\s", "", title), source)
+        return title, doc_number, issuer
+    k = plan_title(blocks, head, min(end, head + 40))
+    notice_body = k is not None and any(is_addressee(blocks[i]) or P.ISSUES_PLAN.search(blocks[i].norm)
+                                        for i in range(head, k))
+    if "title" in table:
+        title = table["title"].value
+    elif k is not None and not notice_body:
+        title = _title_lines(blocks[k])
+        if blocks[k].norm.startswith("关于") and k > head and is_issuer_line(blocks[k - 1]):
+            title = blocks[k - 1].text + title      # 沙县人民政府 / 关于加快…的实施意见
+            k -= 1
+    if title:
+        title, doc_number = _split_title(title)
+    if k is not None and title and source and re.sub(r"\s", "", title) in blocks[k].text:
+        issuer = _title_issuer(blocks[k], re.sub(r"\s", "", title), source)
+    return title, doc_number, issuer
 
-    date = published = None
-    date_i = None
+
+def _doc_number(blocks, head, header_end, table) -> str | None:
+    """The 文号: a line of its own (also garbled), one printed before the title, the metadata table's."""
     for i in range(head, header_end):
         n = blocks[i].norm
-        if doc_number is None and (is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)):
+        if is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n):
             dm = P.DOC_NUMBER.search(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
-            doc_number = blocks[i].text[dm.start():dm.end()]
-        if doc_number is None and P.DOC_NUMBER_TITLE_HEAD.match(n):
-            dm = P.DOC_NUMBER_TITLE_HEAD.match(n)
-            if P.DOC_CODE_END.search(dm.group(2)):
-                doc_number = blocks[i].text[:dm.end()]
-        if published is None:
-            pm = P.PUBLISHED.search(n)
-            if pm:
-                published = f"{int(pm.group(1)):04d}-{int(pm.group(2)):02d}-{int(pm.group(3)):02d}"
-    if doc_number is None and "doc_number" in table:
-        dm = P.DOC_NUMBER.search(re.sub(r"\s", "", table["doc_number"].value))
+            return blocks[i].text[dm.start():dm.end()]
+        dm = P.DOC_NUMBER_TITLE_HEAD.match(n)
+        if dm and P.DOC_CODE_END.search(dm.group(2)):
+            return blocks[i].text[:dm.end()]
+    if "doc_number" in table:
+        value = re.sub(r"\s", "", table["doc_number"].value)
+        dm = P.DOC_NUMBER.search(value)
         if dm:
-            doc_number = re.sub(r"\s", "", table["doc_number"].value)[dm.start():dm.end()]
-    for i in range(scan_from, end):
-        if P.DATE_LINE.match(blocks[i].norm):
-            date = _date(P.DATE.search(blocks[i].norm))
-            date_i = i
-            break
-    # the 成文日期 a page's table states; else the signature's; else the table's 发文日期
+            return value[dm.start():dm.end()]
+    return None
+
+
+def _dates(blocks, head, header_end, date_i, table) -> tuple[str | None, str | None]:
+    """(date, published): the 成文日期 a page's table states, else the signature's, else the table's
+    发文日期; the publication date from a 发布日期 line or field."""
+    date = _date(P.DATE.search(blocks[date_i].norm)) if date_i is not None else None
     if "date" in table:
         date = _any_date(table["date"].value) or date
     if date is None and "issued" in table:
         date = _any_date(table["issued"].value)
+    published = None
+    for i in range(head, header_end):
+        pm = P.PUBLISHED.search(blocks[i].norm)
+        if pm:
+            published = f"{int(pm.group(1)):04d}-{int(pm.group(2)):02d}-{int(pm.group(3)):02d}"
+            break
     if published is None and "published" in table:
         published = _any_date(table["published"].value)
+    return date, published
 
+
+def _issuer(blocks, start, title_i, end, head, scan_from, date_i, table, title, issuer, source):
+    """The issuer where the title does not name it: the signature, the red header (…文件), the line
+    above the title, the metadata table, a plan heading that opens with it; joint issuers as the
+    signature tells them apart, a place-less one (省人民政府) named in full."""
     if issuer is None and date_i is not None:
         issuer = _signature_issuer(blocks, date_i, source) if source else None
     if issuer is None:
@@ -290,7 +328,6 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
             issuer = re.sub(r"\s", "", title)[:m.end(1)]
         elif P.TITLE_ISSUER.match(n) and locate(P.TITLE_ISSUER.match(n).group(1)).level:
             issuer = re.sub(r"\s", "", title)[:P.TITLE_ISSUER.match(n).end(1)]
-
     if issuer and date_i is not None and source and "、" not in issuer:
         # joint issuers a title runs together (中共某市委办公室某市人民政府办公室) are told apart by the
         # signature, which prints them one to a line
@@ -300,24 +337,8 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
     if issuer and prefix_level(normalise(issuer)) not in (None, "national") and not locate(issuer).region:
         # the title names its issuer without its place (省人民政府关于…): the red header or the
         # signature names it in full (贵州省人民政府文件)
-        fuller = _fuller_issuer(blocks, head, end, date_i, issuer, source)
-        issuer = fuller or issuer
-
-    attachment = None
-    if title_i is not None:
-        attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
-    elif title is None:
-        # the notice shown without its title (the page starts at its addressee): the plan it issues
-        attachment = _issued_plan(blocks, head, header_end)
-        k = plan_title(blocks, head, min(end, head + 40))
-        if attachment is None and k is not None:
-            attachment = _title_lines(blocks[k])
-
-    loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end)
-    return Document(doc_number=doc_number, doc_number_key=doc_number_key(doc_number), title=title,
-                    attachment_title=attachment, issuer=issuer, date=date, published=published,
-                    level=loc.level, region=loc.region, region_path=loc.path,
-                    span=Span(blocks[start].start, blocks[end - 1].end))
+        issuer = _fuller_issuer(blocks, head, end, date_i, issuer, source) or issuer
+    return issuer
 
 
 def _fuller_issuer(blocks, head, end, date_i, issuer: str, source: str) -> str | None:
