@@ -13,7 +13,7 @@ from .citations import doc_number_key, title_key
 from .clean import Block, is_doc_number_line, label_of
 from .models import Document, Span
 from .normal import normalise
-from .regions import Location, locate, place_from_code, places_in
+from .regions import Location, disambiguate, locate, place_from_code, places_in
 from .segment import cited_titles, is_addressee, is_issuer_line, similar_to_title
 from .targets import cn_number
 
@@ -367,6 +367,11 @@ def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Loca
         # a 街道 or 镇 is recorded as a county, its region the 街道/镇 itself (FORMAT.md)
         k = normalise(issuer).find(sub.group(1))
         return Location("county", issuer[k:k + len(sub.group(1))], loc.path + [sub.group(1)])
+    if loc.level and len(loc.path) == 2 and loc.level != "province" and loc.path[0] == "国家":
+        # a name several places share (和平区, 城关区): the one whose province or city the text names,
+        # or whose province the 文号's code stands for
+        text = "".join(b.norm for b in blocks[head:stop])
+        loc = disambiguate(loc, places_in(text), doc_number) or loc
     if loc.level:
         return loc
     named = places_in(" ".join(x for x in (title, attachment) if x))

@@ -224,3 +224,23 @@ def place_from_code(doc_number: str, named: list[Location]) -> Location:
     if by_first:
         return by_first[0]
     return Location(None, None)
+
+
+def disambiguate(loc: Location, named: list[Location], doc_number: str | None) -> Location | None:
+    """Which of the places that share a printed name (和平区 of 天津市 or of 沈阳市) a document means:
+    the one inside a province or city the document names, else the one in the province its 文号's
+    code stands for (津和政发 → 天津市). None when nothing tells them apart."""
+    entries = _place_index().get(normalise(loc.region or ""), [])
+    if len(entries) < 2:
+        return None
+    wanted = {p for place in named for p in place.path[1:] if place.region != loc.region}
+    from .citations import doc_number_code
+    code = doc_number_code(doc_number) or ""
+    by_code = PROVINCE_CODES.get(code[:1])
+    for test in (lambda e: e[0] in wanted or (e[1] and e[1] in wanted), lambda e: by_code and e[0] == by_code):
+        hits = [e for e in entries if test(e)]
+        if len(hits) == 1:
+            province, city, county = hits[0]
+            path = ["国家"] + [x for x in (province, None if city == province else city, county) if x]
+            return Location(_level_of(hits[0]), loc.region, path)
+    return None

@@ -75,6 +75,10 @@ METADATA_PAGES = [
     ("中共某某市委办公室某某市人民政府办公室印发《关于推进政务公开的实施意见》的通知（岳办发„2017‟2号）\n"
      "各县市区委、人民政府：\n现印发给你们。\n中共某某市委办公室\n\n某某市人民政府办公室\n\n2017年1月10日\n",
      {"issuer": "中共某某市委办公室、某某市人民政府办公室", "doc_number": "岳办发„2017‟2号"}),
+    # a district name several cities share, told apart by the city the text names
+    ("和平区人民政府关于印发工作方案的通知\n和政发〔2024〕3号\n各街道办事处：\n"
+     "为贯彻落实《沈阳市人民政府关于加快发展的意见》，现印发给你们。\n",
+     {"level": "county", "region": "和平区", "region_path": ["国家", "辽宁省", "沈阳市", "和平区"]}),
     # a 街道 issues: recorded as county, its region the 街道 itself
     ("某某市某某区竹林街道办事处关于开展安全检查的通知\n各社区：\n现将有关事项通知如下。\n",
      {"level": "county", "region": "竹林街道"}),
