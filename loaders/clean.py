@@ -145,14 +145,23 @@ def _raw_lines(source: str):
             breaks = P.HTML_BREAK
         elif ("\u2003" in body or "\u3000" in body) and P.INDENT_BREAK.search(body):
             breaks = P.INDENT_BREAK
+        elif ("单位" in body or "部门" in body) and P.FIELD_BREAK.search(body):
+            breaks = P.FIELD_BREAK
         if breaks is not None:
             a = 0
             for m in breaks.finditer(body):
+                if breaks is P.FIELD_BREAK and _inside_bracket(body, m.start()):
+                    continue        # [牵头单位：A；责任单位：B] is one list
                 yield start + a, body[a:m.end()]
                 a = m.end()
             yield start + a, body[a:]
         else:
             yield start, body
+
+
+def _inside_bracket(text: str, at: int) -> bool:
+    head = text[:at]
+    return sum(head.count(c) for c in "（(〔[［【") > sum(head.count(c) for c in "）)〕]］】")
 
 
 def lines_of(source: str) -> list[Line]:

@@ -25,6 +25,13 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
         # a notice signed above the plan it issues: its own items stand above the signature (an
         # 意见 or 方案 issued directly is signed below its items, which are its tasks)
         notice_end = next((i for i in range(title_i + 1, end) if P.DATE_LINE.match(blocks[i].norm)), None)
+        cues = [i for i in range(title_i, min(end, title_i + 8)) if P.ISSUE_CUE.search(blocks[i].norm)]
+        if notice_end is None and cues:
+            # an excerpt cut above the signature: the items of a notice that issues a plan are its
+            # own until the plan's heading (the attachment's, or a title the issuing sentence quotes)
+            names = [doc.attachment_title] if doc.attachment_title else []
+            names += [t for i in cues for t in P.TITLE.findall(blocks[i].norm)]
+            notice_end = _plan_heading(blocks, max(cues), end, names)
     first_is_lead = any(P.FIRST_IS_LEAD.search(blocks[i].norm) for i in range(start, end))
     doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title, notice_end, first_is_lead)
     table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
@@ -89,4 +96,16 @@ def _restated_item(row: Task, items: list[Task]) -> Task | None:
     for item in items:
         if title_key(normalise(item.title or "")) == key:
             return item
+    return None
+
+
+def _plan_heading(blocks: list[Block], after: int, end: int, names: list[str]) -> int | None:
+    """Where the plan a notice issues starts: the block of its heading; None when no heading is
+    found (the items are then read as the plan's, the safer loss)."""
+    keys = {title_key(normalise(n)) for n in names}
+    for i in range(after + 1, end):
+        # a page may break the heading over two lines
+        joined = blocks[i].norm + (blocks[i + 1].norm if i + 1 < end else "")
+        if title_key(blocks[i].norm) in keys or title_key(joined) in keys:
+            return i
     return None

@@ -136,6 +136,8 @@ SUPPORT_SECTIONS = re.compile(r"^(?:切实|进一步)?(?:加强|强化|做好|�
                               r"主要职责|组成人员|工作制度|督导考核|督促检查|总体目标|发展目标)")
 PLAN_TITLE = re.compile(r"(方案|任务|计划|要点|意见|规划|措施|清单|分解表|台账|纲要|办法|细则|分工)")
 NOTICE_ONLY_END = re.compile(r"(通知|通报|函|批复|公告|通告)$")
+# a notice's words that it issues or forwards a plan: 现印发给你们, 予以分解印发, 转发给你们
+ISSUE_CUE = re.compile(r"(?:印发|转发)给你们|予以(?:分解)?印发|现予印发|现印发|印发你们|转发你们")
 
 # a heading fragment a page prints twice before the whole title
 DOUBLED_HEADING = re.compile(r"^(.{6,60}?)\1")
@@ -192,6 +194,9 @@ DEADLINE_FIELD = re.compile(r"^(完成时限|完成时间|时间节点|时限要
 # a field at the start of a line (a task's own line under it)
 DEPT_FIELD = re.compile(rf"^({FIELD_KEY}|完成时限|完成时间|时间节点|时限要求)[：:]")
 RESP_FIELD = re.compile(rf"({FIELD_KEY})[：:]")
+# a field run on after a task's sentence on its line (…建设算力中心。责任单位：市发改委): it starts a
+# line of its own, as it does where a page keeps its lines
+FIELD_BREAK = re.compile(rf"(?<=[。；;])[ \t\u3000\u2003]*(?=(?:{FIELD_KEY}|完成时限|时限要求)[：:])")
 # a bracketed list: （…） with one level of nesting, 〔…〕, [ … ] / ［…］
 RESP_BRACKET = re.compile(r"（((?:[^（）]|（[^（）]*）)*)）|〔([^〔〕]*)〕|[\[［]([^\[\]［］]*)[\]］]")
 # a bracket that names bodies but is not a list of who does the work: （以下简称市发改委） （含市直单位）

@@ -216,6 +216,25 @@ def test_a_notices_own_items_are_procedure_and_its_rule_for_lists_holds_in_the_p
     assert roles(doc.tasks[0]) == [("市发改委", "lead"), ("市建委", "responsible"), ("市财政局", "responsible")]
 
 
+def test_a_notice_copied_without_its_signature_still_ends_at_the_plans_heading():
+    # the page dropped the signature and date, so the plan's heading (broken over two lines) is
+    # the only mark where the notice's own items end; the plan names no bodies, so nothing else
+    # tells its tasks from the notice's procedure
+    text = ("某某市人民政府办公厅关于印发推进数字经济发展工作方案的通知\n各区人民政府：\n"
+            "现将《某某市推进数字经济发展工作方案》印发给你们，请认真贯彻执行。\n"
+            "一、细化任务抓落实。各区要明确量化目标。\n二、明确责任抓落实。各牵头单位要履行职责。\n"
+            "某某市推进数字经济\n发展工作方案\n一、夯实基础\n（一）建设算力中心。到2025年建成3个。\n")
+    doc = one(text)
+    assert [t.path for t in doc.tasks] == [["一", "（一）"]]
+
+
+def test_a_responsibility_field_run_on_after_the_tasks_sentence():
+    doc = one("某某工作方案\n一、夯实基础\n（一）建设算力中心。责任单位：市发改委、市数据局\n"
+              "（二）完善网络。[牵头单位：市通信管理局；配合单位：市住建局]\n")
+    assert [roles(t) for t in doc.tasks] == [[("市发改委", "responsible"), ("市数据局", "responsible")],
+                                             [("市通信管理局", "lead"), ("市住建局", "cooperate")]]
+
+
 def test_a_bracket_of_names_inside_a_sentence_is_not_a_list():
     doc = one("某某工作方案\n1.由市发改委（以下简称市发改委）统筹，各区（含开发区）落实。\n")
     assert roles(doc.tasks[0]) == []
