@@ -276,6 +276,10 @@ def _doc_number(blocks, head, header_end, table) -> str | None:
         if is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n):
             dm = P.DOC_NUMBER.search(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
             return blocks[i].text[dm.start():dm.end()]
+        lead = P.ISSUED_BY_NUMBER.match(n)
+        dm = P.DOC_NUMBER.match(n, lead.end()) if lead else None
+        if dm:
+            return blocks[i].text[dm.start():dm.end()]
         dm = P.DOC_NUMBER_TITLE_HEAD.match(n)
         if dm and P.DOC_CODE_END.search(dm.group(2)):
             return blocks[i].text[:dm.end()]

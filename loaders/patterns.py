@@ -100,6 +100,7 @@ META_FIELDS = {
     "标题": "title", "发文标题": "title", "文件名称": "title", "名称": "title", "文件标题": "title",
     "文号": "doc_number", "发文字号": "doc_number", "发文文号": "doc_number", "文件编号": "doc_number",
     "发文机关": "issuer", "发文单位": "issuer", "发文部门": "issuer", "制发机关": "issuer",
+    "发布机关": "issuer", "制定机关": "issuer",     # a wiki mirror's and a law database's words
     "成文日期": "date", "发文日期": "issued", "发文时间": "issued", "印发日期": "issued",
     "发布日期": "published", "发布时间": "published", "公开日期": "published", "时间": "published",
     "索引号": None, "主题分类": None, "发布机构": None, "发布单位": None, "生效日期": None,
@@ -110,6 +111,8 @@ META_FIELDS = {
     "文件类型": None, "发布部门": None, "发文机构": None, "废止时间": None, "生成日期": None,
     "生效时间": None, "归档时间": None, "关键词": None, "内容概述": None, "视力保护色": None,
 }
+# a wiki mirror's header line naming the notice that issued the text: 發布於國辦發〔2008〕60號《通知》
+ISSUED_BY_NUMBER = re.compile(r"^发布于\s*")
 META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*(?:：|(?=\s*\|))")
 
 # ---------------------------------------------------------------- document titles

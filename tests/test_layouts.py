@@ -37,6 +37,10 @@ METADATA_PAGES = [
     ("閩政發(fā)〔2022〕3號 福建省人民政府關(guān)于促進(jìn)就業(yè)的若干意見\n各設(shè)區(qū)市人民政府：\n"
      "現(xiàn)提出如下意見。\n一、穩(wěn)定崗位。（省人社廳牽頭，省財政廳配合）\n",
      {"doc_number": "閩政發〔2022〕3號", "level": "province", "region": "福建省"}),
+    # a wiki mirror: its issuer line, and the 文号 of the notice that issued the text (發布於…)
+    ("某某省人民政府辦公廳工作規則\n\n維基文庫,自由的圖書館\n發布機關:某某省人民政府辦公廳\n"
+     "發布於某政辦發〔2021〕12號《通知》\n\n第一條 為規範工作，制定本規則。\n",
+     {"doc_number": "某政辦發〔2021〕12號", "issuer": "某某省人民政府辦公廳"}),
     # a plan with no notice around it: its own heading is the title, the place in it gives the region
     ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
      "（一）建设政务云。（省政务服务数据管理局负责）\n",
