@@ -266,6 +266,12 @@ def _title_and_issuer(blocks, start, title_i, end, head, table, source):
         title, doc_number = _split_title(title)
     if k is not None and title and source and re.sub(r"\s", "", title) in blocks[k].text:
         issuer = _title_issuer(blocks[k], re.sub(r"\s", "", title), source)
+    if title is None:
+        # a news report of the document: its lead names the issuer and the title
+        for i in range(head, min(end, head + 3)):
+            m = P.NEWS_REPORT.search(blocks[i].norm)
+            if m:
+                return blocks[i].text[m.start(2):m.end(2)], None, blocks[i].text[m.start(1):m.end(1)]
     return title, doc_number, issuer
 
 

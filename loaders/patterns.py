@@ -113,6 +113,11 @@ META_FIELDS = {
 }
 # a wiki mirror's header line naming the notice that issued the text: 發布於國辦發〔2008〕60號《通知》
 ISSUED_BY_NUMBER = re.compile(r"^发布于\s*")
+# a news report's lead naming the document it reports: …近日，安徽省人民政府发布关于…的通知。
+# Groups: issuer, title.
+NEWS_REPORT = re.compile(r"(?:^|[，,、。：:]|近日|日前)([\u4e00-\u9fff]{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|"
+                         r"办公厅|办公室|委员会|厅|局|部|委))(?:近日|日前|近期)?(?:正式)?(?:发布|印发|出台|下发)了?《?"
+                         r"(关于[^。，,《》“”]{2,80}?的(?:通知|意见|决定|实施方案|方案|办法))")
 META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*(?:：|(?=\s*\|))")
 
 # ---------------------------------------------------------------- document titles

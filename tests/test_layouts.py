@@ -41,6 +41,10 @@ METADATA_PAGES = [
     ("某某省人民政府辦公廳工作規則\n\n維基文庫,自由的圖書館\n發布機關:某某省人民政府辦公廳\n"
      "發布於某政辦發〔2021〕12號《通知》\n\n第一條 為規範工作，制定本規則。\n",
      {"doc_number": "某政辦發〔2021〕12號", "issuer": "某某省人民政府辦公廳"}),
+    # a news report of the document: its lead names the issuer and the title
+    ("某某日报讯 据某某省人民政府网消息，日前，江西省人民政府办公厅印发关于推进数字乡村建设的实施方案。\n"
+     "方案提出，到2025年建成一批数字乡村示范县。\n一、夯实基础\n1.建设网络。牵头单位：省通信管理局。\n",
+     {"title": "关于推进数字乡村建设的实施方案", "issuer": "江西省人民政府办公厅", "level": "province", "region": "江西省"}),
     # a plan with no notice around it: its own heading is the title, the place in it gives the region
     ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
      "（一）建设政务云。（省政务服务数据管理局负责）\n",
