@@ -223,7 +223,8 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
         if attachment is None and k is not None:
             attachment = _title_lines(blocks[k])
 
-    loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end)
+    publisher = table["publisher"].value if "publisher" in table else None
+    loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end, publisher)
     return Document(doc_number=doc_number, doc_number_key=doc_number_key(doc_number), title=title,
                     attachment_title=attachment, issuer=issuer, date=date, published=published,
                     level=loc.level, region=loc.region, region_path=loc.path,
@@ -367,9 +368,10 @@ def _fuller_issuer(blocks, head, end, date_i, issuer: str, source: str) -> str |
     return None
 
 
-def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Location:
+def _location(issuer, title, attachment, doc_number, blocks, head, stop, publisher=None) -> Location:
     """Level and region of the issuer: from its name; else from the places the title names, read
-    against the level its name says (省/市/区 人民政府) or the code of its 文号 (闽, 菏 …)."""
+    against the level its name says (省/市/区 人民政府) or the code of its 文号 (闽, 菏 …); else, for
+    an issuer named without its place (区人民政府办公室), the place of the site that published it."""
     first = issuer.split("、")[0] if issuer else None
     loc = locate(first)
     sub = P.SUBDISTRICT.search(normalise(issuer or ""))
@@ -396,6 +398,10 @@ def _location(issuer, title, attachment, doc_number, blocks, head, stop) -> Loca
     for place in named:
         if level is None or place.level == level:
             return place
+    if level and publisher:
+        site = locate(publisher)
+        if site.level == level:
+            return site
     if level is None:
         level = _addressee_level(blocks, head, stop)
         if level == "national":

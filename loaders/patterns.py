@@ -103,7 +103,9 @@ META_FIELDS = {
     "发布机关": "issuer", "制定机关": "issuer",     # a wiki mirror's and a law database's words
     "成文日期": "date", "发文日期": "issued", "发文时间": "issued", "印发日期": "issued",
     "发布日期": "published", "发布时间": "published", "公开日期": "published", "时间": "published",
-    "索引号": None, "主题分类": None, "发布机构": None, "发布单位": None, "生效日期": None,
+    "索引号": None, "主题分类": None, "生效日期": None,
+    # the office whose site published the page: a place's evidence only (it may republish others')
+    "发布机构": "publisher", "发布单位": "publisher",
     "实施日期": None, "废止日期": None, "时效性": None, "时效": None, "有效性": None, "效力级别": None,
     "公文种类": None, "主题词": None, "信息来源": None, "来源": None, "体裁分类": None,
     "组配分类": None, "统一编号": None, "登记号": None, "所属机构": None, "浏览次数": None,

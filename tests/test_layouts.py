@@ -45,6 +45,10 @@ METADATA_PAGES = [
     ("某某日报讯 据某某省人民政府网消息，日前，江西省人民政府办公厅印发关于推进数字乡村建设的实施方案。\n"
      "方案提出，到2025年建成一批数字乡村示范县。\n一、夯实基础\n1.建设网络。牵头单位：省通信管理局。\n",
      {"title": "关于推进数字乡村建设的实施方案", "issuer": "江西省人民政府办公厅", "level": "province", "region": "江西省"}),
+    # an issuer named without its place: the site's 发布机构 gives the place, at the issuer's level
+    ("索引号：001/2021-00012 发布机构：余杭区政府办公室\n区人民政府办公室关于印发重点工作责任分解的通知\n"
+     "各镇人民政府、街道办事处：\n现将重点工作责任分解印发给你们。\n",
+     {"issuer": "区人民政府办公室", "level": "county", "region": "余杭区"}),
     # a plan with no notice around it: its own heading is the title, the place in it gives the region
     ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
      "（一）建设政务云。（省政务服务数据管理局负责）\n",
