@@ -321,12 +321,14 @@ def is_page_furniture(norm: str) -> bool:
 def _stands_alone(line: Line) -> bool:
     """A line that is a block of its own and ends the block before it (asked of each line as
     itself and as the line before, hence kept on the line): a red header (…文件), a 文号, a page's
-    navigation or metadata line, a signature date, an attachment mark."""
+    navigation or metadata line, a signature date (also one that lost its 年月日), an attachment
+    mark, a whole notice title that names its issuer."""
     if line.alone is None:
         n = line.norm
         line.alone = bool(P.RED_HEADER.match(n) or is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
                           or is_page_furniture(n) or P.META_KEY.match(n) or P.DATE_LINE.match(n)
-                          or P.ATTACHMENT_MARK.match(n) or P.TITLE_ALONE.match(n))
+                          or P.ATTACHMENT_MARK.match(n) or P.TITLE_ALONE.match(n)
+                          or P.ISSUER_NOTICE_TITLE.match(n) or P.GARBLED_DATE_LINE.match(n))
     return line.alone
 
 

@@ -7,7 +7,7 @@ from . import patterns as P
 from .citations import find_citations, own_title_keys, title_key
 from .clean import Block
 from .ledger import ledger_rows
-from .metadata import metadata, prefix_level
+from .metadata import metadata, prefix_level, signature_date_block
 from .models import Document, Task
 from .tables import line_cell_tables, tasks_and_ledger_from_tables
 from .normal import normalise
@@ -24,7 +24,7 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     if title_i is not None and P.NOTICE_ONLY_END.search(normalise(doc.title or "")):
         # a notice signed above the plan it issues: its own items stand above the signature (an
         # 意见 or 方案 issued directly is signed below its items, which are its tasks)
-        notice_end = next((i for i in range(title_i + 1, end) if P.DATE_LINE.match(blocks[i].norm)), None)
+        notice_end = signature_date_block(blocks, title_i + 1, end)
         cues = [i for i in range(title_i, min(end, title_i + 8)) if P.ISSUE_CUE.search(blocks[i].norm)]
         if notice_end is None and cues:
             # an excerpt cut above the signature: the items of a notice that issues a plan are its

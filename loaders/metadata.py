@@ -215,7 +215,7 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
 
     attachment = None
     if title_i is not None:
-        attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
+        attachment = _attachment_title(blocks, title_i, end, signature_date_block(blocks, scan_from, end), first_label)
     elif title is None:
         # the notice shown without its title (the page starts at its addressee): the plan it issues
         attachment = _issued_plan(blocks, head, header_end)
@@ -366,6 +366,12 @@ def _fuller_issuer(blocks, head, end, date_i, issuer: str, source: str) -> str |
         if n and n != short and n.endswith(short[-2:]) and short[0] in n and locate(name).region:
             return name
     return None
+
+
+def signature_date_block(blocks: list[Block], scan_from: int, end: int) -> int | None:
+    """The block of the signature date, also one that lost its 年月日 (2023626)."""
+    return next((i for i in range(scan_from, end)
+                 if P.DATE_LINE.match(blocks[i].norm) or P.GARBLED_DATE_LINE.match(blocks[i].norm)), None)
 
 
 def _location(issuer, title, attachment, doc_number, blocks, head, stop, publisher=None) -> Location:

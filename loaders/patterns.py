@@ -132,6 +132,12 @@ DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=Tru
 TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
                          rf"《[^《》]{{4,150}}(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})》$")
 NOTICE_TITLE = re.compile(r"(?:关于.{2,120}?|(?:印发|转发)《.{2,120}》)的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
+# a whole notice title on its own line, its issuer first: a line of its own even where a page's
+# key/value lines run into it (统一编号： / HCSD01-2023-0006 / 常山县人民政府办公室关于…的通知)
+ISSUER_NOTICE_TITLE = re.compile(r"^[\u4e00-\u9fff、]{2,60}?(?:人民政府|办公厅|办公室|委员会|厅|局|委|部)"
+                                 r"关于.{2,150}的(?:通知|意见|决定|批复|通报)$")
+# a signature date whose 年月日 a page lost: 2023626, 20191016
+GARBLED_DATE_LINE = re.compile(r"^(?:19|20)\d{2}(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12]\d|3[01])$")
 ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*(.*)$")
 ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")          # the mark alone on its line
 NOTICE_TYPE_END = re.compile(r"(通知|通报|决定|意见|批复|公告|通告|复函|命令)$")

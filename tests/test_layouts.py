@@ -49,6 +49,13 @@ METADATA_PAGES = [
     ("索引号：001/2021-00012 发布机构：余杭区政府办公室\n区人民政府办公室关于印发重点工作责任分解的通知\n"
      "各镇人民政府、街道办事处：\n现将重点工作责任分解印发给你们。\n",
      {"issuer": "区人民政府办公室", "level": "county", "region": "余杭区"}),
+    # a page's key/value lines run into the title with no sentence end between them, and its
+    # signature date lost its 年月日
+    ("  • 统一编号:\n\n    ABCD01-2023-0006\n\n宁海县人民政府办公室关于印发宁海县养老服务实施办法的通知\n\n"
+     "各乡镇人民政府：\n\n宁海县养老服务实施办法已经县政府同意，现印发给你们。\n\n宁海县人民政府办公室\n\n2023626\n\n"
+     "宁海县养老服务实施办法\n\n一、总体要求\n\n",
+     {"title": "宁海县人民政府办公室关于印发宁海县养老服务实施办法的通知", "issuer": "宁海县人民政府办公室",
+      "attachment_title": "宁海县养老服务实施办法", "region": "宁海县"}),
     # a plan with no notice around it: its own heading is the title, the place in it gives the region
     ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
      "（一）建设政务云。（省政务服务数据管理局负责）\n",
