@@ -147,6 +147,8 @@ def _raw_lines(source: str):
             breaks = P.INDENT_BREAK
         elif ("单位" in body or "部门" in body) and P.FIELD_BREAK.search(body):
             breaks = P.FIELD_BREAK
+        elif len(body) >= P.FLAT_LINE_MIN and 0 < body.count(" ") * 10 < len(body) and P.FLAT_BREAK.search(body):
+            breaks = P.FLAT_BREAK
         if breaks is not None:
             a = 0
             for m in breaks.finditer(body):

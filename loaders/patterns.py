@@ -24,10 +24,14 @@ RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人
 # a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
 PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]|https?：?//|"
                             r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口|^返回顶部|^返回首页|【字体|^字体：|"
-                            r"^分享到|扫一扫|^上一篇|^下一篇|^相关文章|^相关链接|^浏览量|^浏览次数|^访问量|^阅读量|^点击量")
+                            r"^分享到|扫一扫|点击蓝字关注|^文章预览$|^上一篇|^下一篇|^相关文章|^相关链接|^浏览量|^浏览次数|^访问量|^阅读量|^点击量")
 # a sentence end, then the two em spaces that indent the next paragraph, inside one line (or the
 # spaces before an article a law database runs on after its chapter: 第一章　总则　　第一条 …)
 INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}|[\u2003\u3000]{2,}(?=第[一二三四五六七八九十百零〇\d]+[条章])")
+# a page flattened to one long line (an app's article preview) keeps its line breaks only as single
+# spaces between Chinese characters, which Chinese prose never prints
+FLAT_BREAK = re.compile(r"(?<=[\u4e00-\u9fff。；：，）)》”〕●]) (?=[\u4e00-\u9fff（《“]|\d{1,2}[.、．])")
+FLAT_LINE_MIN = 200     # characters: shorter lines are ordinary lines
 # HTML tags after which a page starts a new line
 HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)
 
@@ -127,7 +131,8 @@ DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复
              "通报", "纲要", "规划", "计划", "细则", "任务", "清单", "措施", "要点", "报告",
              "条例", "标准", "分解表", "台账", "指南", "指引", "规则", "章程", "制度", "准则", "守则", "规范",
              "若干政策", "政策措施")
-DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})$")
+# (with the qualifier a title may end in: （2024—2027年）, （试行）, （2023年版）)
+DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})(?:[（(][^（）()]{{1,16}}[）)])?$")
 # a page's header line that is a whole title in 《》, with or without its 文号 before it
 TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
                          rf"《[^《》]{{4,150}}(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})》$")
