@@ -175,7 +175,8 @@ def _header_issuers(block: Block, source: str) -> tuple[int, str] | None:
 
 def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | None:
     b = blocks[date_i]
-    before_date = b.norm[:P.DATE.search(b.norm).start()]
+    dm = P.DATE.search(b.norm)
+    before_date = b.norm[:dm.start()] if dm else ""     # a garbled date (2023626) is digits alone
     if re.search(r"[\u4e00-\u9fff]", before_date):
         return _joint(_printed(b, 0, len(before_date), source))
     # the lines above the date, each one issuer or several with spaces between (联合发文)
@@ -209,7 +210,7 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
 
     title, doc_number, issuer = _title_and_issuer(blocks, start, title_i, end, head, table, source)
     doc_number = doc_number or _doc_number(blocks, head, header_end, table)
-    date_i = next((i for i in range(scan_from, end) if P.DATE_LINE.match(blocks[i].norm)), None)
+    date_i = signature_date_block(blocks, scan_from, end)
     date, published = _dates(blocks, head, header_end, date_i, table)
     issuer = _issuer(blocks, start, title_i, end, head, scan_from, date_i, table, title, issuer, source)
 
@@ -298,10 +299,32 @@ def _doc_number(blocks, head, header_end, table) -> str | None:
     return None
 
 
+def _garbled_date(digits: str) -> str | None:
+    """A date that lost its 年月日: 202139 → 2021-03-09; None where it reads two ways (2019116 is
+    1月16日 or 11月6日)."""
+    year, rest = digits[:4], digits[4:]
+    readings = set()
+    for k in (1, 2):
+        month, day = rest[:k], rest[k:]
+        if 1 <= len(day) <= 2 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
+            readings.add(f"{year}-{int(month):02d}-{int(day):02d}")
+    return readings.pop() if len(readings) == 1 else None
+
+
 def _dates(blocks, head, header_end, date_i, table) -> tuple[str | None, str | None]:
     """(date, published): the 成文日期 a page's table states, else the signature's, else the table's
     发文日期; the publication date from a 发布日期 line or field."""
-    date = _date(P.DATE.search(blocks[date_i].norm)) if date_i is not None else None
+    date = None
+    if date_i is not None:
+        dm = P.DATE.search(blocks[date_i].norm)
+        date = _date(dm) if dm else _garbled_date(blocks[date_i].norm)
+    if date is None:
+        # a 文号 line with the date printed beside it: 蘇政發〔2024〕65號 2024-08-09
+        for i in range(head, header_end):
+            n = blocks[i].norm
+            if is_doc_number_line(n) and P.ISO_DATE.search(n):
+                date = _any_date(n[P.DOC_NUMBER.search(n).end():])
+                break
     if "date" in table:
         date = _any_date(table["date"].value) or date
     if date is None and "issued" in table:

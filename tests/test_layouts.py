@@ -55,7 +55,13 @@ METADATA_PAGES = [
      "各乡镇人民政府：\n\n宁海县养老服务实施办法已经县政府同意，现印发给你们。\n\n宁海县人民政府办公室\n\n2023626\n\n"
      "宁海县养老服务实施办法\n\n一、总体要求\n\n",
      {"title": "宁海县人民政府办公室关于印发宁海县养老服务实施办法的通知", "issuer": "宁海县人民政府办公室",
-      "attachment_title": "宁海县养老服务实施办法", "region": "宁海县"}),
+      "attachment_title": "宁海县养老服务实施办法", "region": "宁海县", "date": "2023-06-26"}),
+    # a garbled date that reads two ways (1月16日 or 11月6日) is no date
+    ("某某市人民政府办公厅关于印发若干措施的通知\n\n各区人民政府：\n现将若干措施印发给你们。\n\n某某市人民政府办公厅\n\n2019116\n",
+     {"date": None}),
+    # a mirror's 文号 line with the date printed beside it, no signature
+    ("江蘇省政府關于優化政務服務的實施意見\n蘇政發〔2024〕65號 2024-08-09\n各市、縣(市、區)人民政府：\n一、總體要求\n",
+     {"doc_number": "蘇政發〔2024〕65號", "date": "2024-08-09"}),
     # an app's article preview: the whole page on one line, its line breaks left as single spaces
     ("文章预览\n了解更多政策资讯 ● 点击蓝字关注我们 ● 浙江省人民政府办公厅关于印发《浙江省养老服务行动方案(2024—2027年)》的通知 "
      "浙政办发〔2024〕8号 各市、县（市、区）人民政府，省政府直属各单位： 现将《浙江省养老服务行动方案(2024—2027年)》印发给你们，"
