@@ -260,6 +260,12 @@ def _title_and_issuer(blocks, start, title_i, end, head, table, source):
     if "title" in table:
         title = table["title"].value
     elif k is not None and not notice_body:
+        # a page that prints the heading alone as its page title, then again under the issuer
+        # (沙县人民政府 / 关于…): the second, with its issuer, is the document's
+        alone = blocks[k].norm
+        k = next((j for j in range(k + 1, min(end, k + 12))
+                  if (blocks[j].norm == alone and is_issuer_line(blocks[j - 1]))
+                  or (blocks[j].norm.endswith(alone) and P.ORG_SUFFIX.search(blocks[j].norm[:-len(alone)]))), k)
         title = _title_lines(blocks[k])
         if blocks[k].norm.startswith("关于") and k > head and is_issuer_line(blocks[k - 1]):
             title = blocks[k - 1].text + title      # 沙县人民政府 / 关于加快…的实施意见

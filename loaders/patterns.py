@@ -106,7 +106,7 @@ META_FIELDS = {
     "发文机关": "issuer", "发文单位": "issuer", "发文部门": "issuer", "制发机关": "issuer",
     "发布机关": "issuer", "制定机关": "issuer",     # a wiki mirror's and a law database's words
     "成文日期": "date", "发文日期": "issued", "发文时间": "issued", "印发日期": "issued",
-    "发布日期": "published", "发布时间": "published", "公开日期": "published", "时间": "published",
+    "发布日期": "published", "发布时间": "published", "日期": "published", "公开日期": "published", "时间": "published",
     "索引号": None, "主题分类": None, "生效日期": None,
     # the office whose site published the page: a place's evidence only (it may republish others')
     "发布机构": "publisher", "发布单位": "publisher",

@@ -70,6 +70,11 @@ METADATA_PAGES = [
      {"doc_number": "浙政办发〔2024〕8号", "issuer": "浙江省人民政府办公厅", "date": "2024-06-13",
       "title": "浙江省人民政府办公厅关于印发《浙江省养老服务行动方案(2024—2027年)》的通知",
       "attachment_title": "浙江省养老服务行动方案(2024—2027年)"}),
+    # the heading printed alone as the page's title, then a 日期 line, then again under its issuer
+    ("关于加快服务业发展的实施意见（试行）\n\n日期:2012-10-11 16:17 来源:本网\n\n尤溪县人民政府\n\n"
+     "关于加快服务业发展的实施意见（试行）\n\n各乡（镇）人民政府：\n为加快发展，提出如下意见。\n",
+     {"title": "尤溪县人民政府关于加快服务业发展的实施意见（试行）", "issuer": "尤溪县人民政府", "region": "尤溪县",
+      "published": "2012-10-11"}),
     # a plan with no notice around it: its own heading is the title, the place in it gives the region
     ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
      "（一）建设政务云。（省政务服务数据管理局负责）\n",
