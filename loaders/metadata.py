@@ -495,9 +495,15 @@ def _attachment_title(blocks, title_i, end, date_i, first_label) -> str | None:
         return None
     if first_label < date_i:    # the notice's own numbered items stand above its signature
         first_label = next((i for i in range(date_i + 1, end) if label_of(blocks[i].norm)), end)
+    quoted = [t for j in range(title_i + 1, date_i) for t in P.TITLE.findall(blocks[j].norm)]
     for i in range(date_i + 1, min(first_label, date_i + 6)):
         n = blocks[i].norm
         if is_doc_number_line(n) or n.endswith("文件") or re.match(r"^[（(]此件", n) or is_issuer_line(blocks[i]):
             continue
+        # the heading run into the plan's first sentence (…推进方案为认真贯彻落实…): the title the
+        # notice quotes is where it ends
+        glued = next((t for t in quoted if n.startswith(t) and len(n) > len(t)), None)
+        if glued:
+            return blocks[i].text[:len(glued)]
         return blocks[i].text if title_like(n) else None
     return None

@@ -30,7 +30,7 @@ PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在�
 INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}|[\u2003\u3000]{2,}(?=第[一二三四五六七八九十百零〇\d]+[条章])")
 # a page flattened to one long line (an app's article preview) keeps its line breaks only as single
 # spaces between Chinese characters, which Chinese prose never prints
-FLAT_BREAK = re.compile(r"(?<=[\u4e00-\u9fff。；：，）)》”〕●]) (?=[\u4e00-\u9fff（《“]|\d{1,2}[.、．])")
+FLAT_BREAK = re.compile(r"(?<=[\u4e00-\u9fff。；：，）)》”〕●]) (?=[\u4e00-\u9fff（《“]|\d{1,2}[.、．]|(?:19|20)\d{2}年)")
 FLAT_LINE_MIN = 200     # characters: shorter lines are ordinary lines
 # HTML tags after which a page starts a new line
 HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)

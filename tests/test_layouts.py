@@ -75,6 +75,14 @@ METADATA_PAGES = [
      "关于加快服务业发展的实施意见（试行）\n\n各乡（镇）人民政府：\n为加快发展，提出如下意见。\n",
      {"title": "尤溪县人民政府关于加快服务业发展的实施意见（试行）", "issuer": "尤溪县人民政府", "region": "尤溪县",
       "published": "2012-10-11"}),
+    # the notice, its signature and the plan's opening run together on one line, single spaces
+    # left where the lines broke, the plan's heading glued to its first sentence
+    ("某某市乡村振兴领导小组办公室关于印发2023年某某市乡村振兴工作推进方案的通知\n"
+     "各乡镇（街道）、部门（单位）： 为贯彻落实市委市政府“全力推进乡村振兴”的决策部署，根据省农业农村厅《关于做好2023年乡村振兴重点工作的通知》文件要求，结合我市实际，现将《2023年某某市乡村振兴工作推进方案》印发给你们，"
+     "请你们结合实际，认真组织实施，确保各项目标任务按期完成。 某某市乡村振兴领导小组办公室 2023年3月30日 2023年某某市乡村振兴工作推进方案为认真贯彻落实"
+     "中央决策部署，制定本方案。\n",
+     {"date": "2023-03-30", "issuer": "某某市乡村振兴领导小组办公室",
+      "attachment_title": "2023年某某市乡村振兴工作推进方案"}),
     # a plan with no notice around it: its own heading is the title, the place in it gives the region
     ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
      "（一）建设政务云。（省政务服务数据管理局负责）\n",
