@@ -3,7 +3,8 @@
     python benchmarks/long_inputs.py --out benchmarks/long_inputs.md
 
 Each case is text of one awkward shape (a spaced-out PDF text layer, one enormous line, a long last
-line under a ledger header, a long run of brackets) at two sizes, so the growth from one size to
+line under a ledger header, a long run of brackets, a page flattened to one line, responsibility
+fields run on inside an open bracket) at two sizes, so the growth from one size to
 the next shows: linear code takes about 2× for 2× the text, quadratic 4×.
 """
 from __future__ import annotations
@@ -20,6 +21,8 @@ CASES = {
     "one line of sentences": lambda n: "加强工作，推进建设。" * (n // 10),
     "a ledger header, then one long row": lambda n: "关于做好工作的通知\n各县区：\n责任部门 配合部门\n1 " + "市卫健委 " * (n // 5),
     "brackets of bodies": lambda n: "（市财政局负责）" * (n // 8),
+    "a page flattened to one line (single spaces)": lambda n: "推进建设。 加强工作 " * (n // 11),
+    "run-on fields, one bracket left open": lambda n: "（" + "推进建设。责任单位：市财政局" * (n // 14),
 }
 
 

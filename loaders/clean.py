@@ -151,9 +151,13 @@ def _raw_lines(source: str):
             breaks = P.FLAT_BREAK
         if breaks is not None:
             a = 0
+            depth, counted = 0, 0       # bracket depth up to `counted`, kept as the matches advance
             for m in breaks.finditer(body):
-                if breaks is P.FIELD_BREAK and _inside_bracket(body, m.start()):
-                    continue        # [牵头单位：A；责任单位：B] is one list
+                if breaks is P.FIELD_BREAK:
+                    depth += _bracket_balance(body, counted, m.start())
+                    counted = m.start()
+                    if depth > 0:
+                        continue        # [牵头单位：A；责任单位：B] is one list
                 yield start + a, body[a:m.end()]
                 a = m.end()
             yield start + a, body[a:]
@@ -161,9 +165,10 @@ def _raw_lines(source: str):
             yield start, body
 
 
-def _inside_bracket(text: str, at: int) -> bool:
-    head = text[:at]
-    return sum(head.count(c) for c in "（(〔[［【") > sum(head.count(c) for c in "）)〕]］】")
+def _bracket_balance(text: str, a: int, b: int) -> int:
+    """Opening minus closing brackets in text[a:b]."""
+    part = text[a:b]
+    return sum(part.count(c) for c in "（(〔[［【") - sum(part.count(c) for c in "）)〕]］】")
 
 
 def lines_of(source: str) -> list[Line]:
