@@ -24,7 +24,7 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     if title_i is not None and P.NOTICE_ONLY_END.search(normalise(doc.title or "")):
         # a notice signed above the plan it issues: its own items stand above the signature (an
         # 意见 or 方案 issued directly is signed below its items, which are its tasks)
-        notice_end = signature_date_block(blocks, title_i + 1, end)
+        notice_end = signature_date_block(blocks, title_i + 1, end, joint=False)
         cues = [i for i in range(title_i, min(end, title_i + 8)) if P.ISSUE_CUE.search(blocks[i].norm)]
         if notice_end is None and cues:
             # an excerpt cut above the signature: the items of a notice that issues a plan are its

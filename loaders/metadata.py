@@ -374,6 +374,12 @@ def _issuer(blocks, start, title_i, end, head, scan_from, date_i, table, title, 
         signed = _signature_issuer(blocks, date_i, source)
         if signed and "、" in signed and re.sub(r"[、\s]", "", signed) == re.sub(r"\s", "", issuer):
             issuer = signed
+        elif signed and "、" in signed and P.ISSUER_COUNT.search(normalise(issuer)):
+            # a title that counts its issuers (广州市卫生健康委等4部门): the signature names them
+            lead = normalise(issuer)[:P.ISSUER_COUNT.search(normalise(issuer)).start()]
+            names = signed.split("、")
+            if len(names) >= 2 and (names[0].startswith(lead[:2]) or lead in normalise(names[0])):
+                issuer = signed
     if issuer and prefix_level(normalise(issuer)) not in (None, "national") and not locate(issuer).region:
         # the title names its issuer without its place (省人民政府关于…): the red header or the
         # signature names it in full (贵州省人民政府文件)
@@ -397,10 +403,14 @@ def _fuller_issuer(blocks, head, end, date_i, issuer: str, source: str) -> str |
     return None
 
 
-def signature_date_block(blocks: list[Block], scan_from: int, end: int) -> int | None:
-    """The block of the signature date, also one that lost its 年月日 (2023626)."""
+def signature_date_block(blocks: list[Block], scan_from: int, end: int, joint: bool = True) -> int | None:
+    """The block of the signature date, also one that lost its 年月日 (2023626); with `joint`, also
+    one that follows many joint signers on one line. That last form is read for the date and the
+    signers only, not as the end of a notice's own items: ministries signing jointly this way put
+    their tasks above the signature (full/02)."""
     return next((i for i in range(scan_from, end)
-                 if P.DATE_LINE.match(blocks[i].norm) or P.GARBLED_DATE_LINE.match(blocks[i].norm)), None)
+                 if P.DATE_LINE.match(blocks[i].norm) or P.GARBLED_DATE_LINE.match(blocks[i].norm)
+                 or (joint and P.JOINT_SIGNATURE_DATE.match(blocks[i].norm))), None)
 
 
 def _location(issuer, title, attachment, doc_number, blocks, head, stop, publisher=None) -> Location:

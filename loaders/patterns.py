@@ -86,6 +86,8 @@ DATE = re.compile(
 # '青海省人民政府办公厅 2023年10月25日' as one line)
 SIGNATURE_ISSUER = r"[\u4e00-\u9fff（）]{2,30}?(?:办公厅|办公室|人民政府|委员会|领导小组|小组|局|厅|委|部|府)"
 DATE_LINE = re.compile(rf"^(?:{SIGNATURE_ISSUER})?(?:[（(]?)({DATE.pattern})(?:[）)]?)(?:印发|发布|起施行)?$")
+# joint signers and the date on one line: 中国人民银行  国家发展改革委  …  国家外汇局  2026年2月6日
+JOINT_SIGNATURE_DATE = re.compile(rf"^[\u4e00-\u9fff]{{4,200}}?[行会局厅委部府署办室]({DATE.pattern})$")
 PUBLISHED = re.compile(r"(?:发布日期|发布时间|公开日期)[：:]\s*((?:19|20)\d{2})[-年./](\d{1,2})[-月./](\d{1,2})")
 
 # a 文号 printed in front of the title on one line (津政办规〔2023〕4号 天津市…的通知); group 2: the code
@@ -137,6 +139,8 @@ DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=Tru
 TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
                          rf"《[^《》]{{4,150}}(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})》$")
 NOTICE_TITLE = re.compile(r"(?:关于.{2,120}?|(?:印发|转发)《.{2,120}》)的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
+# a title's count of its joint issuers: 广州市卫生健康委等4部门, 市发展改革委等十部门
+ISSUER_COUNT = re.compile(r"等(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:个)?(?:部门|单位|部委)$")
 # a whole notice title on its own line, its issuer first: a line of its own even where a page's
 # key/value lines run into it (统一编号： / HCSD01-2023-0006 / 常山县人民政府办公室关于…的通知)
 ISSUER_NOTICE_TITLE = re.compile(r"^[\u4e00-\u9fff、]{2,60}?(?:人民政府|办公厅|办公室|委员会|厅|局|委|部)"

@@ -83,6 +83,15 @@ METADATA_PAGES = [
      "中央决策部署，制定本方案。\n",
      {"date": "2023-03-30", "issuer": "某某市乡村振兴领导小组办公室",
       "attachment_title": "2023年某某市乡村振兴工作推进方案"}),
+    # a title that counts its joint issuers (…等3部门): the signature names them
+    ("某某市卫生健康委等3部门关于印发家庭医生签约服务实施方案的通知\n各区卫生健康局：\n现将实施方案印发给你们。\n"
+     "某某市卫生健康委员会            某某市财政局\n某某市医疗保障局\n2023年10月19日\n",
+     {"issuer": "某某市卫生健康委员会、某某市财政局、某某市医疗保障局"}),
+    # many joint signers and the date on one line
+    ("中国人民银行 国家发展改革委 工业和信息化部 公安部 市场监管总局 金融监管总局关于防范交易风险的通知\n"
+     "各省、自治区、直辖市有关部门：\n一、加强监测。\n"
+     "中国人民银行  国家发展改革委  工业和信息化部  公安部  市场监管总局  金融监管总局  2026年2月6日\n",
+     {"date": "2026-02-06", "level": "national"}),
     # a plan with no notice around it: its own heading is the title, the place in it gives the region
     ("广东省推进数字政府建设三年行动计划\n为加快数字政府建设，制定本计划。\n一、完善基础设施\n"
      "（一）建设政务云。（省政务服务数据管理局负责）\n",
