@@ -20,7 +20,10 @@ MARKUP_NOISE = re.compile(
     r"|&(?:nbsp|ensp|emsp|amp|lt|gt|quot|#\d{2,5});"
     r"|\|+")
 # the red header of an official document: 贵州省人民政府文件
-RED_HEADER = re.compile(r"^[\u4e00-\u9fff（）]{2,30}(?:办公厅|办公室|人民政府|委员会|领导小组|局|厅|委|部|府)文件$")
+# how an issuing body's name ends, for the rules that find an issuer by its place in a line (a red
+# header, a signature, a title, a news lead)
+ISSUER_END = r"(?:办公厅|办公室|人民政府|委员会|领导小组|小组|局|厅|委|部|府)"
+RED_HEADER = re.compile(rf"^[\u4e00-\u9fff（）]{{2,30}}{ISSUER_END}文件$")
 # a web page's navigation: breadcrumbs (当前位置：首页 > 政务公开), site menus
 PAGE_FURNITURE = re.compile(r"当前位置|您的位置|你的位置|您现在的位置|所在位置|无障碍浏览|首页\s*[>〉»/]|https?：?//|"
                             r"【法宝引证码】|原文链接|^来源：|^字号|打印本页|关闭窗口|^返回顶部|^返回首页|【字体|^字体：|"
@@ -84,7 +87,7 @@ DATE = re.compile(
     r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
 # a signature date alone on its line, or after the issuer on the same line (web pages print
 # '青海省人民政府办公厅 2023年10月25日' as one line)
-SIGNATURE_ISSUER = r"[\u4e00-\u9fff（）]{2,30}?(?:办公厅|办公室|人民政府|委员会|领导小组|小组|局|厅|委|部|府)"
+SIGNATURE_ISSUER = rf"[\u4e00-\u9fff（）]{{2,30}}?{ISSUER_END}"
 DATE_LINE = re.compile(rf"^(?:{SIGNATURE_ISSUER})?(?:[（(]?)({DATE.pattern})(?:[）)]?)(?:印发|发布|起施行)?$")
 # joint signers and the date on one line: 中国人民银行  国家发展改革委  …  国家外汇局  2026年2月6日
 JOINT_SIGNATURE_DATE = re.compile(rf"^[\u4e00-\u9fff]{{4,200}}?[行会局厅委部府署办室]({DATE.pattern})$")
@@ -123,9 +126,8 @@ META_FIELDS = {
 ISSUED_BY_NUMBER = re.compile(r"^发布于\s*")
 # a news report's lead naming the document it reports: …近日，安徽省人民政府发布关于…的通知。
 # Groups: issuer, title.
-NEWS_REPORT = re.compile(r"(?:^|[，,、。：:]|近日|日前)([\u4e00-\u9fff]{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|"
-                         r"办公厅|办公室|委员会|厅|局|部|委))(?:近日|日前|近期)?(?:正式)?(?:发布|印发|出台|下发)了?《?"
-                         r"(关于[^。，,《》“”]{2,80}?的(?:通知|意见|决定|实施方案|方案|办法))")
+NEWS_REPORT = re.compile(rf"(?:^|[，,、。：:]|近日|日前)([\u4e00-\u9fff]{{2,30}}?{ISSUER_END})"
+                         r"(?:近日|日前|近期)?(?:正式)?(?:发布|印发|出台|下发)了?《?(关于[^。，,《》“”]{2,80}?的(?:通知|意见|决定|实施方案|方案|办法))")
 META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*(?:：|(?=\s*\|))")
 
 # ---------------------------------------------------------------- document titles
@@ -143,7 +145,7 @@ NOTICE_TITLE = re.compile(r"(?:关于.{2,120}?|(?:印发|转发)《.{2,120}》)�
 ISSUER_COUNT = re.compile(r"等(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:个)?(?:部门|单位|部委)$")
 # a whole notice title on its own line, its issuer first: a line of its own even where a page's
 # key/value lines run into it (统一编号： / HCSD01-2023-0006 / 常山县人民政府办公室关于…的通知)
-ISSUER_NOTICE_TITLE = re.compile(r"^[\u4e00-\u9fff、]{2,60}?(?:人民政府|办公厅|办公室|委员会|厅|局|委|部)"
+ISSUER_NOTICE_TITLE = re.compile(rf"^[\u4e00-\u9fff、]{{2,60}}?{ISSUER_END}"
                                  r"关于.{2,150}的(?:通知|意见|决定|批复|通报)$")
 # a signature date whose 年月日 a page lost: 2023626, 20191016
 GARBLED_DATE_LINE = re.compile(r"^(?:19|20)\d{2}(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12]\d|3[01])$")
@@ -215,13 +217,15 @@ LEAD_KEY = re.compile(rf"^{_LEAD_KEY}$|^责任部门$")     # 责任部门 is th
 COOP_KEY = re.compile(rf"^{_COOP_KEY}$")
 # a field that names people, not bodies: 牵头负责领导：刘惠。 责任人：
 PERSON_FIELD = re.compile(r"^(?:牵头负责领导|牵头领导|责任领导|分管领导|负责领导|分管省领导|分管市领导|责任人|联系人)[：:]")
-DEADLINE_FIELD = re.compile(r"^(完成时限|完成时间|时间节点|时限要求|时限)[：:]")
+DEADLINE_KEY = r"(?:完成时限|完成时间|时间节点|时限要求|时限)"
+DEADLINE_FIELD = re.compile(rf"^({DEADLINE_KEY})[：:]")
 # a field at the start of a line (a task's own line under it)
-DEPT_FIELD = re.compile(rf"^({FIELD_KEY}|完成时限|完成时间|时间节点|时限要求)[：:]")
+_LINE_FIELD_KEY = rf"(?:{FIELD_KEY}|完成时限|完成时间|时间节点|时限要求)"
+DEPT_FIELD = re.compile(rf"^({_LINE_FIELD_KEY})[：:]")
 RESP_FIELD = re.compile(rf"({FIELD_KEY})[：:]")
 # a field run on after a task's sentence on its line (…建设算力中心。责任单位：市发改委): it starts a
 # line of its own, as it does where a page keeps its lines
-FIELD_BREAK = re.compile(rf"(?<=[。；;])[ \t\u3000\u2003]*(?=(?:{FIELD_KEY}|完成时限|时限要求)[：:])")
+FIELD_BREAK = re.compile(rf"(?<=[。；;])[ \t\u3000\u2003]*(?={_LINE_FIELD_KEY}[：:])")
 # a bracketed list: （…） with one level of nesting, 〔…〕, [ … ] / ［…］
 RESP_BRACKET = re.compile(r"（((?:[^（）]|（[^（）]*）)*)）|〔([^〔〕]*)〕|[\[［]([^\[\]［］]*)[\]］]")
 # a bracket that names bodies but is not a list of who does the work: （以下简称市发改委） （含市直单位）
@@ -233,7 +237,7 @@ RESP_BRACKET_CUT = re.compile(rf"[（〔\[［](({FIELD_KEY})[：:][^（）〔〕
 # 列第一位者为牵头单位 / 第一责任单位为牵头单位 / 排在首位的为牵头单位 (, 下同)
 FIRST_IS_LEAD = re.compile(r"(?:列|排在|排)?(?:第一位|首位|第一)(?:者|的)?(?:责任单位)?(?:为|是)牵头(?:单位|部门)")
 # the end of a bracket that is not a name: 下同, a deadline (6月底完成, 年内持续推进, 长期坚持)
-NOT_A_NAME = re.compile(r"^(?:下同|(?:完成时限|完成时间|时间节点|时限要求|时限)：.*|(?:\d{4}年)?\d{1,2}月(?:底|末|中旬|上旬|下旬)?(?:前|之前)?(?:完成|前完成)?|年内.*|年底前?.*|"
+NOT_A_NAME = re.compile(rf"^(?:下同|{DEADLINE_KEY}：.*|(?:\d{{4}}年)?\d{{1,2}}月(?:底|末|中旬|上旬|下旬)?(?:前|之前)?(?:完成|前完成)?|年内.*|年底前?.*|"
                         r"持续推进|长期坚持|长期|\d{4}年(?:底|末)?(?:前)?(?:完成)?|按时序推进|逐年推进)$")
 # a role word that ends a name inside a group: 市交通委牵头、各区政府负责落实 (、 between roles)
 NAME_ROLE_END = re.compile(r"(?:牵头|配合|参与|参加|负责落实|负责)$")
