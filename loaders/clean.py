@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from . import patterns as P
-from .departments import split_names
+from .departments import bracket_free_spans, split_names
 from .normal import normalise
 from .readers import CELL_SEP
 
@@ -151,24 +151,17 @@ def _raw_lines(source: str):
             breaks = P.FLAT_BREAK
         if breaks is not None:
             a = 0
-            depth, counted = 0, 0       # bracket depth up to `counted`, kept as the matches advance
-            for m in breaks.finditer(body):
-                if breaks is P.FIELD_BREAK:
-                    depth += _bracket_balance(body, counted, m.start())
-                    counted = m.start()
-                    if depth > 0:
-                        continue        # [牵头单位：A；责任单位：B] is one list
+            matches = breaks.finditer(body)
+            if breaks is P.FIELD_BREAK:
+                # only at a sentence end outside brackets: [牵头单位：A；责任单位：B] is one list
+                outside = {b for _, b in bracket_free_spans(body, "。；;")}
+                matches = (m for m in matches if m.start() - 1 in outside)
+            for m in matches:
                 yield start + a, body[a:m.end()]
                 a = m.end()
             yield start + a, body[a:]
         else:
             yield start, body
-
-
-def _bracket_balance(text: str, a: int, b: int) -> int:
-    """Opening minus closing brackets in text[a:b]."""
-    part = text[a:b]
-    return sum(part.count(c) for c in "（(〔[［【") - sum(part.count(c) for c in "）)〕]］】")
 
 
 def lines_of(source: str) -> list[Line]:

@@ -65,11 +65,6 @@ def bracket_free_spans(text: str, seps: str) -> list[tuple[int, int]]:
     return out + [(a, len(text))]
 
 
-def split_outside_brackets(text: str, seps: str) -> list[str]:
-    """Split on any of `seps` except inside brackets: 各县（市、区） stays whole."""
-    return [text[a:b] for a, b in bracket_free_spans(text, seps)]
-
-
 _LEAD_TRIM = " 。：:由"
 
 

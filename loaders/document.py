@@ -25,13 +25,8 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
         # a notice signed above the plan it issues: its own items stand above the signature (an
         # 意见 or 方案 issued directly is signed below its items, which are its tasks)
         notice_end = signature_date_block(blocks, title_i + 1, end, joint=False)
-        cues = [i for i in range(title_i, min(end, title_i + 8)) if P.ISSUE_CUE.search(blocks[i].norm)]
-        if notice_end is None and cues:
-            # an excerpt cut above the signature: the items of a notice that issues a plan are its
-            # own until the plan's heading (the attachment's, or a title the issuing sentence quotes)
-            names = [doc.attachment_title] if doc.attachment_title else []
-            names += [t for i in cues for t in P.TITLE.findall(blocks[i].norm)]
-            notice_end = _plan_heading(blocks, max(cues), end, names)
+        if notice_end is None:
+            notice_end = _plan_heading(blocks, title_i, end, doc.attachment_title)
     first_is_lead = any(P.FIRST_IS_LEAD.search(blocks[i].norm) for i in range(start, end))
     doc.tasks = tasks_from_tree(root, doc.title or "", doc.attachment_title, notice_end, first_is_lead)
     table_tasks, table_ledger = tasks_and_ledger_from_tables(blocks, start, end)
@@ -99,12 +94,18 @@ def _restated_item(row: Task, items: list[Task]) -> Task | None:
     return None
 
 
-def _plan_heading(blocks: list[Block], after: int, end: int, names: list[str]) -> int | None:
-    """Where the plan a notice issues starts: the block of its heading; None when no heading is
+def _plan_heading(blocks: list[Block], title_i: int, end: int, attachment: str | None) -> int | None:
+    """An excerpt cut above the signature: where the plan a notice issues starts, its items being
+    the notice's own until then. The plan is known by the attachment title or a title the issuing
+    sentence (现印发给你们) quotes; its heading may break over two lines. None when no heading is
     found (the items are then read as the plan's, the safer loss)."""
+    cues = [i for i in range(title_i, min(end, title_i + 8)) if P.ISSUE_CUE.search(blocks[i].norm)]
+    if not cues:
+        return None
+    names = [attachment] if attachment else []
+    names += [t for i in cues for t in P.TITLE.findall(blocks[i].norm)]
     keys = {title_key(normalise(n)) for n in names}
-    for i in range(after + 1, end):
-        # a page may break the heading over two lines
+    for i in range(max(cues) + 1, end):
         joined = blocks[i].norm + (blocks[i + 1].norm if i + 1 < end else "")
         if title_key(blocks[i].norm) in keys or title_key(joined) in keys:
             return i

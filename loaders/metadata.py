@@ -216,7 +216,7 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
 
     attachment = None
     if title_i is not None:
-        attachment = _attachment_title(blocks, title_i, end, signature_date_block(blocks, scan_from, end), first_label)
+        attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
     elif title is None:
         # the notice shown without its title (the page starts at its addressee): the plan it issues
         attachment = _issued_plan(blocks, head, header_end)
