@@ -18,6 +18,11 @@ from .segment import cited_titles, is_addressee, is_issuer_line, similar_to_titl
 from .targets import cn_number
 
 
+def _iso(year: int, month: int, day: int) -> str | None:
+    """YYYY-MM-DD, or None for a month or day no calendar has."""
+    return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
+
+
 def _date(m: re.Match) -> str | None:
     y, mo, d = m.group(1), m.group(2), m.group(3)
     try:
@@ -26,9 +31,7 @@ def _date(m: re.Match) -> str | None:
         day = int(d) if d.isdigit() else int(cn_number(d))
     except (TypeError, ValueError):
         return None
-    if not (1 <= month <= 12 and 1 <= day <= 31):
-        return None
-    return f"{year:04d}-{month:02d}-{day:02d}"
+    return _iso(year, month, day)
 
 
 def _any_date(text: str) -> str | None:
@@ -37,9 +40,7 @@ def _any_date(text: str) -> str | None:
     if m:
         return _date(m)
     m = P.ISO_DATE.search(text)
-    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
-        return f"{int(m.group(1)):04d}-{int(m.group(2)):02d}-{int(m.group(3)):02d}"
-    return None
+    return _iso(int(m.group(1)), int(m.group(2)), int(m.group(3))) if m else None
 
 
 # ---------------------------------------------------------------- a site's metadata table
@@ -129,9 +130,14 @@ def plan_title(blocks: list[Block], start: int, stop: int) -> int | None:
 
 # ---------------------------------------------------------------- issuers
 
+def _spaced_parts(printed: str) -> list[str]:
+    """The pieces of printed text between runs of spaces (how joint issuers are printed)."""
+    return [x for x in re.split(r"[\s\u3000]+", printed) if x]
+
+
 def _joint(printed: str) -> str:
     """Joint issuers printed with spaces between them, joined with 、 (FORMAT.md)."""
-    parts = [p for p in re.split(r"[\s\u3000]+", printed.strip()) if p]
+    parts = _spaced_parts(printed)
     if len(parts) > 1 and all(P.ORG_SUFFIX.search(p) for p in parts):
         return "、".join(parts)
     return re.sub(r"[\s\u3000]+", "", printed)
@@ -161,7 +167,7 @@ def _header_issuers(block: Block, source: str) -> tuple[int, str] | None:
     for line in block.lines:
         if line.norm.startswith(("关于", "印发", "转发")):
             break
-        parts = [x for x in re.split(r"[\s\u3000]+", P.MARKUP_NOISE.sub(" ", source[line.start:line.end])) if x]
+        parts = _spaced_parts(P.MARKUP_NOISE.sub(" ", source[line.start:line.end]))
         if not parts or not all(P.ORG_SUFFIX.search(normalise(x)) for x in parts):
             return None
         spaced = spaced or len(parts) > 1
@@ -186,7 +192,7 @@ def _signature_issuer(blocks: list[Block], date_i: int, source: str) -> str | No
         lines = blocks[i].lines
         for line in reversed(lines):
             printed = P.MARKUP_NOISE.sub(" ", source[line.start:line.end])
-            parts = [x for x in re.split(r"[\s\u3000]+", printed) if x]
+            parts = _spaced_parts(printed)
             norm = normalise("".join(parts))
             if not parts or re.search(r"[，。：；《]", norm) or P.DATE.search(norm) or "关于" in norm \
                     or not all(P.ORG_SUFFIX.search(normalise(x)) and len(x) <= 40 for x in parts):
@@ -308,12 +314,8 @@ def _doc_number(blocks, head, header_end, table) -> str | None:
 def _garbled_date(digits: str) -> str | None:
     """A date that lost its 年月日: 202139 → 2021-03-09; None where it reads two ways (2019116 is
     1月16日 or 11月6日)."""
-    year, rest = digits[:4], digits[4:]
-    readings = set()
-    for k in (1, 2):
-        month, day = rest[:k], rest[k:]
-        if 1 <= len(day) <= 2 and 1 <= int(month) <= 12 and 1 <= int(day) <= 31:
-            readings.add(f"{year}-{int(month):02d}-{int(day):02d}")
+    year, rest = int(digits[:4]), digits[4:]
+    readings = {_iso(year, int(rest[:k]), int(rest[k:])) for k in (1, 2) if 1 <= len(rest[k:]) <= 2} - {None}
     return readings.pop() if len(readings) == 1 else None
 
 
@@ -339,7 +341,7 @@ def _dates(blocks, head, header_end, date_i, table) -> tuple[str | None, str | N
     for i in range(head, header_end):
         pm = P.PUBLISHED.search(blocks[i].norm)
         if pm:
-            published = f"{int(pm.group(1)):04d}-{int(pm.group(2)):02d}-{int(pm.group(3)):02d}"
+            published = _iso(int(pm.group(1)), int(pm.group(2)), int(pm.group(3)))
             break
     if published is None and "published" in table:
         published = _any_date(table["published"].value)
@@ -362,24 +364,27 @@ def _issuer(blocks, start, title_i, end, head, scan_from, date_i, table, title, 
     if issuer is None and "issuer" in table:
         issuer = table["issuer"].value
     if issuer is None and title_i is None and title:
-        n = normalise(re.sub(r"\s", "", title))
+        bare = re.sub(r"\s", "", title)
+        n = normalise(bare)
         m = re.match(r"^(.{2,40}?)关于", n)
+        opening = P.TITLE_ISSUER.match(n)
         if m and P.ORG_SUFFIX.search(m.group(1)):
-            issuer = re.sub(r"\s", "", title)[:m.end(1)]
-        elif P.TITLE_ISSUER.match(n) and locate(P.TITLE_ISSUER.match(n).group(1)).level:
-            issuer = re.sub(r"\s", "", title)[:P.TITLE_ISSUER.match(n).end(1)]
+            issuer = bare[:m.end(1)]
+        elif opening and locate(opening.group(1)).level:
+            issuer = bare[:opening.end(1)]
     if issuer and date_i is not None and source and "、" not in issuer:
         # joint issuers a title runs together (中共某市委办公室某市人民政府办公室) are told apart by the
         # signature, which prints them one to a line
         signed = _signature_issuer(blocks, date_i, source)
-        if signed and "、" in signed and re.sub(r"[、\s]", "", signed) == re.sub(r"\s", "", issuer):
-            issuer = signed
-        elif signed and "、" in signed and P.ISSUER_COUNT.search(normalise(issuer)):
-            # a title that counts its issuers (广州市卫生健康委等4部门): the signature names them
-            lead = normalise(issuer)[:P.ISSUER_COUNT.search(normalise(issuer)).start()]
-            names = signed.split("、")
-            if len(names) >= 2 and (names[0].startswith(lead[:2]) or lead in normalise(names[0])):
+        if signed and "、" in signed:
+            counted = P.ISSUER_COUNT.search(normalise(issuer))
+            if re.sub(r"[、\s]", "", signed) == re.sub(r"\s", "", issuer):
                 issuer = signed
+            elif counted:
+                # a title that counts its issuers (广州市卫生健康委等4部门): the signature names them
+                lead, first = normalise(issuer)[:counted.start()], signed.split("、")[0]
+                if first.startswith(lead[:2]) or lead in normalise(first):
+                    issuer = signed
     if issuer and prefix_level(normalise(issuer)) not in (None, "national") and not locate(issuer).region:
         # the title names its issuer without its place (省人民政府关于…): the red header or the
         # signature names it in full (贵州省人民政府文件)
