@@ -281,6 +281,11 @@ def label_of(norm: str) -> tuple[str, str, str] | None:
 _SENTENCE_END = tuple("。！？；：）)】")
 
 
+def is_signature_date(norm: str) -> bool:
+    """A signature's date line (also with its signer before it), or one that lost its 年月日 (2023626)."""
+    return bool(P.DATE_LINE.match(norm) or P.GARBLED_DATE_LINE.match(norm))
+
+
 def is_doc_number_line(norm: str) -> bool:
     """A line that is nothing but a 文号 (the header line of an official document)."""
     m = P.DOC_NUMBER.search(norm)
@@ -326,9 +331,9 @@ def _stands_alone(line: Line) -> bool:
     if line.alone is None:
         n = line.norm
         line.alone = bool(P.RED_HEADER.match(n) or is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
-                          or is_page_furniture(n) or P.META_KEY.match(n) or P.DATE_LINE.match(n)
+                          or is_page_furniture(n) or P.META_KEY.match(n) or is_signature_date(n)
                           or P.ATTACHMENT_MARK.match(n) or P.TITLE_ALONE.match(n)
-                          or P.ISSUER_NOTICE_TITLE.match(n) or P.GARBLED_DATE_LINE.match(n))
+                          or P.ISSUER_NOTICE_TITLE.match(n))
     return line.alone
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 from . import patterns as P
 from .citations import doc_number_key, title_key
-from .clean import Block, is_doc_number_line, label_of
+from .clean import Block, is_doc_number_line, is_signature_date, label_of
 from .models import Document, Span
 from .normal import normalise
 from .regions import Location, disambiguate, locate, place_from_code, places_in
@@ -414,8 +414,7 @@ def signature_date_block(blocks: list[Block], scan_from: int, end: int, joint: b
     signers only, not as the end of a notice's own items: ministries signing jointly this way put
     their tasks above the signature (full/02)."""
     return next((i for i in range(scan_from, end)
-                 if P.DATE_LINE.match(blocks[i].norm) or P.GARBLED_DATE_LINE.match(blocks[i].norm)
-                 or (joint and P.JOINT_SIGNATURE_DATE.match(blocks[i].norm))), None)
+                 if is_signature_date(blocks[i].norm) or (joint and P.JOINT_SIGNATURE_DATE.match(blocks[i].norm))), None)
 
 
 def _location(issuer, title, attachment, doc_number, blocks, head, stop, publisher=None) -> Location:
