@@ -32,11 +32,17 @@ def summary_lines(result) -> list[str]:
 
 def open_store(db: str | Path | None = None, neo4j: str | None = None, read_only: bool = False):
     """The Neo4j store at URI `neo4j` if given, else the embedded store at `db` (default
-    ./policykg.lbug or $POLICYKG_DB)."""
+    ./policykg.lbug or $POLICYKG_DB); use it in a `with` block. An embedded store opened to
+    write is a staged copy that replaces the store when the block ends without an error (see
+    graph.embedded.staged): a crash or a kill leaves it as it was. Neo4j's transactions are its
+    own."""
     from .graph import EmbeddedStore, Neo4jStore
+    from .graph.embedded import staged
     if neo4j:
         return Neo4jStore(neo4j)
-    return EmbeddedStore(db, read_only=read_only)
+    if read_only:
+        return EmbeddedStore(db, read_only=True)
+    return staged(db)
 
 
 @dataclass
@@ -258,6 +264,105 @@ def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=No
     return result
 
 
+@dataclass
+class CheckReport:
+    store: str
+    problems: list = field(default_factory=list)      # graph.check.Problem, as found
+    leftovers: list[str] = field(default_factory=list)  # files of an interrupted write
+    repaired: list[str] = field(default_factory=list)   # what --repair did
+    missing: list[str] = field(default_factory=list)    # source files a rebuild could not read
+    fingerprint: str | None = None                     # of the graph now stored
+
+    @property
+    def healthy(self) -> bool:
+        return not self.problems and not self.leftovers or bool(self.repaired) and not self.missing
+
+    def lines(self) -> list[str]:
+        out = [f"{self.store}: " + ("healthy" if not self.problems and not self.leftovers
+                                    else f"{len(self.problems) + len(self.leftovers)} problem(s)")]
+        out += [f"  {p.text}" for p in self.problems[:20]]
+        if len(self.problems) > 20:
+            out.append(f"  … and {len(self.problems) - 20} more")
+        out += [f"  left by an interrupted write: {name}" for name in self.leftovers]
+        out += [f"  repaired: {line}" for line in self.repaired]
+        out += [f"  cannot rebuild without {name} (not found)" for name in self.missing[:20]]
+        if self.fingerprint:
+            out.append(f"  fingerprint {self.fingerprint}")
+        return out
+
+
+def check(db: str | Path | None = None, neo4j: str | None = None, repair: bool = False,
+          workers: int | None = 1) -> CheckReport:
+    """Look for what a healthy store never holds: broken facts (a task in two documents, a
+    department in two regions, an edge to nothing), derived links that differ from what the facts
+    give, files left by an interrupted write. repair=True relinks when only links are wrong and
+    rebuilds the store from its documents' source files when facts are (refusing, with the store
+    unchanged, if a file is missing)."""
+    from .graph import check as H
+    from .graph.embedded import _ENGINE_SIDECARS, working_copy
+    with open_store(db, neo4j, read_only=neo4j is None) as store:
+        report = CheckReport(store=repr(store))
+        G = store.read_graph()
+    if neo4j is None:
+        from .graph.embedded import default_db_path
+        work = working_copy(Path(db) if db else default_db_path())
+        report.leftovers = [p.name for p in [work, *(work.with_name(work.name + s) for s in _ENGINE_SIDECARS)]
+                            if p.exists()]
+    report.problems = H.fact_problems(G)
+    fresh = H.relinked(G, workers) if not report.problems else None
+    if fresh is not None:
+        report.problems += H.link_problems(G, fresh)
+    if not repair or (not report.problems and not report.leftovers):
+        report.fingerprint = H.fingerprint(G)
+        return report
+    from .graph.sync import apply
+    if any(p.kind == "facts" for p in report.problems):
+        rebuilt = _rebuild(H.sources(G), report, workers)
+        if rebuilt is None:
+            report.fingerprint = H.fingerprint(G)
+            return report
+        if neo4j:
+            with open_store(db, neo4j) as target:
+                apply(target, target.read_graph(), rebuilt)
+        else:
+            from .graph.build import new_graph
+            from .graph.embedded import staged
+            with staged(db, fresh=True) as target:      # a new file: nothing of the broken one kept
+                apply(target, new_graph(), rebuilt)
+        report.repaired.append(f"rebuilt from {len(H.sources(rebuilt))} source file(s)")
+        report.fingerprint = H.fingerprint(rebuilt)
+        return report
+    with open_store(db, neo4j) as target:     # a staged write also clears an interrupted one's files
+        if fresh is not None and report.problems:
+            apply(target, G, fresh)
+            report.repaired.append("derived links recomputed from the facts")
+    if report.leftovers:
+        report.repaired.append("files of the interrupted write removed")
+    report.fingerprint = H.fingerprint(fresh if fresh is not None else G)
+    return report
+
+
+def _rebuild(files: list[str], report: CheckReport, workers: int | None):
+    """The graph the source files give now, linked; None (with report.missing) if any of them
+    cannot be read."""
+    from .graph.build import add_extraction, finish, new_graph
+    from .graph.link import link
+    report.missing = [f for f in files if not Path(f).is_file()]
+    if report.missing:
+        return None
+    G = new_graph()
+    for path, extraction, error in extract_many(files, workers=workers):
+        if error is not None:
+            report.missing.append(f"{path} ({error.reason})")
+        else:
+            add_extraction(G, extraction)
+    if report.missing:
+        return None
+    finish(G)
+    link(G, workers=workers)
+    return G
+
+
 def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = None) -> list[str]:
     """Ingest the bundled samples into the embedded store and return the printed lines: the ingest
     summary and the lineage of the document that is carried down furthest, as a tree."""
@@ -269,5 +374,5 @@ def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = 
     return report.lines() + [""] + trace(document_name(report.graph, root), db=db)
 
 
-__all__ = ["cypher", "demo", "extract", "ingest", "links", "query", "read_graph", "open_store", "sample_paths",
+__all__ = ["check", "cypher", "demo", "extract", "ingest", "links", "query", "read_graph", "open_store", "sample_paths",
            "trace", "visualize", "export"]

@@ -315,6 +315,32 @@ def list_queries():
         click.echo(f"  e.g. {q.usage()}\n")
 
 
+@main.command("check")
+@click.option("--repair", is_flag=True,
+              help="Mend what is found: relink, or rebuild the store from its documents' files.")
+@store_options
+@click.option("--workers", type=click.IntRange(min=1), default=1,
+              help="Processes for relinking and rebuilding (default 1).")
+def check_store(repair, db, neo4j, workers):
+    """Check a store's health: facts no document can give (a task in two documents, a department in
+    two regions, an edge to nothing), derived links that differ from what the facts give, files
+    of an interrupted write. Exit 1 if anything is wrong and not repaired.
+
+    Python: policykg.check(db=..., neo4j=..., repair=False)
+    """
+    from .api import check as run_check
+    from .graph import StoreError
+    try:
+        report = run_check(db=db, neo4j=neo4j, repair=repair, workers=workers)
+    except StoreError as error:
+        _fail(str(error))
+    click.echo("\n".join(report.lines()))
+    if not report.healthy:
+        if report.problems and not repair:
+            click.echo("policykg: run `policykg check --repair` to mend it", err=True)
+        sys.exit(1)
+
+
 @main.command()
 @click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="POLICYKG_DB",
               help="Embedded store file (default ./policykg.lbug, or $POLICYKG_DB).")

@@ -24,7 +24,7 @@ from ..loaders.departments import canonical as canonical_department
 from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate
-from .schema import NODES, REGION_LEVELS, RELS
+from .schema import DERIVED_RELS, NODES, REGION_LEVELS, RELS
 
 ROLE_STRENGTH = {"lead": 3, "responsible": 2, "cooperate": 1}
 FACT_RELS_OF_DOCUMENT = ("CITES", "REPEALS", "ISSUED_BY", "IN_REGION")
@@ -49,8 +49,10 @@ def build(extractions: Iterable[Extraction], G: nx.MultiDiGraph | None = None) -
 
 
 def add_extraction(G: nx.MultiDiGraph, extraction: Extraction) -> list[str]:
-    """Add the documents of one file; returns their node ids (after ``finish`` they may be renamed
-    if a key shared with another node makes them one)."""
+    """Add the documents of one file, in place of what an earlier read of the same file gave;
+    returns their node ids (after ``finish`` they may be renamed if a key shared with another
+    node makes them one)."""
+    forget_file(G, extraction.source)
     return [add_document(G, doc, extraction.source, i) for i, doc in enumerate(extraction.documents)]
 
 
@@ -217,6 +219,22 @@ def _remove_document_facts(G, doc_id: str) -> None:
     for _, v, rel in list(G.out_edges(doc_id, keys=True)):
         if rel in FACT_RELS_OF_DOCUMENT:
             G.remove_edge(doc_id, v, rel)
+
+
+def forget_file(G, source: str) -> None:
+    """Forget what an earlier read of the file `source` gave, so that its new read replaces it
+    whatever the 文号 or title became: each of its documents loses its facts and derived links and
+    becomes a placeholder, which the new read fills in again if its keys still match, and which
+    `finish` drops if nothing else cites it."""
+    for n, data in list(G.nodes(data=True)):
+        if data.get("label") != "Document" or data.get("placeholder") or data.get("source") != source:
+            continue
+        _remove_document_facts(G, n)
+        for u, v, rel in [*G.in_edges(n, keys=True), *G.out_edges(n, keys=True)]:
+            if rel in DERIVED_RELS:
+                G.remove_edge(u, v, rel)
+        data.update(placeholder=True, date=None, year=None, attachment_title=None,
+                    source=None, span_start=None, span_end=None)
 
 
 def mention_document(G, keys: list[str], **props) -> str:

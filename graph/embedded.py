@@ -2,7 +2,9 @@
 no server."""
 from __future__ import annotations
 
+import fcntl
 import os
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from operator import itemgetter
@@ -22,13 +24,17 @@ def default_db_path() -> Path:
 
 
 class EmbeddedStore(GraphStore):
-    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False):
+    def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False,
+                 staged_for: Path | None = None):
+        """staged_for: the store this is a working copy of (see `staged`); messages name it."""
         import ladybug
-        self.path = Path(path) if path else default_db_path()
-        if read_only and not self.path.exists():
+        self.path = staged_for or (Path(path) if path else default_db_path())
+        path = Path(path) if path else self.path
+        self.read_only = read_only
+        if read_only and not path.exists():
             raise StoreError(f"{self.path}: no store here (run `policykg ingest` first)")
         try:
-            self._db = ladybug.Database(str(self.path), read_only=read_only)
+            self._db = ladybug.Database(str(path), read_only=read_only)
             self._conn = self._connect()
         except RuntimeError as error:
             raise StoreError(f"{self.path}: {str(error).splitlines()[0]}") from None
@@ -48,21 +54,40 @@ class EmbeddedStore(GraphStore):
         self._db.close()
 
     def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]:
-        # read-only is enforced by opening the database read-only (see api.open_store)
+        if self.read_only:
+            return self._run_read_only(query, params or {})
         result = self._conn.execute(query, params or {})
-        columns = result.get_column_names()
-        rows = []
-        while result.has_next():
-            rows.append(result.get_next())
-        return columns, rows
+        return _collect(result)
+
+    def _run_read_only(self, query: str, params: dict) -> tuple[list[str], list[list]]:
+        """Read-only is the engine's to enforce: the database is open read-only and the statement
+        runs in a READ ONLY transaction. The transaction matters: LadybugDB 0.22 runs CHECKPOINT
+        on a read-only database outside one, and that leaves the file needing a read-write open
+        before it can be read again; inside one the engine refuses it."""
+        self._conn.execute("BEGIN TRANSACTION READ ONLY")
+        try:
+            result = self._conn.execute(query, params)
+            found = _collect(result)
+        except BaseException:
+            self._end_transaction()
+            raise
+        self._end_transaction()
+        return found
+
+    def _end_transaction(self) -> None:
+        try:
+            self._conn.execute("COMMIT")
+        except RuntimeError:
+            pass    # the engine ended the transaction itself (it does on an error)
 
     @contextmanager
     def deferred_checkpoint(self) -> Iterator[None]:
         """For many transactions in a row. LadybugDB checkpoints (merges its write-ahead log into
         the database file) after a commit that leaves a large log, and a checkpoint costs more as
         the database grows: on the 10k benchmark seven of them took 14 s of a 31 s load. Commit
-        to the log only and checkpoint once at the end; a committed transaction is durable in the
-        log either way (the log is replayed when the database is next opened)."""
+        to the log only and checkpoint once at the end. This is safe only on a staged copy (see
+        `staged`): LadybugDB does not log COPY FROM rows while auto-checkpoint is off, so a kill
+        before the checkpoint would corrupt a store written in place."""
         self._conn.execute("CALL auto_checkpoint=false")
         try:
             yield
@@ -118,6 +143,117 @@ class EmbeddedStore(GraphStore):
                 pass   # the engine has already rolled back the failed transaction
             raise
         self._conn.execute("COMMIT")
+
+
+def _collect(result) -> tuple[list[str], list[list]]:
+    columns = result.get_column_names()
+    rows = []
+    while result.has_next():
+        rows.append(result.get_next())
+    return columns, rows
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def working_copy(path: Path) -> Path:
+    """Where a write to the store at `path` is staged (beside it: a rename within one folder is
+    atomic)."""
+    return path.with_name(path.name + ".writing")
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.lock")
+
+
+# LadybugDB's files beside the database while it is open or recovering.
+_ENGINE_SIDECARS = (".wal", ".shadow")
+
+
+@contextmanager
+def staged(path: str | os.PathLike | None = None, fresh: bool = False) -> Iterator[EmbeddedStore]:
+    """The store at `path`, open read-write on a copy of it (an empty store if `fresh`); when the
+    block ends without an error the copy, checkpointed and synced, replaces the store in one
+    rename, otherwise it is thrown away. A kill -9, a full disk or a crash at any moment leaves the store as it was before or as
+    it is after, never between.
+
+    Why not the engine's own log: rows that LadybugDB 0.22 loads by COPY FROM are not in its
+    write-ahead log while auto-checkpoint is off, so a kill between COPY and the checkpoint left
+    edges pointing at row offsets that later ingests filled with other nodes. A copy costs one
+    read and one write of the file per ingest (about a second per GB here), which is small beside
+    an ingest, and it makes every phase of the ingest safe, not only the engine's.
+
+    One writer at a time: a second one gets a StoreError at once (a lock file beside the store)."""
+    path = Path(path) if path else default_db_path()
+    lock = _lock_path(path)
+    try:
+        lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise StoreError(f"{path}: cannot write here: {error.strerror}") from None
+    try:
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            raise StoreError(f"{path}: another policykg process is writing this store; "
+                             "try again when it has finished") from None
+        yield from _staged_under_lock(path, fresh)
+    finally:
+        os.close(lock_fd)       # releases the lock
+
+
+def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:
+    work = working_copy(path)
+    for leftover in [work] + [work.with_name(work.name + s) for s in _ENGINE_SIDECARS]:
+        leftover.unlink(missing_ok=True)    # a write that was killed: its copy is worthless
+    if not fresh and any(path.with_name(path.name + s).exists() for s in _ENGINE_SIDECARS):
+        # a log beside the store (written by an older policykg or another program): let the
+        # engine replay it in place, as it is designed to, so the copy holds what it holds
+        EmbeddedStore(path).close()
+    if path.exists() and not fresh:
+        try:
+            shutil.copyfile(path, work)
+        except OSError as error:
+            work.unlink(missing_ok=True)
+            raise StoreError(f"{path}: cannot stage the write ({error.strerror}); "
+                             "the store is unchanged") from None
+    store = EmbeddedStore(work, staged_for=path)
+    try:
+        yield store
+    except BaseException:
+        _close_quietly(store)
+        work.unlink(missing_ok=True)
+        raise
+    try:
+        store.run("CHECKPOINT")     # the log merged into the file, so the file alone is the store
+        store.close()
+        if any(work.with_name(work.name + s).exists() for s in _ENGINE_SIDECARS):
+            raise StoreError(f"{path}: the engine did not finish its checkpoint; the store is unchanged")
+        _fsync(work)
+        if fresh:
+            # the old store's log, if it has one, must not be replayed onto the new file; it goes
+            # first (a kill here loses only what the store being replaced had not checkpointed)
+            for sidecar in _ENGINE_SIDECARS:
+                path.with_name(path.name + sidecar).unlink(missing_ok=True)
+        os.replace(work, path)
+        _fsync(path.parent)
+    except OSError as error:
+        work.unlink(missing_ok=True)
+        raise StoreError(f"{path}: cannot finish the write ({error.strerror}); the store is unchanged") from None
+    except BaseException:
+        work.unlink(missing_ok=True)
+        raise
+
+
+def _close_quietly(store: EmbeddedStore) -> None:
+    try:
+        store.close()
+    except Exception:
+        pass
 
 
 def copy_statements(changes: ChangeSet, folder: Path) -> list[str]:

@@ -25,9 +25,23 @@ def extract_text(text: str, source: str = "<text>") -> Extraction:
 def extract(path: str | Path) -> Extraction:
     """Records of every document in one file. Raises ReadError (one line: file and reason)."""
     src = read(path)
-    result = extract_text(src.text, Path(path).name)
+    result = extract_text(src.text, source_name(path))
     result.encoding = src.encoding
     return result
+
+
+def source_name(path: str | Path) -> str:
+    """How a file is named in records and in the graph (`source`): its path, relative to the
+    working folder when it lies inside it, so that two notice.txt in two folders stay apart and a
+    store built in a project folder does not carry the user's home directory into what it
+    publishes."""
+    path = Path(path)
+    if path.is_absolute():
+        try:
+            return path.relative_to(Path.cwd()).as_posix()
+        except ValueError:
+            return path.as_posix()
+    return path.as_posix()
 
 
 def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:

@@ -102,8 +102,12 @@ def get(name: str) -> NamedQuery:
     return queries[name]
 
 
-# Cypher clauses that change a graph; string literals and comments are removed before looking.
-_WRITES = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|COPY|LOAD|INSTALL|ATTACH|IMPORT)\b",
+# Cypher clauses that change a graph or its store; string literals and comments are removed
+# before looking. This only turns a mistake into a helpful message (add --write): read-only is
+# enforced by the engine (a read-only database and transaction, see graph.embedded and
+# graph.neo4j_store), which refuses what this list misses.
+_WRITES = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|COPY|LOAD|INSTALL|ATTACH|IMPORT"
+                     r"|CHECKPOINT|UPDATE|EXPORT)\b",
                      re.IGNORECASE)
 _LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 

@@ -1,6 +1,7 @@
 """A test per CLI command, each against its Python twin."""
 import json
 import shutil
+from pathlib import Path
 
 from click.testing import CliRunner
 
@@ -31,7 +32,7 @@ def test_extract_folder_with_a_bad_file(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(folder), "--json"])
     assert result.exit_code == 1
     records = json.loads(result.stdout)
-    assert [r["source"] for r in records] == ["a.txt", "c.txt"]     # the bad file did not stop the rest
+    assert [Path(r["source"]).name for r in records] == ["a.txt", "c.txt"]     # the bad file did not stop the rest
     assert f"{folder / 'b.txt'}: empty file" in result.stderr
     assert "1 of 3 file(s) failed" in result.stderr
 
@@ -175,6 +176,23 @@ def test_cypher_is_read_only_unless_write(tmp_path):
     written = CliRunner().invoke(main, ["cypher", "MATCH (n:Target) DETACH DELETE n", "--write", "--db", str(db)])
     assert written.exit_code == 0, written.output
     assert policykg.cypher("MATCH (n:Target) RETURN count(n) AS n", db=db) == [{"n": 0}]
+
+
+def test_check_says_healthy_and_repair_mends_a_deleted_link(tmp_path):
+    db = _seeded(tmp_path)
+    healthy = CliRunner().invoke(main, ["check", "--db", str(db)])
+    assert healthy.exit_code == 0, healthy.output
+    assert healthy.stdout.splitlines()[0].endswith(": healthy")
+    policykg.cypher("MATCH (:Task)-[l:IMPLEMENTS]->(:Task) WITH l LIMIT 1 DELETE l", db=db, write=True)
+    broken = CliRunner().invoke(main, ["check", "--db", str(db)])
+    assert broken.exit_code == 1
+    assert "1 derived link(s) the facts give are missing" in broken.stdout
+    assert "policykg check --repair" in broken.stderr
+    mended = CliRunner().invoke(main, ["check", "--repair", "--db", str(db)])
+    assert mended.exit_code == 0 and "repaired: derived links recomputed" in mended.stdout
+    assert mended.stdout.splitlines()[-1] == healthy.stdout.splitlines()[-1]     # the same fingerprint
+    missing = CliRunner().invoke(main, ["check", "--db", str(tmp_path / "none.lbug")])
+    assert missing.exit_code == 1 and "no store here" in missing.stderr
 
 
 def test_trace_down_and_up_match_python_api(tmp_path):

@@ -9,6 +9,7 @@ import policykg
 from policykg.graph import EmbeddedStore, cypher
 from policykg.graph.build import build, new_graph
 from policykg.graph.link import link
+from policykg.loaders.extract import source_name
 from policykg.graph.sync import apply
 from tests.conftest import ROOT, SAMPLES
 
@@ -82,14 +83,14 @@ def test_a_failing_file_leaves_no_half_document_and_the_others_land(tmp_path, mo
     def write_bulk(self, changes):
         # a bulk load holding the Haidong file fails half-way: its last COPY meets a duplicate key
         docs = changes.create_nodes["Document"]
-        if any(row.get("source") == HAIDONG_FILE.name for row in docs):
+        if any(row.get("source") == source_name(HAIDONG_FILE) for row in docs):
             changes.create_edges[("WITHIN", "Region", "Region")].append(dict(changes.create_edges[
                 ("WITHIN", "Region", "Region")][0]))
             changes.create_nodes["Region"].append(dict(changes.create_nodes["Region"][0]))
         return real_bulk(self, changes)
 
     def write_changes(self, changes):
-        failing["on"] = changes.owner == HAIDONG_FILE.name
+        failing["on"] = changes.owner == source_name(HAIDONG_FILE)
         return real_write(self, changes)
 
     def create_edges(rel, src, dst):
@@ -100,7 +101,7 @@ def test_a_failing_file_leaves_no_half_document_and_the_others_land(tmp_path, mo
     monkeypatch.setattr(EmbeddedStore, "write_changes", write_changes)
     monkeypatch.setattr(cypher, "ladybug_create_edges", create_edges)
     report = policykg.ingest([HAIDONG_FILE, QINGHAI_FILE], db=db)
-    assert [f for f, _ in report.failed] == [HAIDONG_FILE.name]
+    assert [f for f, _ in report.failed] == [source_name(HAIDONG_FILE)]
     G = policykg.read_graph(db)
     assert "doc:n:东政办〔2023〕47号" not in G
     assert not [n for n, d in G.nodes(data=True) if "东政办" in n]          # no task, no target of it
@@ -263,3 +264,55 @@ def test_small_batches_store_the_same_graph_no_edge_dropped(tmp_path):
         with EmbeddedStore(tmp_path / f"batches-{rows}.lbug") as store:
             assert sync.apply(store, new_graph(), G, bulk_rows=rows).failed == []
             assert snapshot(store.read_graph()) == snapshot(G), rows
+
+
+def test_a_file_whose_doc_number_was_corrected_replaces_its_old_document(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "g.lbug"
+    plan = tmp_path / "haidong.txt"
+    text = HAIDONG_FILE.read_text(encoding="utf-8")
+    plan.write_text(text.replace("东政办〔2023〕47号", "东政办〔2023〕74号"), encoding="utf-8")
+    policykg.ingest([plan], db=db)
+    before = policykg.read_graph(db)
+    plan.write_text(text, encoding="utf-8")          # the office corrected its 文号
+    policykg.ingest([plan], db=db)
+    G = policykg.read_graph(db)
+    docs = [d for _, d in G.nodes(data=True) if d["label"] == "Document" and not d["placeholder"]]
+    assert [d["doc_number"] for d in docs] == ["东政办〔2023〕47号"]
+    assert "doc:n:东政办〔2023〕74号" not in G
+    count = lambda g, label: sum(1 for _, d in g.nodes(data=True) if d["label"] == label)  # noqa: E731
+    assert count(G, "Task") == count(before, "Task") > 30
+
+
+def test_a_corrected_document_that_others_cite_stays_as_what_they_cite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "g.lbug"
+    parent, child = tmp_path / "parent.txt", tmp_path / "child.txt"
+    parent.write_text("某某省人民政府关于加快发展的意见\n某政发〔2024〕1号\n各市人民政府：\n现提出如下意见。\n"
+                      "某某省人民政府\n2024年3月1日\n", encoding="utf-8")
+    child.write_text("某某市人民政府办公室关于印发实施方案的通知\n某政办发〔2024〕3号\n各县区人民政府：\n"
+                     "为贯彻落实《某某省人民政府关于加快发展的意见》（某政发〔2024〕1号），现印发给你们。\n"
+                     "某某市人民政府办公室\n2024年5月1日\n", encoding="utf-8")
+    policykg.ingest([parent, child], db=db)
+    parent.write_text(parent.read_text(encoding="utf-8").replace("〔2024〕1号", "〔2024〕2号"), encoding="utf-8")
+    policykg.ingest([parent], db=db)
+    G = policykg.read_graph(db)
+    old = G.nodes["doc:n:某政发〔2024〕1号"]
+    assert old["placeholder"] and old["source"] is None          # cited, no longer read from a file
+    assert G.has_edge("doc:n:某政办发〔2024〕3号", "doc:n:某政发〔2024〕1号", "CITES")
+    assert not G.nodes["doc:n:某政发〔2024〕2号"]["placeholder"]
+
+
+def test_two_files_of_one_name_in_two_folders_stay_two_sources(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    db = tmp_path / "g.lbug"
+    for folder, number in (("a", 1), ("b", 2)):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "notice.txt").write_text(
+            f"某某省人民政府关于加快发展的意见\n某政发〔2024〕{number}号\n各市人民政府：\n现提出如下意见。\n"
+            f"某某省人民政府\n2024年3月{number}日\n", encoding="utf-8")
+    policykg.ingest([tmp_path / "a", tmp_path / "b"], db=db)
+    policykg.ingest([tmp_path / "b"], db=db)         # re-reading b leaves a's document alone
+    G = policykg.read_graph(db)
+    sources = sorted(d["source"] for _, d in G.nodes(data=True) if d["label"] == "Document")
+    assert sources == ["a/notice.txt", "b/notice.txt"]
