@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
@@ -41,7 +42,7 @@ def extract(paths, as_json, out_dir):
         for path, result, error in extract_many(bar):
             if error is not None:
                 failed += 1
-                click.echo(f"policykg: error: {error}", err=True)
+                _echo(f"policykg: error: {error}", err=True)
                 continue
             results.append(result)
             if out_dir:
@@ -57,12 +58,12 @@ def extract(paths, as_json, out_dir):
         if as_json:
             dicts = [r.to_dict() for r in results]
             single = len(paths) == 1 and Path(paths[0]).is_file()
-            click.echo(_dump(dicts[0] if single and dicts else dicts))
+            _echo(_dump(dicts[0] if single and dicts else dicts))
         else:
             for r in results:
-                click.echo("\n".join(summary_lines(r)))
+                _echo("\n".join(summary_lines(r)))
     if failed:
-        click.echo(f"policykg: {failed} of {len(files)} file(s) failed", err=True)
+        _echo(f"policykg: {failed} of {len(files)} file(s) failed", err=True)
         sys.exit(1)
 
 
@@ -76,8 +77,19 @@ def store_options(f):
     return f
 
 
+# C0/C1 control characters but line breaks and tabs, shown escaped (\x1b): text read from a
+# store is printed raw nowhere, so a title holding an escape sequence cannot drive the terminal
+_UNPRINTABLE = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _echo(message=None, **kwargs) -> None:
+    if isinstance(message, str):
+        message = _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group()):02x}", message)
+    click.echo(message, **kwargs)
+
+
 def _fail(message: str) -> None:
-    click.echo(f"policykg: error: {message}", err=True)
+    _echo(f"policykg: error: {message}", err=True)
     sys.exit(1)
 
 
@@ -110,12 +122,12 @@ def ingest(paths, db, neo4j, workers):
     try:
         with _progress(files, "ingesting") as progress:
             report = run_ingest(files, db=db, neo4j=neo4j, progress=progress, workers=workers,
-                                on_error=lambda line: click.echo(f"policykg: error: {line}", err=True))
+                                on_error=lambda line: _echo(f"policykg: error: {line}", err=True))
     except StoreError as error:
         _fail(str(error))
-    click.echo("\n".join(report.lines()))
+    _echo("\n".join(report.lines()))
     if report.failed:
-        click.echo(f"policykg: {len(report.failed)} of {report.files} file(s) failed", err=True)
+        _echo(f"policykg: {len(report.failed)} of {report.files} file(s) failed", err=True)
         sys.exit(1)
 
 
@@ -137,14 +149,14 @@ def links(as_json, db, neo4j):
     except StoreError as error:
         _fail(str(error))
     if as_json:
-        click.echo(_dump(found))
+        _echo(_dump(found))
         return
     for d in found["documents"]:
         flag = " (cited, not ingested)" if d["parent_placeholder"] else ""
         how = f"via {' → '.join(d['via'])}" if d.get("via") else f"{d['method']} {d['score']:.2f}"
-        click.echo(f"{d['child']}  IMPLEMENTS  {d['parent']}{flag}  [{how}]")
+        _echo(f"{d['child']}  IMPLEMENTS  {d['parent']}{flag}  [{how}]")
     for t in found["links"]:
-        click.echo(f"  {t['child']['doc']} {'/'.join(t['child']['path'])}  →  "
+        _echo(f"  {t['child']['doc']} {'/'.join(t['child']['path'])}  →  "
                    f"{t['parent']['doc']} {'/'.join(t['parent']['path'])}  [{t['method']} {t['score']:.2f}]")
 
 
@@ -161,11 +173,11 @@ def _params(pairs: tuple[str, ...]) -> dict:
 def _print_rows(columns, rows, fmt: str) -> None:
     from .queries.render import table, to_csv, to_json
     if fmt == "json":
-        click.echo(to_json(columns, rows))
+        _echo(to_json(columns, rows))
     elif fmt == "csv":
-        click.echo(to_csv(columns, rows), nl=False)
+        _echo(to_csv(columns, rows), nl=False)
     else:
-        click.echo(table(columns, rows))
+        _echo(table(columns, rows))
 
 
 FORMAT = click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table",
@@ -239,7 +251,7 @@ def trace(doc, direction, depth, db, neo4j):
         lines = run_trace(doc, up=direction == "up", depth=depth, db=db, neo4j=neo4j)
     except (QueryError, StoreError) as error:
         _fail(str(error))
-    click.echo("\n".join(lines))
+    _echo("\n".join(lines))
 
 
 @main.command()
@@ -269,7 +281,7 @@ def viz(out, png, svg, trace_doc, depth, department, db, neo4j):
         _fail(str(error))
     c = result.counts
     for path in result.written:
-        click.echo(f"wrote {path} ({c['nodes']} nodes, {c['edges']} edges)")
+        _echo(f"wrote {path} ({c['nodes']} nodes, {c['edges']} edges)")
 
 
 @main.command("export")
@@ -292,12 +304,12 @@ def export_rdf(fmt, base_iri, out, check, db, neo4j):
         result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check)
     except (StoreError, ExportError) as error:
         _fail(str(error))
-    click.echo(f"wrote {out} ({result['triples']} triples)")
+    _echo(f"wrote {out} ({result['triples']} triples)")
     if check:
         if result["conforms"]:
-            click.echo("conforms to ontology/shapes.ttl")
+            _echo("conforms to ontology/shapes.ttl")
         else:
-            click.echo(result["report"], err=True)
+            _echo(result["report"], err=True)
             _fail(f"{out}: does not conform to ontology/shapes.ttl")
 
 
@@ -309,10 +321,10 @@ def list_queries():
     """
     from .queries import named_queries
     for q in named_queries().values():
-        click.echo(f"{q.name}\n  {q.description}")
+        _echo(f"{q.name}\n  {q.description}")
         for p in q.params:
-            click.echo(f"  --param {p.name}=<{p.type}>  {p.help}")
-        click.echo(f"  e.g. {q.usage()}\n")
+            _echo(f"  --param {p.name}=<{p.type}>  {p.help}")
+        _echo(f"  e.g. {q.usage()}\n")
 
 
 @main.command("check")
@@ -334,10 +346,10 @@ def check_store(repair, db, neo4j, workers):
         report = run_check(db=db, neo4j=neo4j, repair=repair, workers=workers)
     except StoreError as error:
         _fail(str(error))
-    click.echo("\n".join(report.lines()))
+    _echo("\n".join(report.lines()))
     if not report.healthy:
         if report.problems and not repair:
-            click.echo("policykg: run `policykg check --repair` to mend it", err=True)
+            _echo("policykg: run `policykg check --repair` to mend it", err=True)
         sys.exit(1)
 
 
@@ -359,7 +371,7 @@ def demo(db):
     except StoreError as error:
         _fail(str(error))
     for line in lines:
-        click.echo(line)
+        _echo(line)
 
 
 if __name__ == "__main__":

@@ -68,9 +68,17 @@ def read(path: str | Path) -> SourceText:
     else:
         text, enc = decode_text(data, path)
         text, kind = html_main_text(text, path), "html"
+    text = text.translate(_CONTROL_AS_SPACE)
     if not text.strip():
         raise ReadError(path, "no text in file")
     return SourceText(str(path), text, enc, kind)
+
+
+# Control characters are never part of a document's words, and one of them makes RDF/XML
+# ill-formed or a terminal obey it. Each becomes one space (a vertical tab or form feed a line
+# break), so offsets into the text, and so every span, stay as they were.
+_CONTROL_AS_SPACE = {c: " " for c in (*range(32), 127, *range(0x80, 0xA0)) if c not in (9, 10, 13)}
+_CONTROL_AS_SPACE.update({0x0B: "\n", 0x0C: "\n"})
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:

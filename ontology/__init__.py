@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 from collections.abc import Iterator
 from decimal import Decimal
 from importlib import resources
@@ -94,7 +95,7 @@ PLAIN_RELS = {"PART_OF": PKG.partOf, "HAS_TARGET": PKG.hasTarget, "CITES": PKG.c
               "ISSUED_BY": PKG.issuedBy, "IN_REGION": PKG.inRegion, "WITHIN": PKG.within}
 
 
-def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
+def _node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
     """Every triple about one node and the edges leaving it."""
     d = G.nodes[n]
     s = node_iri(base, n)
@@ -181,6 +182,20 @@ def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
 def triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
     for n in sorted(G.nodes):
         yield from node_triples(G, n, base)
+
+
+def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
+    """The triples of one node and its outgoing edges, every literal one XML can hold."""
+    for s, p, o in _node_triples(G, n, base):
+        if isinstance(o, Literal) and isinstance(o.value, str) and _NOT_XML.search(o):
+            o = Literal(_NOT_XML.sub("\ufffd", o), lang=o.language, datatype=o.datatype)
+        yield s, p, o
+
+
+# Characters XML 1.0 cannot hold even escaped: RDF/XML with one of them is ill-formed, so every
+# format gets U+FFFD in their place and all formats say the same. (The readers already turn
+# control characters into spaces; this covers text that reached a store another way.)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _bind(g: Graph) -> Graph:

@@ -195,6 +195,18 @@ def test_check_says_healthy_and_repair_mends_a_deleted_link(tmp_path):
     assert missing.exit_code == 1 and "no store here" in missing.stderr
 
 
+def test_a_terminal_escape_in_the_store_is_printed_escaped_not_obeyed(tmp_path):
+    db = _seeded(tmp_path)
+    policykg.cypher("MATCH (d:Document) WHERE d.doc_number = $n SET d.title = $t",
+                    {"n": "东政办〔2023〕47号", "t": "海东\x1b[2J\x1b]0;x\x07方案"}, db=db, write=True)
+    for args in (["cypher", "MATCH (d:Document) WHERE d.doc_number = '东政办〔2023〕47号' RETURN d.title AS t"],
+                 ["trace", "东政办〔2023〕47号", "--up"]):
+        result = CliRunner().invoke(main, [*args, "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert "\x1b" not in result.output and "\x07" not in result.output
+        assert "海东\\x1b[2J\\x1b]0;x\\x07方案" in result.output
+
+
 def test_trace_down_and_up_match_python_api(tmp_path):
     db = _seeded(tmp_path)
     down = CliRunner().invoke(main, ["trace", "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知", "--db", str(db)])

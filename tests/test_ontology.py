@@ -186,3 +186,21 @@ def test_cli_export_validates_and_refuses_a_bad_base(db, tmp_path):
     assert bad.exit_code == 1
     assert bad.stderr == "policykg: error: base IRI 'https://x.org/p' must end with / or #\n"
     assert not (tmp_path / "x.ttl").exists()
+
+
+@pytest.mark.parametrize("fmt", ["xml", "ttl", "nt", "jsonld"])
+def test_a_control_character_in_the_store_still_gives_well_formed_rdf(db, tmp_path, fmt):
+    """Text that reached a store another way than the readers (which turn control characters into
+    spaces): RDF/XML cannot hold U+001B even escaped."""
+    import xml.dom.minidom
+    G = policykg.read_graph(db)
+    doc = next(n for n, d in G.nodes(data=True) if d["label"] == "Document" and d.get("title"))
+    G.nodes[doc]["title"] = "标题\x1b[31m含控制字符\x00"
+    out = tmp_path / f"g.{fmt}"
+    count = O.export(G, out, fmt)
+    if fmt == "xml":
+        xml.dom.minidom.parse(str(out))          # a strict XML parser: well-formed
+    parsed = Graph().parse(out, format=O.FORMATS[fmt])
+    assert len(parsed) == count
+    titles = {str(o) for o in parsed.objects(O.node_iri(O.DEFAULT_BASE, doc), O.PKG.title)}
+    assert titles == {"标题\ufffd[31m含控制字符\ufffd"}

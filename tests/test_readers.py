@@ -166,3 +166,16 @@ def test_a_control_character_does_not_lose_a_page(tmp_path):
     body = "<p>某某县人民政府关于做好春耕工作的通知</p>" + "<p>各乡镇人民政府：现将有关事项通知如下。&#x1b;</p>" * 5
     path.write_text(f"<html><body><article>{body}</article></body></html>", encoding="utf-8")
     assert "关于做好春耕工作的通知" in read(path).text
+
+
+def test_control_characters_become_spaces_so_spans_stay_where_they_were(tmp_path):
+    path = tmp_path / "notice.txt"
+    text = NOTICE.replace("测试工作任务的通知", "测试\x1b[31m工作任务\x07的通知", 1).replace("现印发", "现\x0c印发")
+    path.write_text(text, encoding="utf-8")
+    read_back = read(path).text
+    assert len(read_back) == len(text)
+    assert not [c for c in read_back if ord(c) < 32 and c not in "\t\n\r"]
+    [doc] = policykg.extract(path).documents
+    assert "\x1b" not in doc.title and "\x07" not in doc.title
+    start, end = doc.tasks[0].span.start, doc.tasks[0].span.end
+    assert text[start:end] == read_back[start:end]
