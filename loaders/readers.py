@@ -10,8 +10,13 @@ from pathlib import Path
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
 CELL_SEP = "\t"
-# no policy document comes near this; a file over it is refused before it is read into memory
+# no policy document comes near these; a file over one is refused before it is read into memory
 MAX_BYTES = 64_000_000
+# a DOCX is a zip: what it says its parts inflate to (zipfile never inflates a part beyond the size
+# it declares, so the declared sizes bound the memory), and how many parts it has
+MAX_DOCX_INFLATED = 256_000_000
+MAX_DOCX_PARTS = 10_000
+MAX_PDF_PAGES = 2_000
 
 
 class ReadError(Exception):
@@ -158,9 +163,14 @@ def read_pdf(path: Path) -> str:
     try:
         pdf = pdfplumber.open(path)
     except Exception as exc:  # pdfminer raises several unrelated types for a broken file
+        if any(type(a).__name__ == "PDFPasswordIncorrect" for a in exc.args):
+            raise ReadError(path, "encrypted PDF: it opens only with its password") from None
         raise ReadError(path, f"not a readable PDF ({type(exc).__name__})") from None
     pages = []
     with pdf:
+        if len(pdf.pages) > MAX_PDF_PAGES:
+            raise ReadError(path, f"too many pages to be one document ({len(pdf.pages)}; "
+                                  f"the limit is {MAX_PDF_PAGES})")
         for page in pdf.pages:
             tables = page.find_tables()
             if tables:
@@ -176,7 +186,16 @@ def read_pdf(path: Path) -> str:
     text = "\n".join(pages)
     if not text.strip():
         raise ReadError(path, "scanned PDF: no text layer, needs OCR")
+    # pdfminer writes (cid:1234) for a glyph whose font has no map to Unicode (seen with
+    # encrypted PDFs and with fonts embedded without one): such a text layer is not the words
+    unmapped = sum(len(m) for m in _UNMAPPED_GLYPH.findall(text))
+    if unmapped > len("".join(text.split())) / 2:
+        raise ReadError(path, "PDF text layer cannot be decoded (its glyphs have no map to "
+                              "Unicode); needs OCR")
     return text
+
+
+_UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
 
 
 def table_lines(rows: list[list[str | None]]) -> str:
@@ -189,10 +208,26 @@ def table_lines(rows: list[list[str | None]]) -> str:
     return "\n".join(out)
 
 
+def _check_docx_size(path: Path) -> None:
+    import zipfile
+    try:
+        with zipfile.ZipFile(path) as z:
+            parts = z.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise ReadError(path, f"not a readable DOCX ({type(exc).__name__})") from None
+    if len(parts) > MAX_DOCX_PARTS:
+        raise ReadError(path, f"not a plausible DOCX ({len(parts)} parts; the limit is {MAX_DOCX_PARTS})")
+    inflated = sum(part.file_size for part in parts)
+    if inflated > MAX_DOCX_INFLATED:
+        raise ReadError(path, f"too large to be one document once unzipped ({inflated / 1e6:.0f} MB; "
+                              f"the limit is {MAX_DOCX_INFLATED / 1e6:.0f} MB)")
+
+
 def read_docx(path: Path) -> str:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
+    _check_docx_size(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zipfile/KeyError/ValueError for broken files

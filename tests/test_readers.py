@@ -179,3 +179,63 @@ def test_control_characters_become_spaces_so_spans_stay_where_they_were(tmp_path
     assert "\x1b" not in doc.title and "\x07" not in doc.title
     start, end = doc.tasks[0].span.start, doc.tasks[0].span.end
     assert text[start:end] == read_back[start:end]
+
+
+def test_a_docx_that_inflates_past_the_limit_is_refused_before_it_is_unzipped(tmp_path, monkeypatch):
+    import zipfile
+
+    import docx
+
+    from policykg.loaders import readers
+    path = tmp_path / "bomb.docx"
+    document = docx.Document()
+    document.add_paragraph(NOTICE)
+    document.save(path)
+    with zipfile.ZipFile(path, "a", compression=zipfile.ZIP_DEFLATED) as z:
+        z.writestr("word/media/padding.bin", b"\0" * 3_000_000)     # deflates to a few KB
+    assert path.stat().st_size < 100_000
+    monkeypatch.setattr(readers, "MAX_DOCX_INFLATED", 2_000_000)
+    with pytest.raises(ReadError, match=r"bomb.docx: too large to be one document once unzipped \(4 MB; the limit is 2 MB\)"):
+        read(path)
+    monkeypatch.setattr(readers, "MAX_DOCX_INFLATED", 8_000_000)
+    assert "东政办〔2023〕47号" in read(path).text
+
+
+def test_a_pdf_with_more_pages_than_any_document_is_refused(tmp_path, monkeypatch):
+    from reportlab.pdfgen import canvas
+
+    from policykg.loaders import readers
+    path = tmp_path / "long.pdf"
+    c = canvas.Canvas(str(path))
+    for i in range(3):
+        c.drawString(72, 720, f"page {i}")
+        c.showPage()
+    c.save()
+    monkeypatch.setattr(readers, "MAX_PDF_PAGES", 2)
+    with pytest.raises(ReadError, match=r"long.pdf: too many pages to be one document \(3; the limit is 2\)"):
+        read(path)
+
+
+def _encrypted_pdf(path, user_password):
+    from reportlab.lib.pdfencrypt import StandardEncryption
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+    pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
+    c = canvas.Canvas(str(path), encrypt=StandardEncryption(user_password, "owner-secret", canCopy=0))
+    c.setFont("STSong-Light", 12)
+    for i, line in enumerate(NOTICE.strip().split("\n")):
+        c.drawString(72, 760 - 18 * i, line)
+    c.save()
+
+
+def test_an_encrypted_pdf_is_one_line_not_an_empty_document(tmp_path):
+    """Before: a PDF with only an owner password gave one document with no title and no tasks
+    (its text came out as (cid:…) glyph numbers), exit 0."""
+    owner_only, with_password = tmp_path / "owner.pdf", tmp_path / "user.pdf"
+    _encrypted_pdf(owner_only, "")
+    _encrypted_pdf(with_password, "reader")
+    with pytest.raises(ReadError, match=r"owner.pdf: PDF text layer cannot be decoded .*needs OCR"):
+        read(owner_only)
+    with pytest.raises(ReadError, match=r"user.pdf: encrypted PDF: it opens only with its password"):
+        read(with_password)
