@@ -446,7 +446,17 @@ class TaskAligner:
 # hundreds of thousands of task pairs and networkx's view objects cost more than the work.
 
 def _targets(G, task: str) -> list[str]:
-    return [v for v, keys in G._adj[task].items() if "HAS_TARGET" in keys]
+    """A task's targets in the order they are printed: the n-th of a measure answers the parent's
+    n-th (see _occurrences), so the order must not be the order the edges happened to be added
+    in (that made a store's links depend on which files were ingested together)."""
+    found = [v for v, keys in G._adj[task].items() if "HAS_TARGET" in keys]
+    return sorted(found, key=lambda t: _printed_order(G._node[t]))
+
+
+def _printed_order(target: dict) -> tuple:
+    start = target.get("span_start")
+    number = target["id"].rpartition("#")[2]
+    return (start if start is not None else -1, int(number) if number.isdigit() else 0, target["id"])
 
 
 # what a measure says without its numbers and the words around them (达到, 以上, 左右 …): two

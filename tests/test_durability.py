@@ -233,3 +233,34 @@ def test_check_refuses_to_rebuild_without_the_files_and_changes_nothing(states, 
     report = policykg.check(db=db, repair=True)
     assert not report.healthy and report.missing == ["samples/000_688cda0958d2e220.txt"]
     assert fingerprint(policykg.read_graph(db)) == broken
+
+
+@pytest.fixture(scope="module")
+def cascade_files(tmp_path_factory):
+    """A synthetic cascade (benchmarks/make_corpus.py) of 137 documents: enough tasks restating
+    the same measures that the matching of their targets can go either way."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import make_corpus
+    out = tmp_path_factory.mktemp("cascade")
+    make_corpus.make(5, 5, 19, 1, seed=5, out=out)
+    return sorted(out.rglob("*.txt"))
+
+
+def _ingest_in(batches, db):
+    for batch in batches:
+        assert policykg.ingest(batch, db=db, workers=1).failed == []
+    return fingerprint(policykg.read_graph(db))
+
+
+def test_batches_and_order_do_not_change_the_stored_graph(cascade_files, tmp_path):
+    """Before: four batches gave 24 DERIVED_FROM edges other than one run (which of a task's
+    targets answered which of its parent's followed the order the edges were added in)."""
+    files = cascade_files
+    assert len(files) > 100
+    quarter = len(files) // 4 + 1
+    one_run = _ingest_in([files], tmp_path / "one.lbug")
+    assert _ingest_in([files[i:i + quarter] for i in range(0, len(files), quarter)],
+                      tmp_path / "four.lbug") == one_run
+    backwards = files[::-1]
+    assert _ingest_in([backwards[i:i + quarter] for i in range(0, len(backwards), quarter)],
+                      tmp_path / "reverse.lbug") == one_run
