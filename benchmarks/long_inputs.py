@@ -4,7 +4,8 @@
 
 Each case is text of one awkward shape (a spaced-out PDF text layer, one enormous line, a long last
 line under a ledger header, a long run of brackets, a page flattened to one line, responsibility
-fields run on inside an open bracket) at two sizes, so the growth from one size to
+fields run on inside an open bracket, a long number, header-like lines, a clause of many rates) at
+two sizes, so the growth from one size to
 the next shows: linear code takes about 2× for 2× the text, quadratic 4×.
 """
 from __future__ import annotations
@@ -23,6 +24,10 @@ CASES = {
     "brackets of bodies": lambda n: "（市财政局负责）" * (n // 8),
     "a page flattened to one line (single spaces)": lambda n: "推进建设。 加强工作 " * (n // 11),
     "run-on fields, one bracket left open": lambda n: "（" + "推进建设。责任单位：市财政局" * (n // 14),
+    # found by benchmarks/fuzz.py
+    "one long number in a task": lambda n: "一、加强工作\n（一）推进建设，达到" + "1" * n,
+    "header-like lines that never make a header": lambda n: "关于做好工作的通知\n" + "牵头单位\n配合单位\n" * (n // 10),
+    "a clause of many rates": lambda n: "一、加强工作\n（一）覆盖率分别达到" + "95%、" * (n // 4),
 }
 
 

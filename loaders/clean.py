@@ -205,15 +205,20 @@ def _mark_cell_lines(lines: list[Line]) -> list[Line]:
     in_table = False
     table: list[Line] = []
     k = 0
+    # a run of header-like lines that is no header: no run starting inside it is one either (its
+    # roles are a subset, its length shorter), so it is not looked at again (that was quadratic)
+    not_a_header_before = 0
     while k < len(lines):
         line = lines[k]
-        if not in_table and line.cells is None and column_role(line.norm):
+        if not in_table and k >= not_a_header_before and line.cells is None and column_role(line.norm):
             run = k
             while run < len(lines) and lines[run].cells is None and column_role(lines[run].norm):
                 run += 1
             roles = {column_role(l.norm) for l in lines[k:run]}
             if run - k >= 3 and "number" in roles and roles & {"lead", "cooperate", "responsible"}:
                 in_table = True
+            else:
+                not_a_header_before = run
         elif in_table and (P.ATTACHMENT.match(line.norm) or P.DATE_LINE.match(line.norm) or len(line.norm) > 400):
             in_table = False
             _cells_by_blank_lines(table)

@@ -271,8 +271,13 @@ NUMBER = r"\d+(?:\.\d+)?"
 CN_NUMBER = r"[一二三四五六七八九十百千两]+"
 _UNIT_ALT = "|".join(sorted(map(re.escape, UNITS), key=len, reverse=True))
 # groups: range start (20至25所), number, 万/亿, 余/多, unit
+# A number starts where its run of digits (or numerals) starts: tried at every digit of a long run,
+# the pattern was quadratic; a match from inside a run was dropped by its caller anyway.
+_NUMBER_START = r"(?<![\d.])"
+_CN_NUMBER_START = r"(?<![一二三四五六七八九十百千两])"
 TARGET_NUMBER = re.compile(
-    rf"(?:({NUMBER})(?:至|到|—|～|~|-))?({NUMBER}|{CN_NUMBER})(万亿|万|亿)?(余|多)?({_UNIT_ALT})")
+    rf"(?:{_NUMBER_START}({NUMBER})(?:至|到|—|～|~|-))?({_NUMBER_START}{NUMBER}|{_CN_NUMBER_START}{CN_NUMBER})"
+    rf"(万亿|万|亿)?(余|多)?({_UNIT_ALT})")
 # verbs whose object is a count to be reached: 建成6个, 培训3.3万人, 安排1名
 COUNT_VERB = re.compile(r"(建成|建设|新增|培训|培养|组建|创建|打造|配备|安排|遴选|招聘|达到|达|不少于|至少|不低于|投资|稳定在|"
                         r"完成|开展|覆盖|实现|增加|提高|提升|扩大|突破|超过|引进|设立|建立|举办|推出|发放|改造|"
@@ -292,8 +297,10 @@ NEVER_TARGET = (re.compile(r"《[^《》]*》"), re.compile(r"“[^“”]{0,20}
                 re.compile(r"(?:19|20)\d{2}(?:—|-|－|至|~)(?:19|20)?\d{2}年?"),
                 re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?"),
                 re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|中旬|上旬|下旬)?"),
-                re.compile(r"\d+(?:—|-|－|至|~)\d+周?岁"), re.compile(r"\d+周?岁"),
-                re.compile(r"[A-Za-z]+\d+|\d+[A-Za-z]+"), re.compile(r"\d+\+\d+"))
+                # each starts only where its run of digits or letters starts: tried at every digit of
+                # a long number, they were quadratic (the same matches either way)
+                re.compile(r"(?<!\d)\d+(?:—|-|－|至|~)\d+周?岁"), re.compile(r"(?<!\d)\d+周?岁"),
+                re.compile(r"(?<![A-Za-z])[A-Za-z]+\d+|(?<!\d)\d+[A-Za-z]+"), re.compile(r"(?<!\d)\d+\+\d+"))
 # a clause that says who qualifies: 对总投资5000万元以上…的 / 对亩产税收在…100%以上的
 ELIGIBILITY = re.compile(r"^(?:对|凡|对于)[^，；。]*(?:以上|以下|以内|超过|达到|不低于|不少于)[^，；。]*的")
 # a sentence that sets a subsidy, award, tax, fee or loan: its amounts and rates are instruments

@@ -140,7 +140,8 @@ def line_cell_tables(blocks: list[Block], start: int, end: int) -> tuple[list[Ta
             k += 1
         name_roles = [r for r in roles if r in ("lead", "cooperate", "responsible")]
         if len(roles) < 3 or "number" not in roles or not name_roles:
-            i += 1
+            # no run starting inside this one is a header either (fewer lines, a subset of roles)
+            i = max(i + 1, k)
             continue
         if "lead" not in name_roles and "responsible" in name_roles and "cooperate" in name_roles:
             # 主要责任单位 beside 协同配合单位: the responsible column leads (a ledger's first column)

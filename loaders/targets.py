@@ -65,11 +65,14 @@ def find_targets(text: str, norm: str) -> list[tuple[Target, int, int]]:
             frame = "年内"
         for c_start, c_end in _spans(norm, "，：。；！？", s_start, s_end):
             found = _clause_targets(text, norm, masked, c_start, c_end, frame)
+            if not found:
+                continue
+            # subsidy, award, tax and fee amounts or rates are the policy's instruments, not its
+            # targets (FORMAT.md): kept, and said to be so (asked once per clause, not per target)
+            amounts = any(t.unit == "元" for t, _, _ in found) and P.INSTRUMENT.search(norm, c_start, c_end)
+            rates = any(t.unit == "%" for t, _, _ in found) and P.INSTRUMENT_RATE.search(norm, c_start, c_end)
             for t, _, _ in found:
-                # subsidy, award, tax and fee amounts or rates are the policy's instruments, not
-                # its targets (FORMAT.md): kept, and said to be so
-                if (t.unit == "元" and P.INSTRUMENT.search(norm, c_start, c_end)) or \
-                        (t.unit == "%" and P.INSTRUMENT_RATE.search(norm, c_start, c_end)):
+                if (t.unit == "元" and amounts) or (t.unit == "%" and rates):
                     t.kind = "instrument"
             out.extend(found)
     return out
@@ -106,6 +109,12 @@ def _spans(norm: str, seps: str, start: int = 0, end: int | None = None):
         yield a, end
 
 
+# how much of its clause around a number the rules look at: every cue they know stands within a
+# few characters of it; the whole clause each time made a clause of many numbers quadratic
+_CONTEXT = 200
+_LONG_CLAUSE = 1000
+
+
 def _clause_targets(text, norm, masked, a, b, frame):
     if not _MAY_HOLD_TARGET.search(masked, a, b):
         return []
@@ -116,8 +125,9 @@ def _clause_targets(text, norm, masked, a, b, frame):
         if "＿" in m.group(0):
             continue
         n_start = m.start(2)
-        after = clause_m[m.end():]
-        before = clause_m[:n_start] if range_start is None else clause_m[:m.start()]
+        after = clause_m[m.end():m.end() + _CONTEXT]
+        before_end = n_start if range_start is None else m.start()
+        before = clause_m[max(0, before_end - _CONTEXT):before_end]
         is_cn = not num[0].isdigit()
         if unit == "年" and not re.search(r"每$", before):
             continue  # a year count is a target only as a cycle (每5年)
@@ -153,11 +163,12 @@ def _clause_targets(text, norm, masked, a, b, frame):
     if not commit and not has_percent and not any(h[1] == "年" for h in hits):
         return []
     out = []
+    counted = None
     groups = _list_groups(clause_m, hits)
     for group in groups:
         first_before = group[0][4]
         last_end = group[-1][3]
-        cmp_after = _after_cmp(clause_m[last_end:])
+        cmp_after = _after_cmp(clause_m[last_end:last_end + _CONTEXT])
         cmp_before = _before_cmp(first_before)
         for value, unit, s, e, before, own_cmp in group:
             cycle = unit == "年"
@@ -171,11 +182,20 @@ def _clause_targets(text, norm, masked, a, b, frame):
                     continue  # 服务人口超过1万人的乡镇卫生院: a qualifier, not a commitment
             if not commit and not cycle and unit not in RATE_UNITS:
                 continue
-            comparator = None if cycle else own_cmp or _after_cmp(clause_m[e:]) or cmp_after or cmp_before
-            if comparator is None and not cycle and P.COUNT_VERB.search(clause):
-                comparator = "="
-            measure = re.sub(r"\s+", "", (clause[:s] + clause[e:]))
-            t = Target(text=text[a:b].strip(), value=value, unit=unit, comparator=comparator,
+            comparator = None if cycle else own_cmp or _after_cmp(clause_m[e:e + _CONTEXT]) or cmp_after or cmp_before
+            if comparator is None and not cycle:
+                if counted is None:
+                    counted = bool(P.COUNT_VERB.search(clause))    # once per clause
+                if counted:
+                    comparator = "="
+            if b - a <= _LONG_CLAUSE:
+                measure = re.sub(r"\s+", "", (clause[:s] + clause[e:]))
+                printed = text[a:b].strip()
+            else:   # no real clause is this long: each target keeps its own context, not all of it
+                lo, hi = max(0, s - _CONTEXT), min(len(clause), e + _CONTEXT)
+                measure = re.sub(r"\s+", "", (clause[lo:s] + clause[e:hi]))
+                printed = text[a + lo:a + hi].strip()
+            t = Target(text=printed, value=value, unit=unit, comparator=comparator,
                        measure=measure, by=frame)
             out.append((t, a + s, a + e))
     return out

@@ -154,3 +154,67 @@ def test_signature_on_one_line_gives_issuer_and_date():
             "青海省人民政府 2023年10月24日\n")
     doc = extract_text(text).documents[0]
     assert (doc.issuer, doc.date, doc.level) == ("青海省人民政府", "2023-10-24", "province")
+
+
+# ---------------------------------------------------------------- linear text paths
+# Work counted, not time: each of these was quadratic in the length of its input (found by
+# benchmarks/fuzz.py), and the counts below would grow with the square of the input again.
+
+@pytest.mark.parametrize("module", ["clean", "tables"])
+def test_header_like_lines_are_looked_at_a_bounded_number_of_times(monkeypatch, module):
+    import importlib
+    C = importlib.import_module("policykg.loaders.clean")
+    T = importlib.import_module("policykg.loaders.tables")
+    calls = []
+    real = C.column_role
+
+    def counted(norm):
+        calls.append(1)
+        return real(norm)
+
+    monkeypatch.setattr(C if module == "clean" else T, "column_role", counted)
+    for n in (500, 1000):
+        calls.clear()
+        # header-like words alone on their lines, never forming a header (no 序号 column)
+        lines = "牵头单位\n配合单位\n" if module == "clean" else "一、任务\n牵头单位\n\n配合单位\n\n"
+        extract_text("某某市人民政府关于印发方案的通知\n" + lines * n)
+        assert len(calls) < 10 * 2 * n, (n, len(calls))
+
+
+@pytest.mark.parametrize("pattern,text,starts", [
+    ("TARGET_NUMBER", "覆盖率达到95%以上", [5]),
+    ("TARGET_NUMBER", "建成20至25所", [2]),
+    ("TARGET_NUMBER", "1" * 50 + "%", [0]),           # one match, at the start of the run
+    ("TARGET_NUMBER", "达到四级", [2]),
+    ("TARGET_NUMBER", "一" * 50 + "级", [0]),
+])
+def test_a_number_matched_only_where_its_run_starts_gives_the_same_matches(pattern, text, starts):
+    from policykg.loaders import patterns as P
+    assert [m.start() for m in getattr(P, pattern).finditer(text)] == starts
+
+
+@pytest.mark.parametrize("text,starts", [
+    ("60周岁以上", [0]), ("18-59岁", [0, 3]), ("A12和12B", [0, 4]), ("1+N", []), ("3+2", [0]),
+    ("9" * 40 + "岁", [0]), ("9" * 40, []),
+])
+def test_the_spans_never_read_as_targets_starting_only_where_runs_start_are_the_same(text, starts):
+    from policykg.loaders import patterns as P
+    found = sorted({m.start() for rx in P.NEVER_TARGET[-5:] for m in rx.finditer(text)})
+    assert found == starts
+
+
+def test_a_clause_of_many_numbers_reads_each_number_against_a_bounded_context(monkeypatch):
+    """Each number's clause context is cut to targets._CONTEXT characters around it; the whole
+    clause, sliced for each of its numbers, made a clause of many numbers quadratic."""
+    from policykg.loaders import targets as T
+    clause = "、".join(["达到95%"] * 2000)
+    seen = []
+    real = T._after_cmp
+
+    def measured(after):
+        seen.append(len(after))
+        return real(after)
+
+    monkeypatch.setattr(T, "_after_cmp", measured)
+    found = find_targets(clause, normalise(clause))
+    assert len(found) == 2000 and max(seen) <= T._CONTEXT
