@@ -78,7 +78,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     (on_error gets one line naming it and the reason) and the others go on. Big folders are
     extracted in `workers` processes (None: one per core)."""
     from .graph import collector
-    from .graph.build import add_extraction, finish
+    from .graph.build import add_extraction, documents_by_source, finish
     from .graph.link import link
     from .graph.sync import apply
 
@@ -90,6 +90,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         new.graph["doc_keys"] = dict(old.graph["doc_keys"])
         files = list(iter_paths(paths))
         report.files = len(files)
+        stored = documents_by_source(new)
         clock.lap("read store")
         for path, extraction, error in extract_many(files, workers=workers):
             if error is not None:
@@ -97,7 +98,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
                 if on_error:
                     on_error(str(error))
             else:
-                add_extraction(new, extraction)
+                add_extraction(new, extraction, stored)
                 report.documents += len(extraction.documents)
             collector.young()
             if progress:
@@ -350,12 +351,12 @@ def _rebuild(files: list[str], report: CheckReport, workers: int | None):
     report.missing = [f for f in files if not Path(f).is_file()]
     if report.missing:
         return None
-    G = new_graph()
+    G, stored = new_graph(), {}
     for path, extraction, error in extract_many(files, workers=workers):
         if error is not None:
             report.missing.append(f"{path} ({error.reason})")
         else:
-            add_extraction(G, extraction)
+            add_extraction(G, extraction, stored)
     if report.missing:
         return None
     finish(G)

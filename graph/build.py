@@ -42,18 +42,33 @@ def new_graph() -> nx.MultiDiGraph:
 def build(extractions: Iterable[Extraction], G: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
     """Add every document of the extractions to G (a new graph if None) and return it."""
     G = G if G is not None else new_graph()
+    stored = documents_by_source(G)
     for extraction in extractions:
-        add_extraction(G, extraction)
+        add_extraction(G, extraction, stored)
     finish(G)
     return G
 
 
-def add_extraction(G: nx.MultiDiGraph, extraction: Extraction) -> list[str]:
+def add_extraction(G: nx.MultiDiGraph, extraction: Extraction, stored: dict | None = None) -> list[str]:
     """Add the documents of one file, in place of what an earlier read of the same file gave;
     returns their node ids (after ``finish`` they may be renamed if a key shared with another
-    node makes them one)."""
-    forget_file(G, extraction.source)
-    return [add_document(G, doc, extraction.source, i) for i, doc in enumerate(extraction.documents)]
+    node makes them one). stored: G's documents by file (documents_by_source), kept up to date
+    here; a caller adding many files passes one, else each call looks through all of G."""
+    if stored is None:
+        stored = documents_by_source(G)
+    forget_documents(G, extraction.source, stored.pop(extraction.source, []))
+    ids = [add_document(G, doc, extraction.source, i) for i, doc in enumerate(extraction.documents)]
+    stored[extraction.source] = ids
+    return ids
+
+
+def documents_by_source(G: nx.MultiDiGraph) -> dict[str, list[str]]:
+    """The ingested documents of G by the file they were read from."""
+    found: dict[str, list[str]] = {}
+    for n, d in G._node.items():
+        if d.get("label") == "Document" and not d.get("placeholder") and d.get("source"):
+            found.setdefault(d["source"], []).append(n)
+    return found
 
 
 def finish(G: nx.MultiDiGraph) -> None:
@@ -221,14 +236,15 @@ def _remove_document_facts(G, doc_id: str) -> None:
             G.remove_edge(doc_id, v, rel)
 
 
-def forget_file(G, source: str) -> None:
-    """Forget what an earlier read of the file `source` gave, so that its new read replaces it
-    whatever the 文号 or title became: each of its documents loses its facts and derived links and
-    becomes a placeholder, which the new read fills in again if its keys still match, and which
-    `finish` drops if nothing else cites it."""
-    for n, data in list(G.nodes(data=True)):
-        if data.get("label") != "Document" or data.get("placeholder") or data.get("source") != source:
-            continue
+def forget_documents(G, source: str, ids: list[str]) -> None:
+    """Forget what an earlier read of the file `source` gave (its documents `ids`), so that its
+    new read replaces it whatever the 文号 or title became: each of them loses its facts and
+    derived links and becomes a placeholder, which the new read fills in again if its keys still
+    match, and which `finish` drops if nothing else cites it."""
+    for n in ids:
+        data = G._node.get(n)
+        if data is None or data.get("placeholder") or data.get("source") != source:
+            continue    # merged into another since, or read from another file
         _remove_document_facts(G, n)
         for u, v, rel in [*G.in_edges(n, keys=True), *G.out_edges(n, keys=True)]:
             if rel in DERIVED_RELS:

@@ -122,8 +122,14 @@ class _Linker:
         self.by_region: dict[str, list[str]] = defaultdict(list)
         for d, path in self.paths.items():
             self.by_region["/".join(path)].append(d)
+        self._with_tasks: dict[str, bool] = {}
         self.subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), path)
                          for d, path in self.paths.items()}
+
+    def _has_tasks(self, doc: str) -> bool:
+        if doc not in self._with_tasks:
+            self._with_tasks[doc] = any(rel == "PART_OF" for _, _, rel in self.G.in_edges(doc, keys=True))
+        return self._with_tasks[doc]
 
     def links_of(self, child: str) -> list[Edge]:
         """The document's stated and inferred parents, then its tasks aligned with theirs and the
@@ -160,24 +166,25 @@ class _Linker:
         ranks = [x for x in ranks if x is not None]
         floor = max(ranks) if ranks else -1       # only levels below (closer than) a stated parent
         path = self.paths[child]
+        child_when, child_rank = _when(c, latest=True), LEVEL_RANK[c["level"]]
         for depth in range(len(path) - 1, 0, -1):  # the closest region first
             best = None
             for parent in self.by_region.get("/".join(path[:depth]), []):
                 p = nodes[parent]
                 rank = LEVEL_RANK[p["level"]]
-                if rank >= LEVEL_RANK[c["level"]] or rank <= floor:
+                if rank >= child_rank or rank <= floor:
                     continue
-                gap = _years_apart(_when(c, latest=True), _when(p, latest=False))
+                gap = _years_apart(child_when, _when(p, latest=False))
                 if gap is None or gap < 0 or gap > settings.max_years:
                     continue
                 c_subject, p_subject = self.subjects[child], self.subjects[parent]
                 subject_score = fuzz.ratio(c_subject, p_subject) / 100 if c_subject and p_subject else 0.0
                 if subject_score < settings.subject_min:
                     continue
-                shared = self.aligner.share_with_counterpart(child, parent)
                 # where either side shows no tasks (a page's excerpt, a notice) there is nothing to
                 # compare them by, and the subject alone decides; otherwise the tasks count too
-                has_tasks = bool(tasks_of(self.G, child)) and bool(tasks_of(self.G, parent))
+                has_tasks = self._has_tasks(child) and self._has_tasks(parent)
+                shared = self.aligner.share_with_counterpart(child, parent) if has_tasks else 0.0
                 score = 0.6 * subject_score + 0.4 * shared if has_tasks else subject_score
                 if score < settings.doc_min:
                     continue

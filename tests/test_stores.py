@@ -316,3 +316,15 @@ def test_two_files_of_one_name_in_two_folders_stay_two_sources(tmp_path, monkeyp
     G = policykg.read_graph(db)
     sources = sorted(d["source"] for _, d in G.nodes(data=True) if d["label"] == "Document")
     assert sources == ["a/notice.txt", "b/notice.txt"]
+
+
+def test_an_ingest_looks_up_what_each_file_gave_before_once_not_once_per_file(tmp_path, monkeypatch):
+    """Looking through the whole graph for each file's old documents made an ingest quadratic in
+    the number of documents."""
+    from policykg.graph import build as B
+    calls = []
+    real = B.documents_by_source
+    monkeypatch.setattr(B, "documents_by_source", lambda G: calls.append(1) or real(G))
+    report = policykg.ingest([SAMPLES], db=tmp_path / "g.lbug")
+    assert report.files == 5 and report.failed == []
+    assert len(calls) == 1
