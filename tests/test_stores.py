@@ -321,7 +321,8 @@ def test_two_files_of_one_name_in_two_folders_stay_two_sources(tmp_path, monkeyp
 def test_an_ingest_looks_up_what_each_file_gave_before_once_not_once_per_file(tmp_path, monkeypatch):
     """Looking through the whole graph for each file's old documents made an ingest quadratic in
     the number of documents."""
-    from policykg.graph import build as B
+    import importlib
+    B = importlib.import_module("policykg.graph.build")
     calls = []
     real = B.documents_by_source
     monkeypatch.setattr(B, "documents_by_source", lambda G: calls.append(1) or real(G))
