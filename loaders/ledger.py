@@ -45,6 +45,9 @@ def ledger_rows(source: str, doc_span: Span) -> list[LedgerRow]:
     return rows
 
 
+_NAME_END_CHARS = 2     # the longest ending LEDGER_NAME_END knows (部门, 单位, 分局 …)
+
+
 def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
     # drop group headings (一 加大…) that sit between rows
     chunk = re.sub(r"\n\s*[一二三四五六七八九十]+\s+[^\n]{2,40}\n?\s*$", "\n", chunk)
@@ -68,14 +71,21 @@ def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
     deadline_parts = [c for c in deadline_parts if c[0] not in ("—", "-")]
     deadline = "".join(c[0] for c in deadline_parts) or None
     last_shares_line = bool(deadline_parts) and deadline_parts[0][1] == "space"
-    names: list[tuple[str, str]] = []
+    # a name's pieces are gathered in a list and joined once, and only the last characters of
+    # the name so far are asked whether it ended (its end is all LEDGER_NAME_END looks at):
+    # joining and searching the growing name for every piece was quadratic in a long row
+    pieces: list[tuple[list[str], str]] = []
+    end = ""        # the last characters of the name being gathered
     for cell, s in cells:
-        if names and not P.NAME_START.match(cell) and not starts_with_place(cell) and (
-                not P.LEDGER_NAME_END.search(names[-1][0]) or not P.ORG_SUFFIX.search(cell) or len(cell) <= 3
+        if pieces and not P.NAME_START.match(cell) and not starts_with_place(cell) and (
+                not P.LEDGER_NAME_END.search(end) or not P.ORG_SUFFIX.search(cell) or len(cell) <= 3
                 or not P.LEDGER_NAME_END.search(cell[:-1])):
-            names[-1] = (names[-1][0] + cell, names[-1][1])
+            pieces[-1][0].append(cell)
+            end = (end + cell[-_NAME_END_CHARS:])[-_NAME_END_CHARS:]
         else:
-            names.append((cell, s))
+            pieces.append(([cell], s))
+            end = cell[-_NAME_END_CHARS:]
+    names = [("".join(parts), s) for parts, s in pieces]
     if not names:
         return None
     split = None

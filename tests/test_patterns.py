@@ -218,3 +218,21 @@ def test_a_clause_of_many_numbers_reads_each_number_against_a_bounded_context(mo
     monkeypatch.setattr(T, "_after_cmp", measured)
     found = find_targets(clause, normalise(clause))
     assert len(found) == 2000 and max(seen) <= T._CONTEXT
+
+
+def test_a_ledger_name_gathered_from_many_pieces_is_asked_only_for_its_end(monkeypatch):
+    """The name a ledger row gathers piece by piece was searched whole for each piece (and joined
+    again each time): quadratic in a long row."""
+    import importlib
+    P = importlib.import_module("policykg.loaders.patterns")
+    asked = []
+    real = P.LEDGER_NAME_END
+
+    class Recording:
+        def search(self, text):
+            asked.append(len(text))
+            return real.search(text)
+
+    monkeypatch.setattr(P, "LEDGER_NAME_END", Recording())
+    extract_text("关于做好工作的通知\n各县区：\n责任部门 配合部门\n1 推进工作。" + "卫健 " * 3000)
+    assert asked and max(asked) <= 4
