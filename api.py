@@ -89,6 +89,10 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         new = old.copy()
         new.graph["doc_keys"] = dict(old.graph["doc_keys"])
         files = list(iter_paths(paths))
+        if not files:
+            from .loaders.readers import SUFFIXES, ReadError
+            raise ReadError(", ".join(str(p) for p in paths) or "(no paths)",
+                            f"no readable files (readable: {', '.join(sorted(SUFFIXES))})")
         report.files = len(files)
         stored = documents_by_source(new)
         clock.lap("read store")
@@ -156,6 +160,7 @@ def links(db: str | Path | None = None, neo4j: str | None = None) -> dict:
 # ---------------------------------------------------------------- questions
 
 DOCUMENT_PARAMS = ("doc", "parent", "child")
+MUST_BE_DOCUMENTS = ("doc", "parent")     # gaps --param child= may name a region instead
 
 
 def _resolve_document(store, value: str) -> str:
@@ -185,13 +190,17 @@ def _run(store, text: str, params: dict, write: bool):
 def query_result(name: str, db=None, neo4j=None, **params) -> tuple[list[str], list[list]]:
     """Run a named query; (columns, rows)."""
     from .loaders.departments import canonical
-    from .queries import get
+    from .queries import QueryError, get
     named = get(name)
     bound = named.bind(params)
     with open_store(db, neo4j, read_only=neo4j is None) as store:
         for key in DOCUMENT_PARAMS:
             if isinstance(bound.get(key), str):
-                bound[key] = _resolve_document(store, bound[key])
+                given = bound[key]
+                bound[key] = _resolve_document(store, given)
+                if key in MUST_BE_DOCUMENTS and not store.rows(
+                        "MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": bound[key]}):
+                    raise QueryError(f"no document {given!r} in the store (give its 文号, title or id)")
         if isinstance(bound.get("department"), str):
             bound["department"] = canonical(bound["department"])   # 市卫健委 -> 市卫生健康委员会
         return _run(store, named.text, bound, write=False)
@@ -208,10 +217,14 @@ def query(name: str, db=None, neo4j=None, **params) -> list[dict]:
 
 def cypher_result(text: str, params: dict | None = None, db=None, neo4j=None,
                   write: bool = False) -> tuple[list[str], list[list]]:
-    from .queries import QueryError, writes
+    from .queries import QueryError, parameters, writes
     clause = writes(text)
     if clause and not write:
         raise QueryError(f"this query writes ({clause}); add --write (Python: write=True) to run it")
+    missing = [name for name in parameters(text) if name not in (params or {})]
+    if missing:     # the engine would read a missing parameter as null and answer 0 rows
+        raise QueryError(f"the query uses ${missing[0]} but no value was given for it; add "
+                         f"--param {missing[0]}=… (Python: params={{{missing[0]!r}: …}})")
     with open_store(db, neo4j, read_only=neo4j is None and not write) as store:
         return _run(store, text, params or {}, write=write)
 

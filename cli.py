@@ -118,12 +118,14 @@ def ingest(paths, db, neo4j, workers):
     """
     from .api import ingest as run_ingest
     from .graph import StoreError
+    from .loaders import ReadError
     files = list(iter_paths(paths))
     try:
         with _progress(files, "ingesting") as progress:
-            report = run_ingest(files, db=db, neo4j=neo4j, progress=progress, workers=workers,
+            # an empty list of files is given as the paths named, for the error to name them
+            report = run_ingest(files or list(paths), db=db, neo4j=neo4j, progress=progress, workers=workers,
                                 on_error=lambda line: _echo(f"policykg: error: {line}", err=True))
-    except StoreError as error:
+    except (StoreError, ReadError) as error:
         _fail(str(error))
     _echo("\n".join(report.lines()))
     if report.failed:
@@ -289,7 +291,8 @@ def viz(out, png, svg, trace_doc, depth, department, db, neo4j):
               help="Turtle, JSON-LD, N-Triples or RDF/XML (Turtle and N-Triples stream to the file).")
 @click.option("--base-iri", default="https://example.org/policy/", show_default=True,
               help="Where the IRIs of documents, tasks, departments… start; end it with / or #.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="The file to write.")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="The file to write; - for standard output.")
 @click.option("--validate", "check", is_flag=True, help="Check the export against ontology/shapes.ttl (SHACL).")
 @store_options
 def export_rdf(fmt, base_iri, out, check, db, neo4j):
@@ -300,11 +303,24 @@ def export_rdf(fmt, base_iri, out, check, db, neo4j):
     from .api import export as run_export
     from .graph import StoreError
     from .ontology import ExportError
+    to_stdout = str(out) == "-"
+    if to_stdout and check:
+        _fail("--validate needs a file to read back; give --out FILE")
     try:
-        result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check)
+        if to_stdout:   # written to a file first (the writer renames it into place), then printed
+            import tempfile
+            with tempfile.TemporaryDirectory(prefix="policykg-export-") as folder:
+                written = Path(folder) / f"graph.{fmt}"
+                result = run_export(written, fmt, base_iri, db=db, neo4j=neo4j)
+                with open(written, "rb") as f:
+                    import shutil
+                    shutil.copyfileobj(f, sys.stdout.buffer)
+                sys.stdout.flush()
+        else:
+            result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check)
     except (StoreError, ExportError) as error:
         _fail(str(error))
-    _echo(f"wrote {out} ({result['triples']} triples)")
+    _echo(f"wrote {'standard output' if to_stdout else out} ({result['triples']} triples)", err=to_stdout)
     if check:
         if result["conforms"]:
             _echo("conforms to ontology/shapes.ttl")

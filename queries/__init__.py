@@ -112,6 +112,14 @@ _WRITES = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|COPY|
 _LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
 
 
+_PARAMETER = re.compile(r"\$(\w+)")
+
+
+def parameters(query: str) -> list[str]:
+    """The $parameters a query uses, in order of first use (literals and comments left out)."""
+    return list(dict.fromkeys(_PARAMETER.findall(_LITERALS.sub(" ", query))))
+
+
 def writes(query: str) -> str | None:
     """The first clause in the query that would change the graph, or None."""
     m = _WRITES.search(_LITERALS.sub(" ", query))

@@ -207,6 +207,42 @@ def test_a_terminal_escape_in_the_store_is_printed_escaped_not_obeyed(tmp_path):
         assert "海东\\x1b[2J\\x1b]0;x\\x07方案" in result.output
 
 
+def test_mistakes_are_errors_not_empty_answers(tmp_path):
+    db = _seeded(tmp_path)
+    unbound = CliRunner().invoke(main, ["cypher", "MATCH (d:Document) WHERE d.doc_number = $n RETURN d.title",
+                                        "--db", str(db)])
+    assert unbound.exit_code == 1
+    assert unbound.stderr.startswith("policykg: error: the query uses $n but no value was given for it")
+    quoted = CliRunner().invoke(main, ["cypher", "MATCH (d:Document) WHERE d.title = '$n' RETURN count(d) AS n",
+                                       "--db", str(db)])
+    assert quoted.exit_code == 0, quoted.output        # a $ inside a string is no parameter
+    unknown = CliRunner().invoke(main, ["query", "trace-down", "--param", "doc=不存在", "--db", str(db)])
+    assert unknown.exit_code == 1
+    assert unknown.stderr == "policykg: error: no document '不存在' in the store (give its 文号, title or id)\n"
+    region = CliRunner().invoke(main, ["query", "gaps", "--param",
+                                       "parent=青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知",
+                                       "--param", "child=海东市", "--db", str(db)])
+    assert region.exit_code == 0 and "(0 rows)" not in region.stdout      # a region is still fine there
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "empty" / "notes.xyz").write_text("x")
+    nothing = CliRunner().invoke(main, ["ingest", str(tmp_path / "empty"), "--db", str(db)])
+    assert nothing.exit_code == 1
+    assert nothing.stderr.startswith(f"policykg: error: {tmp_path / 'empty'}: no readable files (readable: .docx")
+
+
+def test_export_to_standard_output(tmp_path):
+    db = _seeded(tmp_path)
+    monkey_cwd = tmp_path / "here"
+    monkey_cwd.mkdir()
+    with CliRunner().isolated_filesystem(temp_dir=monkey_cwd):
+        result = CliRunner().invoke(main, ["export", "--format", "nt", "--out", "-", "--db", str(db)])
+        assert result.exit_code == 0, result.output
+        assert not Path("-").exists()
+    from rdflib import Graph
+    g = Graph().parse(data=result.stdout, format="nt")
+    assert len(g) > 5000 and result.stderr.startswith(f"wrote standard output ({len(g)} triples)")
+
+
 def test_trace_down_and_up_match_python_api(tmp_path):
     db = _seeded(tmp_path)
     down = CliRunner().invoke(main, ["trace", "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知", "--db", str(db)])
