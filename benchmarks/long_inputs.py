@@ -28,6 +28,7 @@ CASES = {
     "one long number in a task": lambda n: "一、加强工作\n（一）推进建设，达到" + "1" * n,
     "header-like lines that never make a header": lambda n: "关于做好工作的通知\n" + "牵头单位\n配合单位\n" * (n // 10),
     "a clause of many rates": lambda n: "一、加强工作\n（一）覆盖率分别达到" + "95%、" * (n // 4),
+    "a task of many bracketed lists and rates": lambda n: "一、加强工作\n（一）推进建设" + "，达到95%（市财政局负责）" * (n // 15),
     "a ledger row of one endless name": lambda n: "关于做好工作的通知\n各县区：\n责任部门 配合部门\n1 推进工作。" + "卫健 " * (n // 3),
 }
 

@@ -21,10 +21,10 @@ import policykg
 from policykg.graph.check import fingerprint
 
 
-def ingest_in(batches: list[list[Path]], db: Path) -> tuple[str, float, int, int]:
+def ingest_in(batches: list[list[Path]], db: Path, workers: int | None) -> tuple[str, float, int, int]:
     started = time.perf_counter()
     for batch in batches:
-        report = policykg.ingest(batch, db=db)
+        report = policykg.ingest(batch, db=db, workers=workers)
         if report.failed:
             raise SystemExit(f"{db}: {report.failed[0]}")
     G = policykg.read_graph(db)
@@ -40,6 +40,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--shape", default="31,6,30,2", help="provinces,cities,counties,years (make_corpus.py)")
     ap.add_argument("--seed", type=int, default=5)
+    ap.add_argument("--workers", type=int, default=None, help="processes per ingest (default: one per core)")
     ap.add_argument("--out", type=Path, default=Path(__file__).with_name("order_fingerprint.md"))
     args = ap.parse_args()
     shape = tuple(int(x) for x in args.shape.split(","))
@@ -52,11 +53,12 @@ def main() -> None:
                 "reverse order, ten batches": tenths(backwards)}
         results = {}
         for name, batches in runs.items():
-            results[name] = ingest_in(batches, Path(tmp) / f"{len(results)}.lbug")
+            results[name] = ingest_in(batches, Path(tmp) / f"{len(results)}.lbug", args.workers)
             print(f"{name}: {results[name][0][:16]} in {results[name][1]:.0f} s", file=sys.stderr)
     clean = results["one run"][0]
     lines = ["# The same files in any batches and order give the same graph", "",
-             f"`python benchmarks/order_fingerprint.py --shape {args.shape} --seed {args.seed}`, "
+             f"`python benchmarks/order_fingerprint.py --shape {args.shape} --seed {args.seed}"
+             f"{f' --workers {args.workers}' if args.workers else ''}`, "
              f"{time.strftime('%Y-%m-%d')}, {platform.machine()}, {len(files)} documents.", "",
              "| ingest | fingerprint | nodes | edges | seconds | same as one run |", "|---|---|---:|---:|---:|---|"]
     for name, (digest, seconds, nodes, edges) in results.items():

@@ -317,9 +317,15 @@ def _targets(text: str, norm: str, offsets: list[int]) -> list[Target]:
     if not may_hold_target(norm):
         return []
     # responsibility lists hold no targets; blank them out, keeping offsets
-    masked = norm
-    for a, b in list_spans(norm):
-        masked = masked[:a] + "＿" * (b - a) + masked[b:]
+    # (the pieces joined once: rebuilding the text for each list was quadratic in a long task)
+    pieces, done = [], 0
+    for a, b in sorted(list_spans(norm)):
+        a = max(a, done)
+        if b > a:
+            pieces += (norm[done:a], "＿" * (b - a))
+            done = b
+    pieces.append(norm[done:])
+    masked = "".join(pieces)
     out = []
     for t, a, b in find_targets(text, masked):
         t.span = source_span(offsets, a, b)
