@@ -236,3 +236,23 @@ def test_a_ledger_name_gathered_from_many_pieces_is_asked_only_for_its_end(monke
     monkeypatch.setattr(P, "LEDGER_NAME_END", Recording())
     extract_text("关于做好工作的通知\n各县区：\n责任部门 配合部门\n1 推进工作。" + "卫健 " * 3000)
     assert asked and max(asked) <= 4
+
+
+def test_the_gazetteer_is_asked_about_the_start_of_a_name_only(monkeypatch):
+    """jionlp's location parser grows faster than its input: a 280,000-character run-on issuer
+    took 2.6 s in it."""
+    import importlib
+    R = importlib.import_module("policykg.loaders.regions")
+    real = R._jio()
+    asked = []
+
+    class Recording:
+        def parse_location(self, text, **kw):
+            asked.append(len(text))
+            return real.parse_location(text, **kw)
+
+    monkeypatch.setattr(R, "_jio", lambda: Recording())
+    long_name = "某地卫生健康" + "委员会办公室" * 5000
+    R.locate(long_name)
+    R.starts_with_place(long_name)
+    assert asked and max(asked) <= R._PLACE_CHARS
