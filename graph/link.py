@@ -168,7 +168,12 @@ class _Linker:
         path = self.paths[child]
         child_when, child_rank = _when(c, latest=True), LEVEL_RANK[c["level"]]
         for depth in range(len(path) - 1, 0, -1):  # the closest region first
-            best = None
+            # the cheap tests first, for every document of the region; then the candidates in the
+            # order of the best score each could reach (its subject's share, all of its tasks
+            # with a counterpart), so the costly task alignment stops as soon as no candidate
+            # left can beat the best found. The same parent as trying all of them: without this,
+            # many documents of one subject and region made linking quadratic in alignments.
+            candidates = []
             for parent in self.by_region.get("/".join(path[:depth]), []):
                 p = nodes[parent]
                 rank = LEVEL_RANK[p["level"]]
@@ -184,15 +189,27 @@ class _Linker:
                 # where either side shows no tasks (a page's excerpt, a notice) there is nothing to
                 # compare them by, and the subject alone decides; otherwise the tasks count too
                 has_tasks = self._has_tasks(child) and self._has_tasks(parent)
+                reach = 0.6 * subject_score + 0.4 if has_tasks else subject_score
+                if reach >= settings.doc_min:
+                    candidates.append((reach, -gap, parent, subject_score, has_tasks))
+            candidates.sort(reverse=True)
+            best = None
+            for reach, minus_gap, parent, subject_score, has_tasks in candidates:
+                if best is not None and (reach, minus_gap, parent) < (best[0], -best[3], best[1]):
+                    break       # neither this candidate nor any after it can beat the best
                 shared = self.aligner.share_with_counterpart(child, parent) if has_tasks else 0.0
                 score = 0.6 * subject_score + 0.4 * shared if has_tasks else subject_score
                 if score < settings.doc_min:
                     continue
-                evidence = {"subjects": [c_subject, p_subject], "subject_similarity": round(subject_score, 3),
+                gap = -minus_gap
+                evidence = {"subjects": [self.subjects[child], self.subjects[parent]],
+                            "subject_similarity": round(subject_score, 3),
                             "tasks_with_counterpart": round(shared, 3), "years_later": round(gap, 2),
                             "reason": "lower level, contained region, later date, same subject"}
-                if best is None or (score, -gap, parent) > (best[0], -best[2]["years_later"], best[1]):
-                    best = (score, parent, evidence)
+                # ties go to the nearer date by its exact gap (not the rounded one the evidence
+                # shows: comparing with that made the choice depend on the order of candidates)
+                if best is None or (score, -gap, parent) > (best[0], -best[3], best[1]):
+                    best = (score, parent, evidence, gap)
             if best:
                 return best[1], best[0], best[2]
         return None
