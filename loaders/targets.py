@@ -28,11 +28,16 @@ _LIST_JOIN = re.compile(r"^[、和及与,，]?$|^、$")
 
 def _masked(norm: str) -> str:
     """Hide spans whose numbers are never targets: 《titles》, “quotes”, 文号, dates, ages."""
-    spans = sorted(m.span() for rx in P.NEVER_TARGET for m in rx.finditer(norm))
+    return mask_spans(norm, [m.span() for rx in P.NEVER_TARGET for m in rx.finditer(norm)])
+
+
+def mask_spans(norm: str, spans: list[tuple[int, int]]) -> str:
+    """norm with the union of the spans (overlapping ones included) blanked out as ＿, keeping
+    every offset; the pieces are joined once, so many spans cost no more than one."""
     if not spans:
         return norm
     out, done = [], 0
-    for a, b in spans:          # the union of the spans, overlapping ones included
+    for a, b in sorted(spans):
         a = max(a, done)
         if b > a:
             out += (norm[done:a], "＿" * (b - a))
@@ -188,13 +193,11 @@ def _clause_targets(text, norm, masked, a, b, frame):
                     counted = bool(P.COUNT_VERB.search(clause))    # once per clause
                 if counted:
                     comparator = "="
-            if b - a <= _LONG_CLAUSE:
-                measure = re.sub(r"\s+", "", (clause[:s] + clause[e:]))
-                printed = text[a:b].strip()
-            else:   # no real clause is this long: each target keeps its own context, not all of it
-                lo, hi = max(0, s - _CONTEXT), min(len(clause), e + _CONTEXT)
-                measure = re.sub(r"\s+", "", (clause[lo:s] + clause[e:hi]))
-                printed = text[a + lo:a + hi].strip()
+            # no real clause is longer than _LONG_CLAUSE: in one that is, each target keeps its own
+            # context, not all of the clause
+            lo, hi = (0, b - a) if b - a <= _LONG_CLAUSE else (max(0, s - _CONTEXT), min(b - a, e + _CONTEXT))
+            measure = re.sub(r"\s+", "", (clause[lo:s] + clause[e:hi]))
+            printed = text[a + lo:a + hi].strip()
             t = Target(text=printed, value=value, unit=unit, comparator=comparator,
                        measure=measure, by=frame)
             out.append((t, a + s, a + e))

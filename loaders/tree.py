@@ -9,7 +9,7 @@ from . import patterns as P
 from .clean import Block, is_org_list_line, label_of, normalise
 from .departments import field_role, find_in_prose, find_lists, list_spans, parse_list, split_names
 from .models import Department, Span, Target, Task
-from .targets import cn_number, find_targets, may_hold_target
+from .targets import cn_number, find_targets, mask_spans, may_hold_target
 
 
 @dataclass
@@ -317,15 +317,7 @@ def _targets(text: str, norm: str, offsets: list[int]) -> list[Target]:
     if not may_hold_target(norm):
         return []
     # responsibility lists hold no targets; blank them out, keeping offsets
-    # (the pieces joined once: rebuilding the text for each list was quadratic in a long task)
-    pieces, done = [], 0
-    for a, b in sorted(list_spans(norm)):
-        a = max(a, done)
-        if b > a:
-            pieces += (norm[done:a], "＿" * (b - a))
-            done = b
-    pieces.append(norm[done:])
-    masked = "".join(pieces)
+    masked = mask_spans(norm, list_spans(norm))
     out = []
     for t, a, b in find_targets(text, masked):
         t.span = source_span(offsets, a, b)
