@@ -78,7 +78,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     (on_error gets one line naming it and the reason) and the others go on. Big folders are
     extracted in `workers` processes (None: one per core)."""
     from .graph import collector
-    from .graph.build import add_extraction, documents_by_source, finish
+    from .graph.build import add_extraction, copy_graph, documents_by_source, finish
     from .graph.link import link
     from .graph.sync import apply
 
@@ -86,8 +86,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         report = IngestReport(store=repr(store))
         clock = _PhaseClock(report.timings)
         old = store.read_graph()
-        new = old.copy()
-        new.graph["doc_keys"] = dict(old.graph["doc_keys"])
+        new = copy_graph(old)
         files = list(iter_paths(paths))
         if not files:
             from .loaders.readers import SUFFIXES, ReadError
@@ -313,15 +312,12 @@ def check(db: str | Path | None = None, neo4j: str | None = None, repair: bool =
     rebuilds the store from its documents' source files when facts are (refusing, with the store
     unchanged, if a file is missing)."""
     from .graph import check as H
-    from .graph.embedded import _ENGINE_SIDECARS, working_copy
+    from .graph.embedded import leftovers
     with open_store(db, neo4j, read_only=neo4j is None) as store:
         report = CheckReport(store=repr(store))
         G = store.read_graph()
     if neo4j is None:
-        from .graph.embedded import default_db_path
-        work = working_copy(Path(db) if db else default_db_path())
-        report.leftovers = [p.name for p in [work, *(work.with_name(work.name + s) for s in _ENGINE_SIDECARS)]
-                            if p.exists()]
+        report.leftovers = [p.name for p in leftovers(db)]
     report.problems = H.fact_problems(G)
     fresh = H.relinked(G, workers) if not report.problems else None
     if fresh is not None:

@@ -39,6 +39,13 @@ def new_graph() -> nx.MultiDiGraph:
     return G
 
 
+def copy_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A copy of G to change without changing G (networkx's copy shares the document index)."""
+    copy = G.copy()
+    copy.graph["doc_keys"] = dict(G.graph["doc_keys"])
+    return copy
+
+
 def build(extractions: Iterable[Extraction], G: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
     """Add every document of the extractions to G (a new graph if None) and return it."""
     G = G if G is not None else new_graph()

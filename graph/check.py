@@ -73,9 +73,9 @@ def derived_links(G: nx.MultiDiGraph) -> set:
 
 def relinked(G: nx.MultiDiGraph, workers: int | None = 1) -> nx.MultiDiGraph:
     """A copy of G whose derived links are computed afresh from its facts."""
+    from .build import copy_graph
     from .link import link
-    fresh = G.copy()
-    fresh.graph = dict(G.graph, doc_keys=dict(G.graph.get("doc_keys", {})))
+    fresh = copy_graph(G)
     link(fresh, workers=workers)
     return fresh
 

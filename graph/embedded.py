@@ -206,10 +206,16 @@ def staged(path: str | os.PathLike | None = None, fresh: bool = False) -> Iterat
         os.close(lock_fd)       # releases the lock
 
 
+def leftovers(path: str | os.PathLike | None = None) -> list[Path]:
+    """The files a killed write left beside the store: its working copy and the engine's own."""
+    work = working_copy(Path(path) if path else default_db_path())
+    return [p for p in (work, *(work.with_name(work.name + s) for s in _ENGINE_SIDECARS)) if p.exists()]
+
+
 def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:
     work = working_copy(path)
-    for leftover in [work] + [work.with_name(work.name + s) for s in _ENGINE_SIDECARS]:
-        leftover.unlink(missing_ok=True)    # a write that was killed: its copy is worthless
+    for leftover in leftovers(path):
+        leftover.unlink()       # a write that was killed: its copy is worthless
     if not fresh and any(path.with_name(path.name + s).exists() for s in _ENGINE_SIDECARS):
         # a log beside the store (written by an older policykg or another program): let the
         # engine replay it in place, as it is designed to, so the copy holds what it holds

@@ -122,14 +122,8 @@ class _Linker:
         self.by_region: dict[str, list[str]] = defaultdict(list)
         for d, path in self.paths.items():
             self.by_region["/".join(path)].append(d)
-        self._with_tasks: dict[str, bool] = {}
         self.subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), path)
                          for d, path in self.paths.items()}
-
-    def _has_tasks(self, doc: str) -> bool:
-        if doc not in self._with_tasks:
-            self._with_tasks[doc] = any(rel == "PART_OF" for _, _, rel in self.G.in_edges(doc, keys=True))
-        return self._with_tasks[doc]
 
     def links_of(self, child: str) -> list[Edge]:
         """The document's stated and inferred parents, then its tasks aligned with theirs and the
@@ -188,7 +182,7 @@ class _Linker:
                     continue
                 # where either side shows no tasks (a page's excerpt, a notice) there is nothing to
                 # compare them by, and the subject alone decides; otherwise the tasks count too
-                has_tasks = self._has_tasks(child) and self._has_tasks(parent)
+                has_tasks = bool(self.aligner.tasks(child)) and bool(self.aligner.tasks(parent))
                 reach = 0.6 * subject_score + 0.4 if has_tasks else subject_score
                 if reach >= settings.doc_min:
                     candidates.append((reach, -gap, parent, subject_score, has_tasks))
