@@ -136,10 +136,11 @@ DOC_TYPES = ("通知", "意见", "方案", "办法", "决定", "规定", "批复
              "条例", "标准", "分解表", "台账", "指南", "指引", "规则", "章程", "制度", "准则", "守则", "规范",
              "若干政策", "政策措施")
 # (with the qualifier a title may end in: （2024—2027年）, （试行）, （2023年版）)
-DOC_TYPE_END = re.compile(rf"(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})(?:[（(][^（）()]{{1,16}}[）)])?$")
+_DOC_TYPE_ALT = "|".join(sorted(DOC_TYPES, key=len, reverse=True))
+DOC_TYPE_END = re.compile(rf"(?:{_DOC_TYPE_ALT})(?:[（(][^（）()]{{1,16}}[）)])?$")
 # a page's header line that is a whole title in 《》, with or without its 文号 before it
 TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
-                         rf"《[^《》]{{4,150}}(?:{'|'.join(sorted(DOC_TYPES, key=len, reverse=True))})》$")
+                         rf"《[^《》]{{4,150}}(?:{_DOC_TYPE_ALT})》$")
 NOTICE_TITLE = re.compile(r"(?:关于.{2,120}?|(?:印发|转发)《.{2,120}》)的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
 # a title's count of its joint issuers: 广州市卫生健康委等4部门, 市发展改革委等十部门
 ISSUER_COUNT = re.compile(r"等(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:个)?(?:部门|单位|部委)$")

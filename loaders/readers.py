@@ -82,8 +82,8 @@ def read(path: str | Path) -> SourceText:
 # Control characters are never part of a document's words, and one of them makes RDF/XML
 # ill-formed or a terminal obey it. Each becomes one space (a vertical tab or form feed a line
 # break), so offsets into the text, and so every span, stay as they were.
-_CONTROL_AS_SPACE = {c: " " for c in (*range(32), 127, *range(0x80, 0xA0)) if c not in (9, 10, 13)}
-_CONTROL_AS_SPACE.update({0x0B: "\n", 0x0C: "\n"})
+_C0_CONTROLS = tuple(c for c in range(32) if c not in (9, 10, 13))   # all but tab and line breaks
+_CONTROL_AS_SPACE = {c: " " for c in (*_C0_CONTROLS, 127, *range(0x80, 0xA0))} | {0x0B: "\n", 0x0C: "\n"}
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:
@@ -244,7 +244,7 @@ def read_docx(path: Path) -> str:
     return "\n".join(out)
 
 
-_CONTROL = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+_CONTROL = dict.fromkeys(_C0_CONTROLS)
 _CONTROL_REF = re.compile(r"&#(?:[xX]0*([0-9a-fA-F]{1,2})|0*(\d{1,2}));")
 
 
@@ -253,7 +253,7 @@ def _no_control(html: str) -> str:
     the HTML parser refuse the whole page."""
     def ref(m: re.Match) -> str:
         code = int(m.group(1), 16) if m.group(1) else int(m.group(2))
-        return "" if code < 32 and code not in (9, 10, 13) else m.group(0)
+        return "" if code in _CONTROL else m.group(0)
     return _CONTROL_REF.sub(ref, html.translate(_CONTROL))
 
 
