@@ -287,12 +287,17 @@ class CheckReport:
     fingerprint: str | None = None                     # of the graph now stored
 
     @property
+    def found(self) -> int:
+        """How many things were wrong when the check looked."""
+        return len(self.problems) + len(self.leftovers)
+
+    @property
     def healthy(self) -> bool:
-        return not self.problems and not self.leftovers or bool(self.repaired) and not self.missing
+        """Nothing was wrong, or all of it was repaired."""
+        return self.found == 0 or (bool(self.repaired) and not self.missing)
 
     def lines(self) -> list[str]:
-        out = [f"{self.store}: " + ("healthy" if not self.problems and not self.leftovers
-                                    else f"{len(self.problems) + len(self.leftovers)} problem(s)")]
+        out = [f"{self.store}: " + (f"{self.found} problem(s)" if self.found else "healthy")]
         out += [f"  {p.text}" for p in self.problems[:20]]
         if len(self.problems) > 20:
             out.append(f"  … and {len(self.problems) - 20} more")
@@ -322,7 +327,7 @@ def check(db: str | Path | None = None, neo4j: str | None = None, repair: bool =
     fresh = H.relinked(G, workers) if not report.problems else None
     if fresh is not None:
         report.problems += H.link_problems(G, fresh)
-    if not repair or (not report.problems and not report.leftovers):
+    if not repair or not report.found:
         report.fingerprint = H.fingerprint(G)
         return report
     from .graph.sync import apply
