@@ -55,6 +55,26 @@ def doc_number_code(doc_number: str | None) -> str | None:
     return code.group(0) if code else None
 
 
+def issuer_code_start(code: str) -> int:
+    """Where the 发文机关代字 begins in the characters matched before a 文号's year: after the words
+    that stand before a 文号 (根据, 为贯彻落实, …实施意见), see patterns.DOC_NUMBER_LEAD."""
+    cut = 0
+    lead = P.DOC_NUMBER_LEAD.match(code)
+    if lead and lead.end() < len(code):
+        cut = lead.end()
+        longer = P.DOC_NUMBER_LEAD_LONG.match(code, cut)
+        if longer and longer.end() < len(code):
+            cut = longer.end()
+    return cut
+
+
+def looks_like_issuer_code(code: str) -> bool:
+    """发文机关代字 as printed before a 文号's year: it ends in a document-type character and holds none
+    of the words that stand before a 文号 (为贯彻落实国办发 is a sentence, not a code)."""
+    return (bool(P.DOC_CODE_END.search(code)) and not P.DOC_NUMBER_LEAD_LONG.match(code)
+            and not code.startswith(("为", "的")))
+
+
 def title_key(s: str) -> str:
     """A title compared without brackets, quotes or spaces."""
     return re.sub(r"[《》〈〉“”\s（）()]", "", s)
@@ -64,8 +84,7 @@ def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
     """Trim words that are not part of the issuer code (根据, 按照 …) from a 文号 match."""
     k = next(g for g in (1, 4, 6) if m.group(g))
     code = m.group(k)
-    lead = P.DOC_NUMBER_LEAD.match(code)
-    cut = lead.end() if lead and lead.end() < len(code) else 0
+    cut = issuer_code_start(code)
     return m.start() + cut, m.end(), code[cut:]
 
 

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 
 from . import patterns as P
-from .citations import doc_number_key, title_key
+from .citations import doc_number_key, looks_like_issuer_code, title_key
 from .clean import Block, is_doc_number_line, is_signature_date, label_of
 from .models import Document, Span
 from .normal import normalise
@@ -102,7 +102,7 @@ def _split_title(text: str) -> tuple[str, str | None]:
         text, norm = text[len(doubled.group(1)):], norm[len(doubled.group(1)):]
     number = None
     m = P.DOC_NUMBER_TITLE_HEAD.match(norm)
-    if m and P.DOC_CODE_END.search(m.group(2)):
+    if m and looks_like_issuer_code(m.group(2)):
         text, norm, number = text[m.end():], norm[m.end():], text[:m.end()]
     else:
         m = P.TITLE_TRAILING_DOC_NUMBER.search(norm)
@@ -223,12 +223,20 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
     attachment = None
     if title_i is not None:
         attachment = _attachment_title(blocks, title_i, end, date_i, first_label)
-    elif title is None:
-        # the notice shown without its title (the page starts at its addressee): the plan it issues
-        attachment = _issued_plan(blocks, head, header_end)
-        k = plan_title(blocks, head, min(end, head + 40))
-        if attachment is None and k is not None:
-            attachment = _title_lines(blocks[k])
+    if attachment is None:
+        # no 附件 heading and no heading after a signature (a page's excerpt often ends before
+        # either): the plan the body says it issues (现将《X》印发), else the one the notice's title
+        # names (关于印发X的通知), as the plan's own heading prints it where the text shows it
+        named = _issued_plan(blocks, head if title_i is None else scan_from, header_end) or _plan_in_title(title)
+        if named:
+            attachment = _printed_heading(blocks, named, scan_from, min(end, scan_from + 60)) or named
+        elif title is None:
+            # the notice shown without its title or its 印发 sentence: the plan's heading
+            k = plan_title(blocks, head, min(end, head + 40))
+            if k is not None:
+                attachment = _title_lines(blocks[k])
+                if k + 1 < end and P.HEADING_NOTE_LINE.match(blocks[k + 1].norm):
+                    attachment += blocks[k + 1].text.strip()
 
     publisher = table["publisher"].value if "publisher" in table else None
     loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end, publisher)
@@ -301,7 +309,7 @@ def _doc_number(blocks, head, header_end, table) -> str | None:
         if dm:
             return blocks[i].text[dm.start():dm.end()]
         dm = P.DOC_NUMBER_TITLE_HEAD.match(n)
-        if dm and P.DOC_CODE_END.search(dm.group(2)):
+        if dm and looks_like_issuer_code(dm.group(2)):
             return blocks[i].text[:dm.end()]
     if "doc_number" in table:
         value = re.sub(r"\s", "", table["doc_number"].value)
@@ -482,6 +490,39 @@ def _issued_plan(blocks, start, stop) -> str | None:
         m = P.ISSUES_PLAN.search(blocks[i].norm)
         if m:
             return blocks[i].text[m.start(1):m.end(1)]
+        m = P.ISSUES_PLAN_ALL.search(blocks[i].norm)      # 制定了《X》，现印发给你们
+        if m:
+            t = P.TITLE.search(blocks[i].norm, m.start(1))
+            return blocks[i].text[t.start(1):t.end(1)]
+    return None
+
+
+def _plan_in_title(title: str | None) -> str | None:
+    """The plan a notice's title says it issues or forwards: 关于印发《X》的通知 / 关于印发X的通知 → X."""
+    if not title:
+        return None
+    m = P.NOTICE_ISSUES.search(normalise(title))
+    if not m:
+        return None
+    a, z = m.span(1)
+    if title[a] == "《" and title[z - 1] == "》" and title.count("《", a, z) == 1:
+        a, z = a + 1, z - 1
+    return title[a:z] if z - a >= 4 else None
+
+
+def _printed_heading(blocks, named: str, start: int, stop: int) -> str | None:
+    """The plan's heading where the text prints it (over one or two lines; the notice may name it
+    with a 的 the heading lacks: …的实施方案 / …实施方案)."""
+    def key(s: str) -> str:
+        return title_key(s).replace("的", "")
+    want = key(normalise(named))
+    for i in range(start, stop):
+        n = blocks[i].norm
+        if len(n) <= 90 and not re.search(r"[。；：！？《]", n) and key(n) == want:
+            return re.sub(r"\s*\n\s*", "", blocks[i].text).strip()
+        if (i + 1 < stop and P.HEADING_NOTE_LINE.match(blocks[i + 1].norm)
+                and key(n + blocks[i + 1].norm) == want):
+            return _heading_with_note(blocks, i, stop)
     return None
 
 
@@ -504,7 +545,7 @@ def _attachment_title(blocks, title_i, end, date_i, first_label) -> str | None:
                 return blocks[i].text[len(blocks[i].norm) - len(am.group(1)):]
             nxt = i + 1
             if nxt < end and title_like(blocks[nxt].norm):
-                return blocks[nxt].text
+                return _heading_with_note(blocks, nxt, end)
     if date_i is None:
         return None
     if first_label < date_i:    # the notice's own numbered items stand above its signature
@@ -519,5 +560,14 @@ def _attachment_title(blocks, title_i, end, date_i, first_label) -> str | None:
         glued = next((t for t in quoted if n.startswith(t) and len(n) > len(t)), None)
         if glued:
             return blocks[i].text[:len(glued)]
-        return blocks[i].text if title_like(n) else None
+        return _heading_with_note(blocks, i, end) if title_like(n) else None
     return None
+
+
+def _heading_with_note(blocks, i: int, end: int) -> str:
+    """A heading and the bracketed note printed on the line under it, which is part of the title:
+    …实施方案 / （2016版）, …行动方案 / （2022—2025年）."""
+    text = blocks[i].text
+    if i + 1 < end and P.HEADING_NOTE_LINE.match(blocks[i + 1].norm):
+        text += blocks[i + 1].text.strip()
+    return text

@@ -56,8 +56,13 @@ OPEN_BR = "〔［\\[（【{｛„"
 CLOSE_BR = "〕］\\]）】}｝‟"
 DOC_NUMBER = re.compile(
     rf"([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})[{CLOSE_BR}](?:第)?(\d{{1,4}})号")
-# words that can stand right before a 文号 and are not part of the issuer code
-DOC_NUMBER_LEAD = re.compile(r"^(?:.*?(?:根据|依据|按照|参照|落实|印发|执行|贯彻|转发|详见|见|的|和|及|与|或|发布于|于))")
+# words that can stand right before a 文号 and are not part of the issuer code (citations.
+# issuer_code_start): up to the first of them, then up to the last of the longer ones (为贯彻落实国办发
+# 〔2024〕1号 → 国办发; 和实施意见国发〔2024〕3号 → 国发: a title printed without brackets ends at its
+# document type). One-character words count only first, since they can begin a code (和政县: 和政发).
+_LEAD_LONG = "根据|依据|按照|参照|落实|印发|执行|贯彻|转发|详见|发布于|通知|意见|方案|办法|规定|决定|规划|纲要"
+DOC_NUMBER_LEAD = re.compile(rf"^(?:.*?(?:{_LEAD_LONG}|为|见|的|和|及|与|或|于))")
+DOC_NUMBER_LEAD_LONG = re.compile(rf".*(?:{_LEAD_LONG})")
 # the code part must look like one: it ends in a document-type character
 DOC_CODE_END = re.compile(r"[发办函字秘组令文通电函复批呈报告示知决议纪要号厅委局府部规]$")
 
@@ -141,6 +146,8 @@ DOC_TYPE_END = re.compile(rf"(?:{_DOC_TYPE_ALT})(?:[（(][^（）()]{{1,16}}[）
 # a page's header line that is a whole title in 《》, with or without its 文号 before it
 TITLE_ALONE = re.compile(rf"^(?:[\u4e00-\u9fff]{{1,10}}[{OPEN_BR}](?:19|20)\d{{2}}[{CLOSE_BR}]\d{{1,4}}号)?"
                          rf"《[^《》]{{4,150}}(?:{_DOC_TYPE_ALT})》$")
+# the plan a notice's title issues or forwards (group 1): 关于印发《X》的通知, 关于转发X的通知
+NOTICE_ISSUES = re.compile(r"(?:印发|转发)(.{4,120}?)的通知$")
 NOTICE_TITLE = re.compile(r"(?:关于.{2,120}?|(?:印发|转发)《.{2,120}》)的(?:通知|意见|决定|批复|复函|通报|报告|函)$")
 # a title's count of its joint issuers: 广州市卫生健康委等4部门, 市发展改革委等十部门
 ISSUER_COUNT = re.compile(r"等(?:\d{1,2}|[一二三四五六七八九十]{1,3})(?:个)?(?:部门|单位|部委)$")
@@ -175,9 +182,11 @@ TITLE_SITE_NOTE = re.compile(r"^(?:[（【\[［](?:转载|转发|原创|置顶|�
 TITLE_ISSUER = re.compile(r"^(.{2,30}?(?:人民政府办公厅|人民政府办公室|人民政府|行政公署|办公厅|办公室|委员会|领导小组|"
                           r"局|厅|委))(?=[\u4e00-\u9fff\d“《]{4})(?!关于)")
 # (试行) (暂行) (修订版) after a plan's name
+# a line under a heading that is only its bracketed note: （2016版）, （2022—2025年）, （试行）
+HEADING_NOTE_LINE = re.compile(r"^（(?:(?:19|20)\d{2}(?:[—\-－～至](?:19|20)\d{2})?年?(?:版|度)?|试行|暂行|修订|修订版|征求意见稿|送审稿)）$")
 TITLE_SUFFIX_NOTE = re.compile(r"（(?:试行|暂行|修订|修订版|征求意见稿|送审稿)）$")
 # 现将《X》印发给你们 / 现将X转发给你们: the plan a notice issues
-ISSUES_PLAN = re.compile(r"现将《([^《》]{4,80})》(?:（[^（）]*）)?(?:印发|转发)")
+ISSUES_PLAN = re.compile(r"现将《([^《》]{4,80})》(?:（[^（）]*）)?(?:[和及][^。《》]{0,12}?)?(?:印发|转发)")
 # 现将《X》和《Y》印发给你们 / 《X》已经市政府同意，现印发给你们: every plan it names is its own
 ISSUES_PLAN_ALL = re.compile(
     r"(?:现将|^|制定了|制定)((?:《(?:[^《》]|《[^《》]*》){4,120}》(?:（[^（）]*）)?[和、及]?)+)"

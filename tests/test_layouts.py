@@ -134,6 +134,29 @@ METADATA_PAGES = [
     ("和平区人民政府关于印发工作方案的通知\n和政发〔2024〕3号\n各街道办事处：\n"
      "为贯彻落实《沈阳市人民政府关于加快发展的意见》，现印发给你们。\n",
      {"level": "county", "region": "和平区", "region_path": ["国家", "辽宁省", "沈阳市", "和平区"]}),
+    # a page that starts at the notice's title and stops before the plan: the plan the title issues
+    ("某某市发展和改革委员会关于印发某某市社区服务设施建设方案的通知\n\n各区县政府：\n\n经市领导同意，现印发给你们。\n",
+     {"attachment_title": "某某市社区服务设施建设方案"}),
+    ("關于印發《2030年全國種子執法工作要點》的通知\n各省、自治區農業農村廳：\n現印發你們，請認真落實。\n",
+     {"attachment_title": "2030年全國種子執法工作要點"}),
+    # a 转发 notice: the notice it forwards is its plan, named in the body with other papers
+    ("某某省财政厅关于转发加大投入的通知\n各市财政局：\n为落实有关精神，现将《财政部关于加大投入支持托育发展的通知》"
+     "（财社〔2030〕5号）及三个专题文件印发你们，请认真贯彻执行。\n",
+     {"attachment_title": "财政部关于加大投入支持托育发展的通知"}),
+    # the excerpt starts at the addressee; the notice names the plan with 的, its heading is printed
+    # over two lines without it; the heading as printed is the plan's title
+    ("各县（区）人民政府，市政府各部门：\n现将《某某市推动“一件事”改革的实施方案》印发给你们，请抓好落实。\n"
+     "一、提高认识。认真落实。\n某某市推动\n“一件事”改革实施方案\n为推动改革，制定本方案。\n一、工作目标\n",
+     {"title": None, "attachment_title": "某某市推动“一件事”改革实施方案"}),
+    # the plan's heading with its edition on the line under it
+    ("某卫〔2031〕9号\n各乡镇人民政府：\n市卫生健康委制定了《某某市医疗补偿方案（2032版）》，现印发给你们，请遵照执行。\n"
+     "某某市卫生健康委员会\n2031年11月23日\n某某市医疗补偿方案\n（2032版）\n一、指导思想\n坚持以收定支。\n",
+     {"attachment_title": "某某市医疗补偿方案（2032版）"}),
+    # a sentence that cites a 文号 with no brackets around the title before it is not the document's own
+    # 文号, and the words before the cited number are not part of its code
+    ("为贯彻落实 国办发〔2031〕1号 和 实施意见 国发〔2031〕3号 精神，结合本县实际，制定本方案。\n"
+     "一、加强领导。各乡镇负责。\n",
+     {"doc_number": None}),
     # a 街道 issues: recorded as county, its region the 街道 itself
     ("某某市某某区竹林街道办事处关于开展安全检查的通知\n各社区：\n现将有关事项通知如下。\n",
      {"level": "county", "region": "竹林街道"}),
@@ -364,6 +387,12 @@ def test_citation_forms():
     keys = [c.doc_number_key for c in doc.citations]
     assert keys == ["国令第722号", "国办发〔2018〕104号", "国发〔2015〕23号", "川府发〔2015〕38号"]
     assert all(c.basis for c in doc.citations)
+
+
+def test_the_words_before_a_cited_number_are_not_its_issuer_code():
+    text = ("某某县人民政府关于印发方案的通知\n各乡镇：\n为贯彻落实 国办发〔2031〕1号 和 实施意见 国发〔2031〕3号 精神，"
+            "按照和政发〔2030〕2号要求，现通知如下。\n")
+    assert [c.doc_number for c in one(text).citations] == ["国办发〔2031〕1号", "国发〔2031〕3号", "和政发〔2030〕2号"]
 
 
 def test_an_opinion_issued_directly_keeps_its_items_and_its_joint_national_signers():
