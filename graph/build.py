@@ -24,7 +24,7 @@ from ..loaders.departments import canonical as canonical_department
 from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate
-from .schema import DERIVED_RELS, NODES, REGION_LEVELS, RELS
+from .schema import DERIVED_RELS, LEVEL_RANK, NODES, REGION_LEVELS, RELS
 
 ROLE_STRENGTH = {"lead": 3, "responsible": 2, "cooperate": 1}
 FACT_RELS_OF_DOCUMENT = ("CITES", "REPEALS", "ISSUED_BY", "IN_REGION")
@@ -79,20 +79,15 @@ def documents_by_source(G: nx.MultiDiGraph) -> dict[str, list[str]]:
 
 
 def finish(G: nx.MultiDiGraph) -> None:
-    """Give every document its canonical id, place cited documents whose issuer names a place, and
-    drop what nothing refers to any more."""
+    """Give every document its canonical id and drop what nothing refers to any more. (A cited
+    document's place is what its citation says: loaders.citations.cited_place.)"""
     canonicalise_ids(G)
-    for n, d in G.nodes(data=True):
-        if d.get("label") == "Document" and d.get("placeholder"):
-            # 国务院办公厅《…》 is national; 省医改领导小组 names no place and stays unplaced
-            where = locate(d.get("issuer")) if d.get("issuer") else None
-            d["level"], d["region"] = (where.level, where.region) if where and where.level else (None, None)
     prune(G)
 
 
 # ---------------------------------------------------------------- keys and ids
 
-def _title_variants(title: str | None) -> list[str]:
+def _title_variants(title: str | None, issuerless: bool = True) -> list[str]:
     if not title:
         return []
     t = normalise(re.sub(r"\s+", "", title))
@@ -101,27 +96,31 @@ def _title_variants(title: str | None) -> list[str]:
     if m:
         out.append(m.group(1))
     i = t.find("关于")
-    if i > 0:
+    if issuerless and i > 0:
         out.append(t[i:])   # the title without its issuer: 关于印发…的通知
     return out
 
 
-def title_keys(*titles: str | None) -> list[str]:
+def title_keys(*titles: str | None, issuerless: bool = True) -> list[str]:
     keys = []
     for title in titles:
-        for variant in _title_variants(title):
+        for variant in _title_variants(title, issuerless):
             k = title_key(variant)
             if len(k) >= _MIN_TITLE_KEY and k not in keys:
                 keys.append(k)
     return keys
 
 
-def mention_keys(doc_number: str | None, *titles: str | None) -> list[str]:
+def mention_keys(doc_number: str | None, *titles: str | None, issuerless: bool = False) -> list[str]:
+    """The keys a 文号 and titles name a document by. A title is taken as printed: a citation with
+    its issuer (兰州市人民政府关于推进X的实施方案) does not name every 关于推进X的实施方案 of
+    other places; a document's own keys add its title without the issuer (`issuerless`) so that
+    a citation printed without one (省政府《关于推进X的实施意见》) still finds it."""
     keys = []
     n = doc_number_key(doc_number)
     if n:
         keys.append("n:" + n)
-    keys.extend("t:" + k for k in title_keys(*titles))
+    keys.extend("t:" + k for k in title_keys(*titles, issuerless=issuerless))
     return keys
 
 
@@ -197,14 +196,18 @@ def rebuild_index(G) -> None:
             _index(G, n)
 
 
-def _find(G, keys: list[str]) -> list[str]:
-    """Existing document nodes sharing a key, skipping any whose 文号 differs from ours."""
+def _find(G, keys: list[str], weak: list[str] = ()) -> list[str]:
+    """Existing document nodes sharing a key, skipping any whose 文号 differs from ours. A `weak`
+    key (a title without its issuer, which plans of many places share) finds only placeholders:
+    what a citation without the issuer named."""
     index = G.graph["doc_keys"]
     ours = {k for k in keys if k.startswith("n:")}
     found = []
-    for k in keys:
+    for k in [*keys, *weak]:
         n = index.get(k)
         if n is None or n in found or n not in G:
+            continue
+        if k in weak and k not in keys and not G._node[n].get("placeholder"):
             continue
         theirs = {x for x in _keys_of(G, n) if x.startswith("n:")}
         if ours and theirs and not ours & theirs:
@@ -256,7 +259,7 @@ def forget_documents(G, source: str, ids: list[str]) -> None:
         for u, v, rel in [*G.in_edges(n, keys=True), *G.out_edges(n, keys=True)]:
             if rel in DERIVED_RELS:
                 G.remove_edge(u, v, rel)
-        data.update(placeholder=True, date=None, year=None, attachment_title=None,
+        data.update(placeholder=True, date=None, year=None, attachment_title=None, level=None, region=None,
                     source=None, span_start=None, span_end=None)
 
 
@@ -269,9 +272,14 @@ def mention_document(G, keys: list[str], **props) -> str:
             _merge_into(G, keep, other)
         node = G.nodes[keep]
         if node.get("placeholder"):
+            level, region = props.pop("level", None), props.pop("region", None)
             for prop, value in props.items():
                 if value and (not node.get(prop) or (len(value), value) > (len(node[prop]), node[prop])):
                     node[prop] = value
+            # the place two citations give: the more specific, whatever the order they came in
+            if level and (not node.get("level") or (LEVEL_RANK.get(level, -1), region or "")
+                          > (LEVEL_RANK.get(node["level"], -1), node.get("region") or "")):
+                node["level"], node["region"] = level, region
         merged = sorted(set(_keys_of(G, keep)) | set(keys))
         node["match_keys"] = join_keys(merged)
         _index(G, keep)
@@ -285,9 +293,11 @@ def mention_document(G, keys: list[str], **props) -> str:
 def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0) -> str:
     own_title = title_keys(doc.title)
     keys = mention_keys(doc.doc_number, doc.title, doc.attachment_title)
+    weak = [k for k in mention_keys(None, doc.title, doc.attachment_title, issuerless=True) if k not in keys]
     if not keys:
         keys = [f"s:{source}#{index}"]   # neither 文号 nor title: known by its place in the file
-    found = _find(G, keys)
+    found = _find(G, keys, weak)
+    strong, keys = keys, keys + weak
     if found:
         keep = found[0]
         for other in found[1:]:
@@ -297,7 +307,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0)
         keys = sorted(set(keys) | set(_keys_of(G, keep)))
         doc_id = keep
     else:
-        doc_id = canonical_doc_id(keys, own_title[0] if own_title else None)
+        doc_id = canonical_doc_id(strong, own_title[0] if own_title else None)
         _node(G, doc_id, "Document")
     year = int(doc.date[:4]) if doc.date else None
     G.nodes[doc_id].update(
@@ -321,7 +331,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0)
         if not ckeys or set(ckeys) & set(keys):
             continue   # a document naming itself
         cited = mention_document(G, ckeys, title=citation.title, doc_number=citation.doc_number,
-                                 issuer=citation.issuer)
+                                 issuer=citation.issuer, level=citation.level, region=citation.region)
         printed = citation.doc_number or citation.title
         if G.has_edge(doc_id, cited, "CITES"):
             edge = G.edges[doc_id, cited, "CITES"]

@@ -26,7 +26,7 @@ import networkx as nx
 import numpy as np
 from rapidfuzz import fuzz
 
-from ..loaders.citations import doc_number_year
+from ..loaders.citations import doc_number_parts, doc_number_year
 from .build import _NOTICE_OF, documents, tasks_of
 from .schema import DERIVED_RELS, LEVEL_RANK, RELS
 
@@ -124,15 +124,30 @@ class _Linker:
             self.by_region["/".join(path)].append(d)
         self.subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), path)
                          for d, path in self.paths.items()}
+        # documents by issuer code and number, for a 文号 cited without its year (国发42号文件)
+        self.by_code_number: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
+        for d in self.children:
+            parts = doc_number_parts(nodes[d].get("doc_number"))
+            if parts and parts[1] is not None:
+                self.by_code_number[parts[0], parts[2]].append((parts[1], d))
 
     def links_of(self, child: str) -> list[Edge]:
         """The document's stated and inferred parents, then its tasks aligned with theirs and the
         targets derived from the parents' targets."""
         out: list[Edge] = []
-        parents = []
+        parents: list[str] = []
+        nodes = self.G._node
         self.aligner.forget_scores()    # a pair's scores serve one child document only
         for parent, cites in self.stated[child]:
-            out.append(_link(child, parent, "stated", 1.0, {"citation": cites.get("printed")},
+            evidence = {"citation": cites.get("printed")}
+            dated = self._dated(child, parent)
+            if dated:
+                parent = dated
+                evidence["resolved_to"] = nodes[parent].get("doc_number")
+                evidence["reason"] = "cited without its year: the document of that code and number issued last before the citing one"
+            if parent == child or parent in parents:
+                continue
+            out.append(_link(child, parent, "stated", 1.0, evidence,
                              source=cites.get("source"), span_start=cites.get("span_start"),
                              span_end=cites.get("span_end")))
             parents.append(parent)
@@ -142,13 +157,30 @@ class _Linker:
                 parent, score, evidence = inferred
                 out.append(_link(child, parent, "inferred", score, evidence))
                 parents.append(parent)
-        nodes = self.G._node
         for parent in parents:
             if not nodes[parent].get("placeholder"):
                 for c, p, score, evidence in self.aligner.align(child, parent):
                     out.append(_link(c, p, "aligned", score, evidence))
                     out.extend(_derive_targets(self.G, c, p, self.settings))
         return out
+
+    def _dated(self, child: str, cited: str) -> str | None:
+        """The document a 文号 cited without its year names: of those with that issuer code and
+        number, the one of the latest year not after the citing document's (a text cites what is
+        already issued); None where the citation has its year, or no such document is known."""
+        nodes = self.G._node
+        parts = doc_number_parts(nodes[cited].get("doc_number")) if nodes[cited].get("placeholder") else None
+        if not parts or parts[1] is not None:
+            return None
+        when = _when(nodes[child], latest=True)
+        year = int(when[:4]) if when else None
+        known = [(y, d) for y, d in self.by_code_number.get((parts[0], parts[2]), ())
+                 if d != child and (year is None or y <= year)]
+        if not known or (year is None and len(known) > 1):
+            return None     # with no year of its own, the citing text cannot say which it means
+        latest = max(y for y, _ in known)
+        at_latest = sorted(d for y, d in known if y == latest)
+        return at_latest[0] if len(at_latest) == 1 else None
 
     def _inferred_parent(self, child: str, stated: list[str]) -> tuple[str, float, dict] | None:
         """At most one inferred parent per document: from the closest level above it that has a

@@ -7,6 +7,7 @@ import re
 from . import patterns as P
 from .clean import Block, is_doc_number_line, label_of, normalise
 from .models import Citation, Document, Span
+from .regions import Location, locate
 
 _SENTENCE = re.compile(r"[^。！？]*[。！？]?")
 
@@ -15,14 +16,35 @@ def doc_number_key(doc_number: str | None) -> str | None:
     """青政办[2023]73号, 青政办（2023）73号 and 青政办〔2023〕73号 are one key: 青政办〔2023〕73号."""
     if not doc_number:
         return None
-    m = P.CITED_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number)))
+    n = normalise(re.sub(r"\s+", "", doc_number))
+    m = P.CITED_NUMBER.search(n)
     if not m:
-        return None
+        alone = P.YEARLESS_NUMBER.fullmatch(n)
+        return f"{alone.group(1)}{int(alone.group(2))}号" if alone else None
     if m.group(1):
         return f"{m.group(1)}〔{m.group(2)}〕{int(m.group(3))}号"
     if m.group(4):
         return f"{m.group(4)}第{int(m.group(5))}号"
-    return f"{m.group(6)}〔{m.group(7)}〕{int(m.group(8))}号"   # the bracket a garbled copy lost
+    if m.group(6):
+        return f"{m.group(6)}〔{m.group(7)}〕{int(m.group(8))}号"   # the bracket a garbled copy lost
+    return f"{m.group(9)}{int(m.group(10))}号"     # no year: 国发42号, resolved when linking
+
+
+def doc_number_parts(doc_number: str | None) -> tuple[str, int | None, int] | None:
+    """Issuer code, year (None where the text gave none) and number of a 文号, simplified:
+    國發〔2016〕42號 → (国发, 2016, 42); 国发42号文件 → (国发, None, 42). None for orders (国令第722号)."""
+    n = normalise(re.sub(r"\s+", "", doc_number or ""))
+    m = P.CITED_NUMBER.search(n)
+    if not m:
+        alone = P.YEARLESS_NUMBER.fullmatch(n)
+        return (alone.group(1), None, int(alone.group(2))) if alone else None
+    if m.group(4):
+        return None
+    k = next(g for g in (1, 6, 9) if m.group(g))
+    code = m.group(k)[issuer_code_start(m.group(k)):]
+    if k == 9:
+        return code, None, int(m.group(10))
+    return code, int(m.group(k + 1)), int(m.group(k + 2))
 
 
 def display_doc_number(doc_number: str | None) -> str | None:
@@ -82,7 +104,7 @@ def title_key(s: str) -> str:
 
 def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
     """Trim words that are not part of the issuer code (根据, 按照 …) from a 文号 match."""
-    k = next(g for g in (1, 4, 6) if m.group(g))
+    k = next(g for g in (1, 4, 6, 9) if m.group(g))
     code = m.group(k)
     cut = issuer_code_start(code)
     return m.start() + cut, m.end(), code[cut:]
@@ -151,7 +173,7 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
                 continue
             number = text[s:e]
             key = doc_number_key(number)
-            if key == own_number:
+            if key is None or key == own_number:
                 continue
             c = Citation(title=None, doc_number=number, doc_number_key=key, span=Span(*b.span_of(s, e)))
             found.append((c, s, e))
@@ -178,7 +200,27 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
                 for c, _, _ in inside:
                     repeals.append(c.doc_number or c.title)
         citations.extend(c for c, _, _ in found)
-    return _merge(citations), repeals
+    merged = _merge(citations)
+    for c in merged:
+        place = cited_place(c)
+        c.level, c.region = place.level, place.region
+    return merged, repeals
+
+
+def cited_place(c: Citation) -> Location:
+    """Where a cited document was issued, from what the citing text prints: the body named before
+    its title or at the head of it (陕西省人民政府关于…), else a national 文号 code (国发, 中办发).
+    Only that: the places a title is about (国务院关于支持贵州…) are not its issuer's."""
+    head = c.issuer
+    if not head and c.title:
+        i = normalise(c.title).find("关于")
+        head = c.title[:i] if i > 0 else None
+    loc = locate(head) if head else Location(None, None)
+    if loc.level is None:
+        parts = doc_number_parts(c.doc_number)
+        if parts and P.NATIONAL_CODE.match(parts[0]):
+            return Location("national", "国家", ["国家"])
+    return loc
 
 
 def _issuer_before(norm: str, text: str, pos: int) -> str | None:

@@ -44,6 +44,8 @@ class Citation:
     issuer: str | None = None       # 国务院办公厅《…》: the body printed before the title
     basis: bool = False             # 根据/为贯彻落实/按照…: the document says it implements this
     span: Span | None = None
+    level: str | None = None        # where the cited document was issued, as far as the citing
+    region: str | None = None       # text tells (its issuer, a national 文号 code); else None
 
 
 @dataclass

@@ -70,11 +70,16 @@ DOC_CODE_END = re.compile(r"[发办函字秘组令文通电函复批呈报告示
 TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》){2,200}?)》")
 # what usually follows a citation: its 文号 in brackets
 # a cited document's number in any of the forms a text gives it: a 文号; an order (国令第722号); a 文号
-# whose closing bracket was lost (国办发〔2018104号). Groups: code, year, number | code, number | code,
-# year, number.
+# whose closing bracket was lost (国办发〔2018104号); a 文号 cited without its year, as texts name
+# well-known documents (按照国发42号文件精神): only with 文件/精神/要求 after it, so that a count
+# (印发2号) is not read as one. Groups: code, year, number | code, number | code, year, number |
+# code, number.
 CITED_NUMBER = re.compile(
     rf"{DOC_NUMBER.pattern}|([\u4e00-\u9fff]{{1,8}}令)第(\d{{1,4}})号"
-    rf"|([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})(\d{{1,4}})号")
+    rf"|([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})(\d{{1,4}})号"
+    rf"|([\u4e00-\u9fff]{{1,8}}[发函字])(\d{{1,4}})号(?=文件|精神|的?要求|的?规定)")
+# a yearless 文号 on its own, as a citation's number is kept once found (国发42号)
+YEARLESS_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8}[发函字])(\d{1,4})号(?:文件)?")
 TRAILING_DOC_NUMBER = re.compile(rf"^[（(]?\s*({CITED_NUMBER.pattern})\s*[）)]?")
 
 # words that make a citation the document's basis
