@@ -146,14 +146,21 @@ def read_graph(db: str | Path | None = None, neo4j: str | None = None):
         return store.read_graph()
 
 
-def links(db: str | Path | None = None, neo4j: str | None = None) -> dict:
+def links(db: str | Path | None = None, neo4j: str | None = None, explain: bool = False) -> dict:
     """The lineage links in the store: {"documents": [...], "links": [task links]}; "documents"
     holds the direct links (stated or inferred) and then the transitive ones (method "transitive",
     with the documents they pass through in "via"); the "links" list is the PRED format of
-    ../shared/tools/score.py align."""
-    from .graph.lineage import document_links, task_links, transitive_links
+    ../shared/tools/score.py align. With `explain`, "rejected" lists the higher-level documents of
+    the same subject that were not inferred as a document's parent, each with the reason."""
+    from .graph.lineage import document_links, document_name, task_links, transitive_links
     G = read_graph(db, neo4j)
-    return {"documents": document_links(G) + transitive_links(G), "links": task_links(G)}
+    found = {"documents": document_links(G) + transitive_links(G), "links": task_links(G)}
+    if explain:
+        from .graph.link import rejected_parents
+        name = lambda n: document_name(G, n) if n else None
+        found["rejected"] = [{**r, "child": name(r["child"]), "candidate": name(r["candidate"]),
+                              "instead": name(r["instead"])} for r in rejected_parents(G)]
+    return found
 
 
 # ---------------------------------------------------------------- questions

@@ -137,17 +137,20 @@ def ingest(paths, db, neo4j, workers):
 @click.option("--json", "as_json", is_flag=True,
               help="Print JSON: document links and task links (the task links in the format of "
                    "../shared/tools/score.py align).")
+@click.option("--explain", is_flag=True,
+              help="Also list the higher-level documents of the same subject that were not taken as "
+                   "a document's parent, and why (other region, earlier, a stated parent, …).")
 @store_options
-def links(as_json, db, neo4j):
+def links(as_json, explain, db, neo4j):
     """List the lineage links in a store: which document and task implements which, how it is
     known (stated, inferred, aligned) and with what score.
 
-    Python: policykg.links(db=..., neo4j=...)
+    Python: policykg.links(db=..., neo4j=..., explain=False)
     """
     from .api import links as read_links
     from .graph import StoreError
     try:
-        found = read_links(db=db, neo4j=neo4j)
+        found = read_links(db=db, neo4j=neo4j, explain=explain)
     except StoreError as error:
         _fail(str(error))
     if as_json:
@@ -160,6 +163,10 @@ def links(as_json, db, neo4j):
     for t in found["links"]:
         _echo(f"  {t['child']['doc']} {'/'.join(t['child']['path'])}  →  "
                    f"{t['parent']['doc']} {'/'.join(t['parent']['path'])}  [{t['method']} {t['score']:.2f}]")
+    for r in found.get("rejected", []):
+        instead = f" ({r['instead']})" if r["instead"] else ""
+        _echo(f"{r['child']}  not linked to  {r['candidate']}  (subject {r['subject_similarity']:.2f}): "
+              f"{r['reason']}{instead}")
 
 
 def _params(pairs: tuple[str, ...]) -> dict:

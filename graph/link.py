@@ -27,6 +27,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from ..loaders.citations import doc_number_parts, doc_number_year
+from ..loaders.normal import normalise
 from .build import _NOTICE_OF, documents, tasks_of
 from .schema import DERIVED_RELS, LEVEL_RANK, RELS
 
@@ -241,6 +242,54 @@ class _Linker:
         return None
 
 
+def rejected_parents(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS) -> list[dict]:
+    """Why each higher-level document on a document's subject is not its inferred parent: the
+    distractors a reader checks by hand (`policykg links --explain`). One entry per pair whose
+    subject similarity reaches `subject_min`, with the first rule that keeps it out. Every placed
+    document is compared with every higher-level one, so this costs the square of the corpus; it
+    runs on request only."""
+    linker = _Linker(G, settings)
+    nodes = G._node
+    direct = {u: {v for v, keyed in G._adj[u].items() if "IMPLEMENTS" in keyed} for u in linker.paths}
+    out = []
+    for child, path in linker.paths.items():
+        c = nodes[child]
+        c_subject, child_rank = linker.subjects[child], LEVEL_RANK[c["level"]]
+        if not c_subject:
+            continue
+        stated = [v for v, _ in linker.stated.get(child, [])]
+        ranks = [LEVEL_RANK[nodes[v]["level"]] for v in stated if nodes[v].get("level") in LEVEL_RANK]
+        floor = max(ranks) if ranks else -1
+        chosen = next((v for v in direct[child] if v not in stated and nodes[v].get("label") == "Document"), None)
+        for parent, p_path in linker.paths.items():
+            p = nodes[parent]
+            rank = LEVEL_RANK[p["level"]]
+            if rank >= child_rank or parent in direct[child] or not linker.subjects[parent]:
+                continue
+            similarity = fuzz.ratio(c_subject, linker.subjects[parent], score_cutoff=settings.subject_min * 100) / 100
+            if not similarity:
+                continue
+            gap = _years_apart(_when(c, latest=True), _when(p, latest=False))
+            if p_path != path[:len(p_path)]:
+                reason = f"its region ({'/'.join(p_path[1:]) or '国家'}) does not contain the document's"
+            elif rank <= floor:
+                reason = "the document states a parent at this level or a nearer one"
+            elif gap is None:
+                reason = "one of the two has no date and no year in its 文号"
+            elif gap < 0:
+                reason = "it is later than the document"
+            elif gap > settings.max_years:
+                reason = f"it is {gap:.1f} years earlier (more than {settings.max_years})"
+            elif chosen is not None:
+                reason = "another document was inferred instead"
+            else:
+                reason = f"subject and tasks score below {settings.doc_min}"
+            out.append({"child": child, "candidate": parent, "subject_similarity": round(similarity, 3),
+                        "subjects": [c_subject, linker.subjects[parent]], "reason": reason,
+                        "instead": chosen if reason == "another document was inferred instead" else None})
+    return sorted(out, key=lambda x: (x["child"], x["candidate"]))
+
+
 def _link(u, v, method, score, evidence, **props) -> Edge:
     attrs = dict.fromkeys(RELS["IMPLEMENTS"]["props"])
     attrs.update(method=method, score=round(float(score), 4),
@@ -251,7 +300,9 @@ def _link(u, v, method, score, evidence, **props) -> Edge:
 def subject(title: str | None, attachment_title: str | None, places: list[str]) -> str:
     """What a plan is about: its attachment title (or the X of 关于印发X的通知) without place names
     and years, so 青海省2022年综合医改重点工作任务 and 海东市2023年综合医改重点工作任务 compare equal."""
-    text = attachment_title or title or ""
+    # simplified script, so a traditional-script mirror has the subject of the simplified original
+    text = normalise(attachment_title or title or "")
+    places = [normalise(p) for p in places]
     m = _NOTICE_OF.search(text)
     if m and not attachment_title:
         text = m.group(1)

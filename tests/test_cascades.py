@@ -9,7 +9,7 @@ import pytest
 
 from policykg.graph.build import build
 from policykg.graph.lineage import descendants, document_links
-from policykg.graph.link import link
+from policykg.graph.link import link, rejected_parents
 from policykg.loaders import extract_text
 
 TASKS = ("一、夯实数字基础设施\n（一）推进网络覆盖。到2033年，行政村5G通达率达到90%。\n"
@@ -51,7 +51,7 @@ TEXTS = {
                    "（甘政发〔2031〕20号）和《兰州市人民政府关于推进数字乡村建设的实施方案》（兰政发〔2031〕11号），制定本方案。\n"
                    + TASKS + "榆中县人民政府\n2031年9月1日\n",
     # distractors: the same subject, earlier, carrying down another document
-    "taiyuan_2030.txt": "太原市人民政府关于推进数字乡村试点的通知\n并政发〔2030〕30号\n各县（市、区）人民政府：\n"
+    "taiyuan_2030.txt": "太原市人民政府关于推进数字乡村建设试点的实施方案\n并政发〔2030〕30号\n各县（市、区）人民政府：\n"
                         "根据《数字乡村发展行动计划》（中农发〔2029〕9号），现就数字乡村试点通知如下。\n" + TASKS +
                         "太原市人民政府\n2030年6月1日\n",
     # the same subject and year in another province, carrying down its own province's plan (not in
@@ -112,3 +112,14 @@ def test_trace_down_reaches_every_level_through_the_nearest_parents(G):
     below = {G.nodes[n]["source"] for n in descendants(G, "doc:n:国发〔2031〕3号")}
     assert below == {"gansu.txt", "shanxi.txt", "jiangsu.txt", "lanzhou.txt", "taiyuan.txt", "yuzhong.txt"}
     assert not descendants(G, "doc:n:国发〔2029〕3号")
+
+
+def test_explain_says_why_each_same_subject_document_is_not_a_parent(G):
+    why = {(G.nodes[r["child"]]["source"], G.nodes[r["candidate"]]["source"]): r["reason"] for r in rejected_parents(G)}
+    national = G.nodes["doc:n:国发〔2031〕3号"]["source"]
+    assert why[("xian.txt", "gansu.txt")].startswith("its region (甘肃省) does not contain")
+    assert why[("xian.txt", national)] == "the document states a parent at this level or a nearer one"
+    assert why[("taiyuan_2030.txt", "shanxi.txt")] == "it is later than the document"
+    assert why[("taiyuan.txt", national)] == "another document was inferred instead"
+    linked = {(G.nodes[u].get("source"), G.nodes[v].get("source")) for u, v, k in G.edges(keys=True) if k == "IMPLEMENTS"}
+    assert not linked & set(why)

@@ -76,6 +76,8 @@ def test_ingest_then_links_match_python_api(tmp_path):
     assert json.loads(result.output) == json.loads(json.dumps(policykg.links(db=db), ensure_ascii=False))
     result = CliRunner().invoke(main, ["links", "--db", str(db)])
     assert "东政办〔2023〕47号  IMPLEMENTS  青海省人民政府办公厅" in result.output
+    result = CliRunner().invoke(main, ["links", "--json", "--explain", "--db", str(db)])
+    assert json.loads(result.output)["rejected"] == policykg.links(db=db, explain=True)["rejected"]
 
 
 def test_ingest_workers_option_reaches_the_api(tmp_path, monkeypatch):
