@@ -123,3 +123,13 @@ def test_explain_says_why_each_same_subject_document_is_not_a_parent(G):
     assert why[("taiyuan.txt", national)] == "another document was inferred instead"
     linked = {(G.nodes[u].get("source"), G.nodes[v].get("source")) for u, v, k in G.edges(keys=True) if k == "IMPLEMENTS"}
     assert not linked & set(why)
+
+
+def test_a_page_excerpt_with_one_task_a_side_still_aligns_its_task(G):
+    """Two tasks that are each other's best match, in a pair too small for a bar set by the
+    pair's background (one task against two)."""
+    gansu = _node(G, "gansu.txt")
+    pairs = {(G.nodes[u]["path"], G.nodes[v]["document"], G.nodes[v]["path"])
+             for u, v, k in G.edges(keys=True) if k == "IMPLEMENTS" and G.nodes[u]["label"] == "Task"
+             and G.nodes[u]["document"] == gansu}
+    assert pairs == {("一/（一）", "doc:n:国发〔2031〕3号", "一/（一）")}
