@@ -488,7 +488,8 @@ class TaskAligner:
 
     def _text(self, task: str) -> str:
         node = self.G.nodes[task]
-        return f"{node.get('title') or ''}。{node.get('text') or ''}"
+        # simplified script: a traditional-script mirror's tasks share their n-grams with the original's
+        return normalise(f"{node.get('title') or ''}。{node.get('text') or ''}")
 
     def _departments(self, task: str) -> set[str]:
         # compared without the level prefix: 省卫生健康委员会 and 市卫生健康委员会 do the same job

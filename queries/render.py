@@ -8,6 +8,8 @@ import json
 
 from wcwidth import wcswidth
 
+from ..graph.schema import LEVEL_RANK
+
 MAX_CELL = 48   # display columns; longer cells are cut with … in tables (CSV and JSON keep all)
 
 
@@ -95,14 +97,26 @@ def trace_down_tree(root: str, rows: list[dict], head: str | None = None) -> lis
         if r.get("parent_task"):
             pairs[key].append(r)
     lines = [head or root]
+    # a document carrying down several documents of the tree (a county plan naming the national,
+    # provincial and city plans) is shown once, under the nearest of them (the lowest level),
+    # and names the others there
+    rank = lambda doc: LEVEL_RANK.get((info.get(doc) or {}).get("child_level"), -1)
+    parents_of: dict[str, list[str]] = {}
+    for parent, kids in children.items():
+        for child in kids:
+            parents_of.setdefault(child, []).append(parent)
+    nearest = {child: max(ps, key=lambda p: (rank(p), -ps.index(p))) for child, ps in parents_of.items()}
+    children = {parent: [c for c in kids if nearest[c] == parent] for parent, kids in children.items()}
 
     def describe(r: dict) -> str:
         name = r["child_document"]
+        also = [p for p in parents_of.get(name, []) if p != nearest.get(name)]
+        also_text = f"; also carries down {', '.join(also)}" if also else ""
         if r.get("child_placeholder"):
-            return f"{name} (cited, not ingested)"
+            return f"{name} (cited, not ingested{also_text})"
         facts = ", ".join(str(x) for x in (r.get("child_region"), r.get("child_level"), r.get("child_date")) if x)
         title = r.get("child_title") if r.get("child_title") != name else None
-        return f"{name}{' ' + title if title else ''} ({facts})"
+        return f"{name}{' ' + title if title else ''} ({facts}{also_text})"
 
     def walk(parent: str, prefix: str, seen: frozenset) -> None:
         kids = children.get(parent, [])

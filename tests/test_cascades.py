@@ -133,3 +133,27 @@ def test_a_page_excerpt_with_one_task_a_side_still_aligns_its_task(G):
              for u, v, k in G.edges(keys=True) if k == "IMPLEMENTS" and G.nodes[u]["label"] == "Task"
              and G.nodes[u]["document"] == gansu}
     assert pairs == {("一/（一）", "doc:n:国发〔2031〕3号", "一/（一）")}
+
+
+def test_a_traditional_script_mirror_aligns_its_task_as_well_as_a_simplified_copy(G):
+    gansu = _node(G, "gansu.txt")
+    [score] = [d["score"] for u, v, k, d in G.edges(keys=True, data=True)
+               if k == "IMPLEMENTS" and G.nodes[u]["label"] == "Task" and G.nodes[u]["document"] == gansu]
+    assert score > 0.5
+
+
+def test_trace_shows_each_document_once_under_its_nearest_parent(tmp_path):
+    import policykg
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    for name, text in TEXTS.items():
+        (folder / name).write_text(text, "utf-8")
+    db = tmp_path / "c.lbug"
+    policykg.ingest([folder], db=db)
+    lines = policykg.trace("国發〔2031〕3號", db=db)
+    documents = [l for l in lines[1:] if "〕" in l.split("←")[0] and "/" not in l.split()[1]]
+    named = [l.split("─ ", 1)[1].split()[0] for l in documents]
+    assert sorted(named) == sorted(set(named)) and len(named) == 6, lines
+    [county] = [l for l in documents if "榆政发〔2031〕5号" in l]
+    assert "also carries down 国发〔2031〕3号, 甘政發〔2031〕20號" in county
+    assert lines.index(county) > lines.index(next(l for l in documents if "兰政发〔2031〕11号" in l))
