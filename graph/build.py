@@ -196,10 +196,12 @@ def rebuild_index(G) -> None:
             _index(G, n)
 
 
-def _find(G, keys: list[str], weak: list[str] = ()) -> list[str]:
+def _find(G, keys: list[str], weak: list[str] = (), date: str | None = None) -> list[str]:
     """Existing document nodes sharing a key, skipping any whose 文号 differs from ours. A `weak`
     key (a title without its issuer, which plans of many places share) finds only placeholders:
-    what a citation without the issuer named."""
+    what a citation without the issuer named. With `date` (a document being ingested), an
+    ingested document of another date is another document unless a 文号 says otherwise: a
+    county's 关于做好春耕生产工作的通知 of 2030 and of 2031 are two, a reprint of either is the same."""
     index = G.graph["doc_keys"]
     ours = {k for k in keys if k.startswith("n:")}
     found = []
@@ -208,6 +210,10 @@ def _find(G, keys: list[str], weak: list[str] = ()) -> list[str]:
         if n is None or n in found or n not in G:
             continue
         if k in weak and k not in keys and not G._node[n].get("placeholder"):
+            continue
+        other = G._node[n]
+        if (date and other.get("date") and other["date"] != date and not other.get("placeholder")
+                and not ours & {x for x in _keys_of(G, n) if x.startswith("n:")}):
             continue
         theirs = {x for x in _keys_of(G, n) if x.startswith("n:")}
         if ours and theirs and not ours & theirs:
@@ -296,7 +302,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0)
     weak = [k for k in mention_keys(None, doc.title, doc.attachment_title, issuerless=True) if k not in keys]
     if not keys:
         keys = [f"s:{source}#{index}"]   # neither 文号 nor title: known by its place in the file
-    found = _find(G, keys, weak)
+    found = _find(G, keys, weak, date=doc.date)
     strong, keys = keys, keys + weak
     if found:
         keep = found[0]
@@ -308,6 +314,8 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0)
         doc_id = keep
     else:
         doc_id = canonical_doc_id(strong, own_title[0] if own_title else None)
+        if doc_id in G:     # another document of that title and another date
+            doc_id = f"{doc_id}@{doc.date}"
         _node(G, doc_id, "Document")
     year = int(doc.date[:4]) if doc.date else None
     G.nodes[doc_id].update(
@@ -465,7 +473,8 @@ def _add_ledger(G, doc: Document, task_ids: list[str], source: str, region_path:
 
 def canonicalise_ids(G: nx.MultiDiGraph) -> None:
     """Rename documents (and their tasks and targets) to the id their keys now call for."""
-    mapping = {}
+    mapping: dict[str, str] = {}
+    wanted: dict[str, list[str]] = {}
     for n, data in list(G.nodes(data=True)):
         if data.get("label") != "Document":
             continue
@@ -474,9 +483,15 @@ def canonicalise_ids(G: nx.MultiDiGraph) -> None:
             own_keys = title_keys(data.get("title"))
             own = own_keys[0] if own_keys else None
         keys = _keys_of(G, n)
-        want = canonical_doc_id(keys, own) if keys else n
-        if want != n:
-            mapping[n] = want
+        wanted.setdefault(canonical_doc_id(keys, own) if keys else n, []).append(n)
+    for want, nodes in wanted.items():
+        for n in nodes:
+            # documents of one title told apart by their dates (see _find) are named by them, all
+            # of them, so the names do not depend on which was read first
+            date = G._node[n].get("date")
+            name = f"{want}@{date}" if len(nodes) > 1 and date else want
+            if name != n:
+                mapping[n] = name
     if not mapping:
         return
     for old, new in list(mapping.items()):

@@ -157,3 +157,25 @@ def test_trace_shows_each_document_once_under_its_nearest_parent(tmp_path):
     [county] = [l for l in documents if "榆政发〔2031〕5号" in l]
     assert "also carries down 国发〔2031〕3号, 甘政發〔2031〕20號" in county
     assert lines.index(county) > lines.index(next(l for l in documents if "兰政发〔2031〕11号" in l))
+
+
+def _spring_notice(year: int, header: str = "") -> str:
+    return (f"{header}某某县人民政府关于做好春耕生产工作的通知\n各乡镇人民政府：\n现将有关事项通知如下。\n"
+            f"一、主要任务\n（一）抓好备耕{year}。粮食播种面积稳定在{year - 1900}万亩以上。（县农业农村局负责）\n"
+            f"某某县人民政府\n{year}年3月1日\n")
+
+
+def test_one_title_in_two_years_is_two_documents_and_a_reprint_is_one_whatever_the_order():
+    a = extract_text(_spring_notice(2030), source="a.txt")
+    b = extract_text(_spring_notice(2031), source="b.txt")
+    reprint = extract_text(_spring_notice(2031, "首页 > 政务公开\n发布时间：2031-03-05\n"), source="c.txt")
+    seen = set()
+    for order in ([a, b, reprint], [reprint, b, a], [b, a, reprint]):
+        G = build(order)
+        docs = sorted((n, G.nodes[n]["date"]) for n, d in G.nodes(data=True)
+                      if d.get("label") == "Document" and not d.get("placeholder"))
+        seen.add(tuple(docs))
+        tasks = sorted(G.nodes[t]["title"] for t, d in G.nodes(data=True) if d.get("label") == "Task")
+        assert tasks == ["抓好备耕2030", "抓好备耕2031"]
+    assert seen == {(("doc:t:某某县人民政府关于做好春耕生产工作的通知@2030-03-01", "2030-03-01"),
+                     ("doc:t:某某县人民政府关于做好春耕生产工作的通知@2031-03-01", "2031-03-01"))}
