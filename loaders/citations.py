@@ -6,6 +6,7 @@ import re
 
 from . import patterns as P
 from .clean import Block, is_doc_number_line, label_of, normalise
+from .normal import year_digits
 from .models import Citation, Document, Span
 from .regions import Location, locate
 
@@ -113,7 +114,7 @@ def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
 def own_title_keys(blocks: list[Block], start: int, end: int, doc: Document) -> set[str]:
     """The titles a document gives itself, which are not citations: its title, its attachment,
     the plans its title or its body says it issues or forwards (关于印发〈X〉和〈Y〉的通知, 现将《X》印发)."""
-    own = {title_key(normalise(t)) for t in (doc.title, doc.attachment_title) if t}
+    own = {title_key(year_digits(normalise(t))) for t in (doc.title, doc.attachment_title) if t}
     # …and without its issuer: a page's header names it 印发《关于…的意见》
     for t in (doc.title, doc.attachment_title):
         n = normalise(t or "")
@@ -136,6 +137,7 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
     repeals: list[str] = []
     own_number = doc.doc_number_key
     first_task = next((i for i in range(start, end) if label_of(blocks[i].norm)), end)
+    short_names = {m.group(1) for i in range(start, end) for m in P.SHORT_NAME.finditer(blocks[i].norm)}
     for i in range(start, end):
         b = blocks[i]
         n, text = b.norm, b.text
@@ -150,8 +152,10 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
             if n[max(0, m.start() - 4):m.start()].endswith(("简称", "简称为")):
                 continue    # （以下简称《意见》）: a short name for a title just given, not another
             title = text[m.start(1):m.end(1)]
-            if title_key(m.group(1)) in own_titles:
+            if title_key(m.group(1)) in own_titles or title_key(year_digits(m.group(1))) in own_titles:
                 continue
+            if m.group(1) in short_names or P.PRESS_TITLE.match(m.group(1)):
+                continue    # 《任务》 after （以下简称《任务》）: the document named by its short name
             number = None
             after = n[m.end():]
             tm = P.TRAILING_DOC_NUMBER.match(after)

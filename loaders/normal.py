@@ -65,3 +65,13 @@ def normalise(text: str) -> str:
     return s
 
 
+
+
+_YEAR_DIGIT = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")
+
+
+def year_digits(text: str) -> str:
+    """二〇二四年 → 2024年 (same length): a year written digit by digit, so a heading that prints it so
+    compares with the title others cite. By hand: cn2an reads numerals by place value and would
+    also rewrite every 一是 and 第三 of the text."""
+    return re.sub(r"[〇零○Ｏ一二三四五六七八九]{4}(?=年)", lambda m: m.group(0).translate(_YEAR_DIGIT), text)

@@ -66,6 +66,10 @@ DOC_NUMBER_LEAD_LONG = re.compile(rf".*(?:{_LEAD_LONG})")
 # the code part must look like one: it ends in a document-type character
 DOC_CODE_END = re.compile(r"[发办函字秘组令文通电函复批呈报告示知决议纪要号厅委局府部规]$")
 
+# 《人民日报》, 《求是》: a newspaper or journal a page credits, not a document it cites
+PRESS_TITLE = re.compile(r"^\s*(?:[\u4e00-\u9fff]{1,8}(?:日报|晚报|时报|周报|杂志|新闻)|求是)\s*$")
+# （以下简称《任务》）: the short name a text gives a document it has just named
+SHORT_NAME = re.compile(r"简称为?《([^《》]{1,20})》")
 # 《…》 titles; nested 〈…〉 or 《…》 inside stays part of the title
 TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》){2,200}?)》")
 # what usually follows a citation: its 文号 in brackets
@@ -138,6 +142,9 @@ ISSUED_BY_NUMBER = re.compile(r"^发布于\s*")
 # Groups: issuer, title.
 NEWS_REPORT = re.compile(rf"(?:^|[，,、。：:]|近日|日前)([\u4e00-\u9fff]{{2,30}}?{ISSUER_END})"
                          r"(?:近日|日前|近期)?(?:正式)?(?:发布|印发|出台|下发)了?《?(关于[^。，,《》“”]{2,80}?的(?:通知|意见|决定|实施方案|方案|办法))")
+# …and naming it by its 《title》 (日前，国务院办公厅印发《X》). Groups: issuer, title.
+NEWS_REPORT_TITLED = re.compile(rf"(?:^|[，,、。：:\s]|近日|日前|电)([\u4e00-\u9fff]{{2,30}}?{ISSUER_END})"
+                                r"(?:近日|日前|近期)?(?:正式)?(?:发布|印发|出台|下发)了?《([^《》]{4,80})》")
 META_KEY = re.compile("(" + "|".join(sorted(META_FIELDS, key=len, reverse=True)) + r")\s*(?:：|(?=\s*\|))")
 
 # ---------------------------------------------------------------- document titles

@@ -157,6 +157,12 @@ METADATA_PAGES = [
     ("为贯彻落实 国办发〔2031〕1号 和 实施意见 国发〔2031〕3号 精神，结合本县实际，制定本方案。\n"
      "一、加强领导。各乡镇负责。\n",
      {"doc_number": None}),
+    # a news page: the document's heading (its year in Chinese numerals), then a lead naming who
+    # issued it by the title others cite
+    ("推进乡村数字治理二〇三一年重点工作任务\n\n发布时间:2031-11-25 11:43:37 来源: 某某网\n\n"
+     "新华社北京6月6日电 日前，国务院办公厅印发《推进乡村数字治理2031年重点工作任务》（以下简称《任务》）。\n\n"
+     "《任务》提出5方面重点工作。\n\n《 人民日报 》( 2031年06月07日 04 版)\n",
+     {"issuer": "国务院办公厅", "level": "national", "region": "国家"}),
     # a 街道 issues: recorded as county, its region the 街道 itself
     ("某某市某某区竹林街道办事处关于开展安全检查的通知\n各社区：\n现将有关事项通知如下。\n",
      {"level": "county", "region": "竹林街道"}),
@@ -393,6 +399,13 @@ def test_the_words_before_a_cited_number_are_not_its_issuer_code():
     text = ("某某县人民政府关于印发方案的通知\n各乡镇：\n为贯彻落实 国办发〔2031〕1号 和 实施意见 国发〔2031〕3号 精神，"
             "按照和政发〔2030〕2号要求，现通知如下。\n")
     assert [c.doc_number for c in one(text).citations] == ["国办发〔2031〕1号", "国发〔2031〕3号", "和政发〔2030〕2号"]
+
+
+def test_a_short_name_a_newspaper_and_the_documents_own_heading_are_not_citations():
+    text = ("推进乡村数字治理二〇三一年重点工作任务\n发布时间:2031-11-25\n"
+            "新华社北京6月6日电 日前，国务院办公厅印发《推进乡村数字治理2031年重点工作任务》（以下简称《任务》）。\n"
+            "《任务》提出5方面重点工作，落实《数字乡村发展战略纲要》。\n《 人民日报 》( 2031年06月07日 04 版)\n")
+    assert [c.title for c in one(text).citations] == ["数字乡村发展战略纲要"]
 
 
 def test_an_opinion_issued_directly_keeps_its_items_and_its_joint_national_signers():
