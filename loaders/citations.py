@@ -99,8 +99,8 @@ def looks_like_issuer_code(code: str) -> bool:
 
 
 def title_key(s: str) -> str:
-    """A title compared without brackets, quotes or spaces."""
-    return re.sub(r"[《》〈〉“”\s（）()]", "", s)
+    """A title compared without brackets, quotes or spaces, its years in digits (二〇二四年 → 2024年)."""
+    return re.sub(r"[《》〈〉“”\s（）()]", "", year_digits(s))
 
 
 def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
@@ -114,7 +114,7 @@ def doc_number_in(norm: str, m: re.Match) -> tuple[int, int, str]:
 def own_title_keys(blocks: list[Block], start: int, end: int, doc: Document) -> set[str]:
     """The titles a document gives itself, which are not citations: its title, its attachment,
     the plans its title or its body says it issues or forwards (关于印发〈X〉和〈Y〉的通知, 现将《X》印发)."""
-    own = {title_key(year_digits(normalise(t))) for t in (doc.title, doc.attachment_title) if t}
+    own = {title_key(normalise(t)) for t in (doc.title, doc.attachment_title) if t}
     # …and without its issuer: a page's header names it 印发《关于…的意见》
     for t in (doc.title, doc.attachment_title):
         n = normalise(t or "")
@@ -152,7 +152,7 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
             if n[max(0, m.start() - 4):m.start()].endswith(("简称", "简称为")):
                 continue    # （以下简称《意见》）: a short name for a title just given, not another
             title = text[m.start(1):m.end(1)]
-            if title_key(m.group(1)) in own_titles or title_key(year_digits(m.group(1))) in own_titles:
+            if title_key(m.group(1)) in own_titles:
                 continue
             if m.group(1) in short_names or P.PRESS_TITLE.match(m.group(1)):
                 continue    # 《任务》 after （以下简称《任务》）: the document named by its short name

@@ -14,7 +14,7 @@ from . import patterns as P
 from .citations import doc_number_key, looks_like_issuer_code, title_key
 from .clean import Block, is_doc_number_line, is_signature_date, label_of
 from .models import Document, Span
-from .normal import normalise, year_digits
+from .normal import normalise
 from .regions import Location, disambiguate, locate, place_from_code, places_in
 from .segment import cited_titles, is_addressee, is_issuer_line, similar_to_title
 from .targets import cn_number
@@ -300,10 +300,10 @@ def _title_and_issuer(blocks, start, title_i, end, head, table, source):
         # the page's heading is the document, and a news lead under it names who issued it:
         # 新华社北京6月6日电 日前，国务院办公厅印发《深化…2024年重点工作任务》 (the heading may print
         # the year in Chinese numerals)
-        want = title_key(year_digits(normalise(title)))
+        want = title_key(normalise(title))
         for i in range(head, min(end, head + 6)):
             for m in P.NEWS_REPORT_TITLED.finditer(blocks[i].norm):
-                if fuzz.ratio(title_key(year_digits(m.group(2))), want) >= 90:
+                if fuzz.ratio(title_key(m.group(2)), want) >= 90:
                     return title, doc_number, blocks[i].text[m.start(1):m.end(1)]
     return title, doc_number, issuer
 
