@@ -52,6 +52,7 @@ class IngestReport:
     documents: int = 0
     failed: list[tuple[str, str]] = field(default_factory=list)   # (file, reason)
     counts: dict[str, int] = field(default_factory=dict)
+    unchanged: int = 0                                              # files skipped: read before, unchanged
     graph: object = None                                            # the networkx graph now stored
     timings: dict[str, float] = field(default_factory=dict)         # seconds per phase
 
@@ -61,6 +62,8 @@ class IngestReport:
                f"{self.documents} document(s) into {self.store}",
                f"  nodes: +{c.get('nodes_created', 0)} ~{c.get('nodes_updated', 0)} -{c.get('nodes_deleted', 0)}"
                f"   edges: +{c.get('edges_created', 0)} -{c.get('edges_deleted', 0)}"]
+        if self.unchanged:
+            out[0] += f" ({self.unchanged} unchanged since they were last read, not read again)"
         if self.graph is not None:
             from .graph.lineage import document_links
             links = document_links(self.graph)
@@ -82,17 +85,27 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     from .graph.link import link
     from .graph.sync import apply
 
+    from .graph.cypher import SOURCE_HASHES
+    from .loaders.extract import content_hash, source_name
+
+    files = list(iter_paths(paths))
+    if not files:
+        from .loaders.readers import SUFFIXES, ReadError
+        raise ReadError(", ".join(str(p) for p in paths) or "(no paths)",
+                        f"no readable files (readable: {', '.join(sorted(SUFFIXES))})")
     with open_store(db, neo4j) as store, collector.paused():
-        report = IngestReport(store=repr(store))
+        report = IngestReport(store=repr(store), files=len(files))
         clock = _PhaseClock(report.timings)
+        # a file read before, unchanged, by the same rules gives the same records: not read again
+        stored_hashes = {r["source"]: r["hash"] for r in store.rows(SOURCE_HASHES)}
+        changed = [p for p in files if stored_hashes.get(source_name(p)) != content_hash(p)]
+        report.unchanged = len(files) - len(changed)
+        files = changed
+        clock.lap("compare hashes")
+        if not files:
+            return report       # nothing to read, link or write
         old = store.read_graph()
         new = copy_graph(old)
-        files = list(iter_paths(paths))
-        if not files:
-            from .loaders.readers import SUFFIXES, ReadError
-            raise ReadError(", ".join(str(p) for p in paths) or "(no paths)",
-                            f"no readable files (readable: {', '.join(sorted(SUFFIXES))})")
-        report.files = len(files)
         stored = documents_by_source(new)
         clock.lap("read store")
         for path, extraction, error in extract_many(files, workers=workers):

@@ -64,7 +64,8 @@ def add_extraction(G: nx.MultiDiGraph, extraction: Extraction, stored: dict | No
     if stored is None:
         stored = documents_by_source(G)
     forget_documents(G, extraction.source, stored.pop(extraction.source, []))
-    ids = [add_document(G, doc, extraction.source, i) for i, doc in enumerate(extraction.documents)]
+    ids = [add_document(G, doc, extraction.source, i, extraction.content_hash)
+           for i, doc in enumerate(extraction.documents)]
     stored[extraction.source] = ids
     return ids
 
@@ -266,7 +267,7 @@ def forget_documents(G, source: str, ids: list[str]) -> None:
             if rel in DERIVED_RELS:
                 G.remove_edge(u, v, rel)
         data.update(placeholder=True, date=None, year=None, attachment_title=None, level=None, region=None,
-                    source=None, span_start=None, span_end=None)
+                    source=None, span_start=None, span_end=None, source_hash=None)
 
 
 def mention_document(G, keys: list[str], **props) -> str:
@@ -296,7 +297,8 @@ def mention_document(G, keys: list[str], **props) -> str:
     return node_id
 
 
-def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0) -> str:
+def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
+                 source_hash: str | None = None) -> str:
     own_title = title_keys(doc.title)
     keys = mention_keys(doc.doc_number, doc.title, doc.attachment_title)
     weak = [k for k in mention_keys(None, doc.title, doc.attachment_title, issuerless=True) if k not in keys]
@@ -321,7 +323,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0)
     G.nodes[doc_id].update(
         doc_number=doc.doc_number, title=doc.title, attachment_title=doc.attachment_title,
         issuer=doc.issuer, date=doc.date, year=year, level=doc.level, region=doc.region,
-        placeholder=False, match_keys=join_keys(keys), **_span(doc.span, source))
+        placeholder=False, match_keys=join_keys(keys), source_hash=source_hash, **_span(doc.span, source))
     _index(G, doc_id)
 
     region_path = doc.region_path or []

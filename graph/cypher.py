@@ -109,9 +109,14 @@ def all_pairs():
             yield rel, src, dst
 
 
+# the files the store holds documents of, with their content hashes: what need not be read again
+SOURCE_HASHES = ("MATCH (d:Document) WHERE d.placeholder = false AND d.source_hash IS NOT NULL "
+                 "RETURN DISTINCT d.source AS source, d.source_hash AS hash")
+
+
 def neo4j_statements() -> list[str]:
     """Every statement Neo4jStore can send (for the linter test)."""
-    out = neo4j_constraints()
+    out = neo4j_constraints() + [SOURCE_HASHES]
     for label in NODES:
         out += [read_nodes(label), neo4j_merge_nodes(label), delete_nodes(label), clear_label(label)]
     for rel, src, dst in all_pairs():

@@ -41,6 +41,31 @@ class EmbeddedStore(GraphStore):
         if not read_only:
             for statement in C.ladybug_schema():
                 self._conn.execute(statement)
+            for label, column, kind in self._missing_columns():
+                self._conn.execute(f"ALTER TABLE {label} ADD IF NOT EXISTS {column} {kind}")
+        elif self._missing_columns():
+            # a store written by an earlier policykg, before a property was added: upgraded once,
+            # by a staged write like any other (so a kill leaves it as it was), then read
+            self.close()
+            with staged(self.path):
+                pass
+            self._db = ladybug.Database(str(path), read_only=True)
+            self._conn = self._connect()
+
+    def _missing_columns(self) -> list[tuple[str, str, str]]:
+        """Properties of the schema a store's tables lack (tables it lacks altogether are made by
+        CREATE … IF NOT EXISTS)."""
+        missing = []
+        for label, props in NODES.items():
+            try:
+                result = self._conn.execute(f"CALL table_info('{label}') RETURN name")
+            except RuntimeError:
+                continue        # no such table yet
+            have = set()
+            while result.has_next():
+                have.add(result.get_next()[0])
+            missing += [(label, p, t) for p, t in props.items() if p not in have]
+        return missing
 
     def _connect(self):
         import ladybug

@@ -98,6 +98,7 @@ class Extraction:
     source: str
     documents: list[Document]
     encoding: str | None = None
+    content_hash: str | None = None     # see extract.content_hash
 
     def to_dict(self) -> dict:
         """The gold format of ../shared/gold/FORMAT.md, plus ids, canonical names and spans."""

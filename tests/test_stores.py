@@ -2,6 +2,8 @@
 is the same graph; ingest is idempotent, order-independent and transactional per file."""
 import os
 import shutil
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -38,15 +40,42 @@ def test_graph_written_and_read_back_is_identical(linked, tmp_path):
         assert snapshot(store.read_graph()) == snapshot(linked)
 
 
-def test_reingesting_the_same_files_changes_nothing(tmp_path):
+def test_reingesting_the_same_files_changes_nothing(tmp_path, monkeypatch):
     db = tmp_path / "g.lbug"
     first = policykg.ingest([SAMPLES], db=db)
     assert first.failed == [] and first.counts["nodes_created"] > 300
     before = snapshot(policykg.read_graph(db))
+    # other extraction rules: every file is read, built, linked and compared again
+    E = sys.modules["policykg.loaders.extract"]
+    monkeypatch.setattr(E, "_rules_fingerprint", lambda: b"other rules")
     again = policykg.ingest([SAMPLES], db=db)
-    assert again.failed == []
-    assert all(v == 0 for v in again.counts.values()), again.counts
+    assert again.failed == [] and again.unchanged == 0 and again.documents == first.documents
+    after = snapshot(policykg.read_graph(db))
+    ingested = [n for n, d in after[0].items() if d["label"] == "Document" and not d["placeholder"]]
+    # only the hashes, which name the rules, are new
+    assert {k: v for k, v in again.counts.items() if v} == {"nodes_updated": len(ingested)}
+    for n in ingested:
+        assert after[0][n].pop("source_hash") != before[0][n].pop("source_hash")
+    assert after == before
+
+
+def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path, monkeypatch):
+    E = sys.modules["policykg.loaders.extract"]
+    folder = tmp_path / "docs"
+    shutil.copytree(SAMPLES, folder)
+    db = tmp_path / "g.lbug"
+    policykg.ingest([folder], db=db)
+    before = snapshot(policykg.read_graph(db))
+    read = []
+    real = E.extract
+    monkeypatch.setattr(E, "extract", lambda path: read.append(Path(path).name) or real(path))
+    again = policykg.ingest([folder], db=db, workers=1)
+    assert read == [] and again.unchanged == 5 and all(v == 0 for v in again.counts.values())
     assert snapshot(policykg.read_graph(db)) == before
+    one = sorted(folder.glob("*.txt"))[0]
+    one.write_text(one.read_text("utf-8") + "\n", "utf-8")
+    third = policykg.ingest([folder], db=db, workers=1)
+    assert read == [one.name] and third.unchanged == 4
 
 
 def test_ingest_order_does_not_change_the_stored_graph(tmp_path):
@@ -329,3 +358,19 @@ def test_an_ingest_looks_up_what_each_file_gave_before_once_not_once_per_file(tm
     report = policykg.ingest([SAMPLES], db=tmp_path / "g.lbug")
     assert report.files == 5 and report.failed == []
     assert len(calls) == 1
+
+
+def test_a_store_written_before_a_property_existed_is_upgraded_and_read(tmp_path):
+    import ladybug
+    db = tmp_path / "g.lbug"
+    policykg.ingest([SAMPLES], db=db)
+    conn = ladybug.Connection(database := ladybug.Database(str(db)))
+    conn.execute("ALTER TABLE Document DROP source_hash")     # as an earlier policykg wrote it
+    conn.close()
+    database.close()
+    # a read upgrades it first (a staged write), then answers
+    rows = policykg.cypher("MATCH (d:Document) WHERE d.placeholder = false RETURN count(d.source_hash) AS n", db=db)
+    assert rows == [{"n": 0}]
+    again = policykg.ingest([SAMPLES], db=db)
+    assert again.unchanged == 0 and again.failed == []      # no hashes stored: every file read
+    assert policykg.ingest([SAMPLES], db=db).unchanged == 5
