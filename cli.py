@@ -294,12 +294,14 @@ def viz(out, png, svg, trace_doc, depth, department, db, neo4j):
 
 
 @main.command("export")
-@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "xml"]), default="ttl", show_default=True,
-              help="Turtle, JSON-LD, N-Triples or RDF/XML (Turtle and N-Triples stream to the file).")
+@click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "xml", "neo4j-admin"]), default="ttl",
+              show_default=True,
+              help="Turtle, JSON-LD, N-Triples or RDF/XML (Turtle and N-Triples stream to the file); "
+                   "neo4j-admin: a folder of CSV files for Neo4j's bulk loader, with its command.")
 @click.option("--base-iri", default="https://example.org/policy/", show_default=True,
               help="Where the IRIs of documents, tasks, departments… start; end it with / or #.")
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
-              help="The file to write; - for standard output.")
+@click.option("--out", type=click.Path(path_type=Path), required=True,
+              help="The file to write (- for standard output); for neo4j-admin, the folder.")
 @click.option("--validate", "check", is_flag=True, help="Check the export against ontology/shapes.ttl (SHACL).")
 @store_options
 def export_rdf(fmt, base_iri, out, check, db, neo4j):
@@ -310,6 +312,19 @@ def export_rdf(fmt, base_iri, out, check, db, neo4j):
     from .api import export as run_export
     from .graph import StoreError
     from .ontology import ExportError
+    if fmt == "neo4j-admin":
+        if str(out) == "-" or out.is_file():
+            _fail(f"{out}: --format neo4j-admin writes a folder of CSV files; give --out FOLDER")
+        try:
+            result = run_export(out, fmt, db=db, neo4j=neo4j)
+        except (StoreError, OSError) as error:
+            _fail(f"{out}: {getattr(error, 'strerror', None) or error}")
+        _echo(f"wrote {out}: {sum(result['nodes'].values())} nodes, "
+              f"{sum(result['relationships'].values())} relationships; load them with:")
+        _echo(f"  cd {out} && {result['command']}")
+        return
+    if out.is_dir():
+        _fail(f"{out}: is a folder; --format {fmt} writes one file")
     to_stdout = str(out) == "-"
     if to_stdout and check:
         _fail("--validate needs a file to read back; give --out FILE")
