@@ -181,8 +181,12 @@ def join_keys(keys) -> str:
     return "|" + "|".join(sorted(set(keys))) + "|"
 
 
+def _split_keys(joined: str | None) -> list[str]:
+    return [k for k in (joined or "").split("|") if k]
+
+
 def _keys_of(G, node_id: str) -> list[str]:
-    return [k for k in (G.nodes[node_id].get("match_keys") or "").split("|") if k]
+    return _split_keys(G.nodes[node_id].get("match_keys"))
 
 
 def _index(G, node_id: str) -> None:
@@ -258,6 +262,7 @@ def forget_documents(G, source: str, ids: list[str]) -> None:
     new read replaces it whatever the 文号 or title became: each of them loses its facts and
     derived links and becomes a placeholder, which the new read fills in again if its keys still
     match, and which `finish` drops if nothing else cites it."""
+    forgotten = []
     for n in ids:
         data = G._node.get(n)
         if data is None or data.get("placeholder") or data.get("source") != source:
@@ -267,7 +272,39 @@ def forget_documents(G, source: str, ids: list[str]) -> None:
             if rel in DERIVED_RELS:
                 G.remove_edge(u, v, rel)
         data.update(placeholder=True, date=None, year=None, attachment_title=None, level=None, region=None,
-                    source=None, span_start=None, span_end=None, source_hash=None)
+                    source=None, span_start=None, span_end=None, source_hash=None, title=None,
+                    doc_number=None, issuer=None)
+        forgotten.append(n)
+    # a forgotten document is known and described by what still cites it, as it would be had it
+    # never been read
+    index = G.graph["doc_keys"]
+    for n in forgotten:
+        mentions = [data for _, _, rel, data in G.in_edges(n, keys=True, data=True) if rel in ("CITES", "REPEALS")]
+        for data in mentions:
+            _describe(G.nodes[n], {k[len("cited_"):]: v for k, v in data.items() if k.startswith("cited_")})
+        keys = sorted({k for data in mentions for k in _split_keys(data.get("keys"))})
+        for k in set(_keys_of(G, n)) - set(keys):
+            if index.get(k) == n:
+                del index[k]
+        G.nodes[n]["match_keys"] = join_keys(keys)
+
+
+def _describe(node: dict, props: dict) -> None:
+    """What one more citation says of a placeholder (title, doc_number, issuer, level, region):
+    the fullest text and the most specific place win, whatever the order citations come in."""
+    props = dict(props)
+    level, region = props.pop("level", None), props.pop("region", None)
+    for prop, value in props.items():
+        if value and (not node.get(prop) or (len(value), value) > (len(node[prop]), node[prop])):
+            node[prop] = value
+    if level and (not node.get("level") or (LEVEL_RANK.get(level, -1), region or "")
+                  > (LEVEL_RANK.get(node["level"], -1), node.get("region") or "")):
+        node["level"], node["region"] = level, region
+
+
+def _cited(props: dict) -> dict:
+    """A mention's description as the cited_* properties of its CITES / REPEALS edge."""
+    return {f"cited_{k}": props.get(k) for k in ("title", "doc_number", "issuer", "level", "region")}
 
 
 def mention_document(G, keys: list[str], **props) -> str:
@@ -279,14 +316,7 @@ def mention_document(G, keys: list[str], **props) -> str:
             _merge_into(G, keep, other)
         node = G.nodes[keep]
         if node.get("placeholder"):
-            level, region = props.pop("level", None), props.pop("region", None)
-            for prop, value in props.items():
-                if value and (not node.get(prop) or (len(value), value) > (len(node[prop]), node[prop])):
-                    node[prop] = value
-            # the place two citations give: the more specific, whatever the order they came in
-            if level and (not node.get("level") or (LEVEL_RANK.get(level, -1), region or "")
-                          > (LEVEL_RANK.get(node["level"], -1), node.get("region") or "")):
-                node["level"], node["region"] = level, region
+            _describe(node, props)
         merged = sorted(set(_keys_of(G, keep)) | set(keys))
         node["match_keys"] = join_keys(merged)
         _index(G, keep)
@@ -310,15 +340,26 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
         keep = found[0]
         for other in found[1:]:
             _merge_into(G, keep, other)
+        read_from = G.nodes[keep].get("source")
+        if not G.nodes[keep].get("placeholder") and read_from and read_from < source:
+            # the same document read from two files (a mirror, a reprint): the read of the file
+            # whose name sorts first stands, whatever the order the files came in
+            G.nodes[keep]["match_keys"] = join_keys(sorted(set(keys) | set(_keys_of(G, keep))))
+            _index(G, keep)
+            return keep
         if not G.nodes[keep].get("placeholder"):
             _remove_document_facts(G, keep)
         keys = sorted(set(keys) | set(_keys_of(G, keep)))
         doc_id = keep
     else:
         doc_id = canonical_doc_id(strong, own_title[0] if own_title else None)
-        if doc_id in G:     # another document of that title and another date
-            doc_id = f"{doc_id}@{doc.date}"
-        _node(G, doc_id, "Document")
+        if doc_id in G and G.nodes[doc_id].get("placeholder"):
+            # this document's own earlier read, forgotten, that nothing cites by these keys now
+            keys = sorted(set(keys) | set(_keys_of(G, doc_id)))
+        else:
+            if doc_id in G:     # another document of that title and another date
+                doc_id = f"{doc_id}@{doc.date}"
+            _node(G, doc_id, "Document")
     year = int(doc.date[:4]) if doc.date else None
     G.nodes[doc_id].update(
         doc_number=doc.doc_number, title=doc.title, attachment_title=doc.attachment_title,
@@ -340,18 +381,26 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
         ckeys = mention_keys(citation.doc_number, citation.title)
         if not ckeys or set(ckeys) & set(keys):
             continue   # a document naming itself
-        cited = mention_document(G, ckeys, title=citation.title, doc_number=citation.doc_number,
-                                 issuer=citation.issuer, level=citation.level, region=citation.region)
+        described = dict(title=citation.title, doc_number=citation.doc_number, issuer=citation.issuer,
+                         level=citation.level, region=citation.region)
+        cited = mention_document(G, ckeys, **described)
         printed = citation.doc_number or citation.title
         if G.has_edge(doc_id, cited, "CITES"):
+            # the same document cited twice (by 文号, then by title): both say what it is
             edge = G.edges[doc_id, cited, "CITES"]
             edge["basis"] = edge["basis"] or citation.basis
+            edge["keys"] = join_keys(sorted(set(_split_keys(edge.get("keys"))) | set(ckeys)))
+            merged = {k[len("cited_"):]: v for k, v in edge.items() if k.startswith("cited_")}
+            _describe(merged, described)
+            edge.update(_cited(merged))
         else:
-            _edge(G, doc_id, cited, "CITES", printed=printed, basis=citation.basis,
-                  **_span(citation.span, source))
+            _edge(G, doc_id, cited, "CITES", printed=printed, basis=citation.basis, keys=join_keys(ckeys),
+                  **_cited(described), **_span(citation.span, source))
     for number in doc.repeals:
-        repealed = mention_document(G, mention_keys(number), doc_number=number)
-        _edge(G, doc_id, repealed, "REPEALS", **_span(doc.span, source))
+        rkeys = mention_keys(number)
+        repealed = mention_document(G, rkeys, doc_number=number)
+        _edge(G, doc_id, repealed, "REPEALS", keys=join_keys(rkeys), **_cited({"doc_number": number}),
+              **_span(doc.span, source))
     return doc_id
 
 

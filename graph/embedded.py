@@ -56,7 +56,8 @@ class EmbeddedStore(GraphStore):
         """Properties of the schema a store's tables lack (tables it lacks altogether are made by
         CREATE … IF NOT EXISTS)."""
         missing = []
-        for label, props in NODES.items():
+        tables = {**NODES, **{rel: spec["props"] for rel, spec in RELS.items()}}
+        for label, props in tables.items():
             try:
                 result = self._conn.execute(f"CALL table_info('{label}') RETURN name")
             except RuntimeError:
@@ -64,7 +65,7 @@ class EmbeddedStore(GraphStore):
             have = set()
             while result.has_next():
                 have.add(result.get_next()[0])
-            missing += [(label, p, t) for p, t in props.items() if p not in have]
+            missing += [(label, p, t) for p, t in props.items() if p not in have and p != "id"]
         return missing
 
     def _connect(self):

@@ -15,6 +15,7 @@ decide a link.
 from __future__ import annotations
 
 import gc
+import hashlib
 import json
 import os
 import re
@@ -68,23 +69,99 @@ _LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州)")
 Edge = tuple[str, str, str, dict]     # (from, to, type, properties)
 
 
-def link(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1) -> None:
-    """Replace every derived link (IMPLEMENTS, DERIVED_FROM) by freshly computed ones."""
-    found = find_links(G, settings, workers)
-    for u, v, rel in [(u, v, rel) for u, neighbours in G._adj.items() for v, keyed in neighbours.items()
-                      for rel in keyed if rel in DERIVED_RELS]:
+def link(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1,
+         only: set[str] | None = None) -> None:
+    """Replace every derived link (IMPLEMENTS, DERIVED_FROM) by freshly computed ones; with `only`,
+    the links of those documents (as children: from them, their tasks and their targets) and no
+    others, which gives the same graph as relinking all when `only` holds every document whose
+    links can have changed (see affected_documents)."""
+    found = find_links(G, settings, workers, only)
+    if only is None:
+        owners = None
+    else:
+        owners = set()
+        for doc in only:
+            if doc in G:
+                owners.add(doc)
+                for task in tasks_of(G, doc):
+                    owners.add(task)
+                    owners.update(v for v, keys in G._adj[task].items() if "HAS_TARGET" in keys)
+    for u, v, rel in [(u, v, rel) for u, neighbours in G._adj.items() if owners is None or u in owners
+                      for v, keyed in neighbours.items() for rel in keyed if rel in DERIVED_RELS]:
         G.remove_edge(u, v, rel)
     for u, v, rel, attrs in found:
         G.add_edge(u, v, key=rel, **attrs)
 
 
-def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1) -> list[Edge]:
-    """Every derived link of G's facts, without changing G (derived links already in G are
-    ignored). Each document's links depend on the facts alone, not on other documents' links, so
-    documents are linked independently: in `workers` processes (None: one per core) when there
-    are many."""
+def document_signature(G: nx.MultiDiGraph, doc: str) -> str:
+    """Everything linking reads of one document, as one hash: its properties, its facts' edges
+    (citations, region, issuer), its tasks with their targets and responsible departments. Two
+    graphs in which a document has the same signature give it the same links wherever the
+    documents it may be linked with have the same signatures too."""
+    nodes = G._node
+    parts = [sorted(nodes[doc].items())]
+    parts += sorted([rel, v, sorted(data.items())] for v, keyed in G._adj[doc].items()
+                    for rel, data in keyed.items() if rel not in DERIVED_RELS)
+    for task in tasks_of(G, doc):
+        parts.append(sorted(nodes[task].items()))
+        parts += sorted([v, sorted(nodes[v].items())] for v, keys in G._adj[task].items() if "HAS_TARGET" in keys)
+        parts += sorted([u, sorted(nodes[u].items()), sorted(keys["RESPONSIBLE_FOR"].items())]
+                        for u, keys in G._pred[task].items() if "RESPONSIBLE_FOR" in keys)
+    return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
+
+
+def affected_documents(old: nx.MultiDiGraph, new: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS) -> set[str]:
+    """The documents of `new` whose links can differ from their links in `old`, given how linking
+    works: the documents whose facts changed (or that are new); the documents citing them; the
+    documents linked to them before; the documents below them (a contained region, a lower level)
+    on a subject like theirs, for which they are a candidate parent now; and the documents citing
+    a 文号 without its year that one of them now answers. Relinking these (link(new, only=…))
+    gives the links of relinking everything."""
+    def docs(G):
+        return [n for n, d in G._node.items() if d.get("label") == "Document"]
+
+    old_docs, new_docs = set(docs(old)), docs(new)
+    changed = {d for d in new_docs if d not in old_docs
+               or document_signature(new, d) != document_signature(old, d)}
+    changed |= old_docs - set(new_docs)
+    affected = {d for d in changed if d in new}
+    for f in changed:
+        for G in (old, new):
+            if f in G:
+                affected.update(u for u, keys in G._pred[f].items()
+                                if ("CITES" in keys or "IMPLEMENTS" in keys) and G._node[u].get("label") == "Document")
+    # candidate parents: a changed, placed document is a candidate for documents below it
+    paths = {d: _region_path(new, d) for d in new_docs
+             if not new._node[d].get("placeholder") and new._node[d].get("level") in LEVEL_RANK}
+    subjects = {d: subject(new._node[d].get("title"), new._node[d].get("attachment_title"), path)
+                for d, path in paths.items()}
+    for f in changed:
+        if f not in paths or not subjects[f]:
+            continue
+        f_path, f_rank = paths[f], LEVEL_RANK[new._node[f]["level"]]
+        for d, path in paths.items():
+            if (LEVEL_RANK[new._node[d]["level"]] > f_rank and path[:len(f_path)] == f_path and subjects[d]
+                    and fuzz.ratio(subjects[d], subjects[f], score_cutoff=settings.subject_min * 100)):
+                affected.add(d)
+    # a 文号 cited without its year: the documents citing one that a changed document answers
+    answered = {(p[0], p[2]) for f in changed for G in (old, new) if f in G
+                for p in [doc_number_parts(G._node[f].get("doc_number"))] if p and p[1] is not None}
+    if answered:
+        for d in new_docs:
+            parts = doc_number_parts(new._node[d].get("doc_number")) if new._node[d].get("placeholder") else None
+            if parts and parts[1] is None and (parts[0], parts[2]) in answered:
+                affected.update(u for u, keys in new._pred[d].items() if "CITES" in keys)
+    return affected
+
+
+def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1,
+               only: set[str] | None = None) -> list[Edge]:
+    """Every derived link of G's facts (of the documents `only`, if given), without changing G
+    (derived links already in G are ignored). Each document's links depend on the facts alone,
+    not on other documents' links, so documents are linked independently: in `workers` processes
+    (None: one per core) when there are many."""
     linker = _Linker(G, settings)
-    children = linker.children
+    children = linker.children if only is None else [c for c in linker.children if c in only]
     import multiprocessing
     workers = (os.cpu_count() or 1) if workers is None else workers
     # the workers need fork (they read this process's graph); without it, one process

@@ -48,6 +48,9 @@ NODES: dict[str, dict[str, str]] = {
 # score and their evidence (JSON text).
 LINK = {"method": "STRING", "score": "DOUBLE", "evidence": "STRING"}
 
+CITED = {"cited_title": "STRING", "cited_doc_number": "STRING", "cited_issuer": "STRING",
+         "cited_level": "STRING", "cited_region": "STRING"}
+
 RELS: dict[str, dict] = {
     "PART_OF": {"pairs": [("Task", "Document")], "props": dict(PROVENANCE)},
     "HAS_TARGET": {"pairs": [("Task", "Target")], "props": dict(PROVENANCE)},
@@ -55,9 +58,12 @@ RELS: dict[str, dict] = {
                         "props": {"role": "STRING", "printed": "STRING", **PROVENANCE}},
     "ISSUED_BY": {"pairs": [("Document", "Department")], "props": {"printed": "STRING", **PROVENANCE}},
     # basis: the citing document says it carries this one out (根据/为贯彻落实…)
+    # keys: what the citation names the document by (as match_keys), so that a document whose
+    # file is read again is known by what cites it and by its new read, not by its old one
+    # cited_*: the document as this citation describes it (a placeholder is what its citations say)
     "CITES": {"pairs": [("Document", "Document")],
-              "props": {"printed": "STRING", "basis": "BOOLEAN", **PROVENANCE}},
-    "REPEALS": {"pairs": [("Document", "Document")], "props": dict(PROVENANCE)},
+              "props": {"printed": "STRING", "basis": "BOOLEAN", "keys": "STRING", **CITED, **PROVENANCE}},
+    "REPEALS": {"pairs": [("Document", "Document")], "props": {"keys": "STRING", **CITED, **PROVENANCE}},
     "IMPLEMENTS": {"pairs": [("Document", "Document"), ("Task", "Task")],
                    "props": {**LINK, **PROVENANCE}},
     "DERIVED_FROM": {"pairs": [("Target", "Target")],
