@@ -128,7 +128,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
             # only the documents whose links can have changed are relinked; the others keep the
             # links they had (the same as relinking all: tests/test_incremental.py)
             started = time.perf_counter()
-            only = affected_documents(old, new) if documents(old, ingested_only=False) else None
+            only = (affected_documents(old, new, sources={source_name(p) for p in files})
+                    if documents(old, ingested_only=False) else None)
             report.timings["find affected"] = time.perf_counter() - started
             report.relinked = len(only) if only is not None else None
             link(new, workers=workers, only=only)

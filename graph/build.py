@@ -40,9 +40,11 @@ def new_graph() -> nx.MultiDiGraph:
 
 
 def copy_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of G to change without changing G (networkx's copy shares the document index)."""
+    """A copy of G to change without changing G (networkx's copy shares the document index);
+    what building touches in the copy is the copy's own (see _touch)."""
     copy = G.copy()
     copy.graph["doc_keys"] = dict(G.graph["doc_keys"])
+    copy.graph["touched"] = set()
     return copy
 
 
@@ -227,8 +229,15 @@ def _find(G, keys: list[str], weak: list[str] = (), date: str | None = None) -> 
     return found
 
 
+def _touch(G, *nodes: str) -> None:
+    """Note documents changed other than by reading their own file (merged, renamed), for
+    link.affected_documents."""
+    G.graph.setdefault("touched", set()).update(nodes)
+
+
 def _merge_into(G, keep: str, other: str) -> None:
     """Move other's edges to keep and join their keys; other disappears."""
+    _touch(G, keep)
     for u, _, rel, data in list(G.in_edges(other, keys=True, data=True)):
         if u != keep and not G.has_edge(u, keep, rel):
             G.add_edge(u, keep, key=rel, **data)
@@ -553,6 +562,7 @@ def canonicalise_ids(G: nx.MultiDiGraph) -> None:
                 for _, target, r in G.out_edges(t, keys=True):
                     if r == "HAS_TARGET":
                         mapping[target] = "target:" + new_task[5:] + target[len("target:") + len(t) - 5:]
+    _touch(G, *(new for old, new in mapping.items() if old.startswith("doc:")))
     nx.relabel_nodes(G, mapping, copy=False)
     for old, new in mapping.items():
         node = G.nodes[new]

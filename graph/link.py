@@ -9,7 +9,7 @@ the order documents arrived in):
   corpus, not with its square.
 - Target DERIVED_FROM Target: an aligned child task restating one of its parent's targets.
 
-Similarity uses scikit-learn's TF-IDF and rapidfuzz; hand-written here is only how those scores
+Similarity uses character n-gram TF-IDF (numpy, see NgramCounts) and rapidfuzz; hand-written here is how those scores
 decide a link.
 """
 from __future__ import annotations
@@ -110,7 +110,8 @@ def document_signature(G: nx.MultiDiGraph, doc: str) -> str:
     return hashlib.sha256(json.dumps(parts, ensure_ascii=False, default=str).encode("utf-8")).hexdigest()
 
 
-def affected_documents(old: nx.MultiDiGraph, new: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS) -> set[str]:
+def affected_documents(old: nx.MultiDiGraph, new: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS,
+                       sources: set[str] | None = None) -> set[str]:
     """The documents of `new` whose links can differ from their links in `old`, given how linking
     works: the documents whose facts changed (or that are new); the documents citing them; the
     documents linked to them before; the documents below them (a contained region, a lower level)
@@ -121,7 +122,17 @@ def affected_documents(old: nx.MultiDiGraph, new: nx.MultiDiGraph, settings: Lin
         return [n for n, d in G._node.items() if d.get("label") == "Document"]
 
     old_docs, new_docs = set(docs(old)), docs(new)
-    changed = {d for d in new_docs if d not in old_docs
+    if sources is None:
+        maybe = new_docs
+    else:
+        # what an ingest of the files `sources` can have changed: their documents (before and
+        # after), the placeholders, and the documents building merged or renamed
+        # (build.touched); the others' signatures cannot differ, so they are not computed
+        touched = new.graph.get("touched", set())
+        maybe = [d for d in new_docs if d not in old_docs or d in touched
+                 or new._node[d].get("placeholder") or old._node[d].get("placeholder")
+                 or new._node[d].get("source") in sources or old._node[d].get("source") in sources]
+    changed = {d for d in maybe if d not in old_docs
                or document_signature(new, d) != document_signature(old, d)}
     changed |= old_docs - set(new_docs)
     affected = {d for d in changed if d in new}
