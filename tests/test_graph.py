@@ -211,3 +211,27 @@ def test_choosing_an_inferred_parent_aligns_few_candidates_not_all(monkeypatch):
     inferred = [(u, v) for u, v, k, d in G.edges(keys=True, data=True)
                 if k == "IMPLEMENTS" and d["method"] == "inferred"]
     assert len(inferred) == children and all(G.nodes[v]["level"] == "city" for _, v in inferred)
+
+
+def test_the_hand_written_tfidf_is_scikit_learns_on_a_real_pair(G, monkeypatch):
+    """NgramCounts claims the similarities of TfidfVectorizer(analyzer="char", ngram_range=(2, 3),
+    sublinear_tf=True) fitted on the pair, up to hash collisions: checked on Haidong 2023 →
+    Qinghai 2022 (60+ tasks a side)."""
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+
+    from policykg.graph.link import NgramCounts, TaskAligner
+    child, parent = HAIDONG, _qinghai_2022(G)
+    aligner = TaskAligner(G)
+    texts_c = [aligner._text(t) for t in aligner.tasks(child)]
+    texts_p = [aligner._text(t) for t in aligner.tasks(parent)]
+    vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit(texts_c + texts_p)
+    theirs = cosine_similarity(vectorizer.transform(texts_c), vectorizer.transform(texts_p))
+    hashed = aligner.scores(child, parent)          # 2^24 buckets: a few n-grams share one
+    assert hashed.shape == theirs.shape and hashed.shape[0] > 30
+    assert abs(hashed - theirs).max() < 0.01        # measured: 0.0027
+    # 2^40 buckets: no collisions among these ~10^5 n-grams, so what is left must be exact (2^40
+    # times the number of texts still fits the int64 key)
+    monkeypatch.setattr(NgramCounts, "BUCKETS", 1 << 40)
+    exact = TaskAligner(G).scores(child, parent)
+    assert abs(exact - theirs).max() < 1e-9
