@@ -201,6 +201,31 @@ def _resolve_document(store, value: str) -> str:
     return value
 
 
+def _resolve_department(store, value: str) -> str:
+    """The one department a name means, by its full name (海东市卫生健康委员会): given with its place,
+    its canonical name (市卫生健康委员会) or a name it is printed as (市卫健委). A name several
+    departments of different places share is not one department: the error lists them."""
+    from .loaders.departments import canonical, canonical_with_place
+    from .queries import QueryError
+    with_place = canonical_with_place(value)
+    found = sorted({r["full_name"] for r in store.rows(
+        "MATCH (dept:Department) WHERE dept.full_name IN [$value, $with_place] OR dept.name IN [$value, $canonical] "
+        "RETURN DISTINCT dept.full_name AS full_name",
+        {"value": value, "canonical": canonical(value), "with_place": with_place})}
+        | {r["full_name"] for r in store.rows(
+            "MATCH (dept:Department)-[r:RESPONSIBLE_FOR]->(:Task) WHERE r.printed = $value "
+            "RETURN DISTINCT dept.full_name AS full_name", {"value": value})})
+    if value in found:
+        return value
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise QueryError(f"no department {value!r} in the store")
+    shown = "、".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
+    raise QueryError(f"{value!r} names {len(found)} departments of different places: {shown}; "
+                     f"give one of them (--param department=…)")
+
+
 def _run(store, text: str, params: dict, write: bool):
     from .graph.store import StoreError
     from .queries import QueryError
@@ -228,7 +253,7 @@ def query_result(name: str, db=None, neo4j=None, **params) -> tuple[list[str], l
                         "MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": bound[key]}):
                     raise QueryError(f"no document {given!r} in the store (give its 文号, title or id)")
         if isinstance(bound.get("department"), str):
-            bound["department"] = canonical(bound["department"])   # 市卫健委 -> 市卫生健康委员会
+            bound["department"] = _resolve_department(store, bound["department"])
         return _run(store, named.text, bound, write=False)
 
 

@@ -346,3 +346,16 @@ def find_in_prose(norm: str, text: str) -> list[Found]:
             end = w.end()
         found.append(Found(lead + coop, m.start(), end))
     return found
+
+
+def canonical_with_place(name: str) -> str:
+    """A department named with its place, abbreviations expanded: 海东市卫健委 → 海东市卫生健康委员会
+    (the form of a Department's full_name). A name without a leading place is canonical(name)."""
+    from .regions import places_in
+    places = places_in(name)
+    place = places[0].region if places else None
+    if not place or not name.startswith(place) or len(name) == len(place):
+        return canonical(name)
+    level_char = place[-1] if place[-1] in "省市县区州旗盟" else "市"
+    expanded = canonical(level_char + name[len(place):])
+    return place + expanded[1:] if expanded.startswith(level_char) else place + expanded

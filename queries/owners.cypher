@@ -7,7 +7,7 @@ OPTIONAL MATCH (t)-[:HAS_TARGET]->(g:Target)
 WHERE g.text CONTAINS $phrase
 WITH t, d, collect(DISTINCT g.text) AS targets
 MATCH (dept:Department)-[r:RESPONSIBLE_FOR]->(t)
-RETURN dept.name AS department, r.role AS role, dept.region AS department_region,
+RETURN dept.full_name AS department, r.role AS role, dept.region AS department_region,
        coalesce(d.doc_number, d.title) AS document, d.level AS level, d.region AS region,
        t.path AS task, t.title AS task_title, targets
 ORDER BY document, t.ordinal, role, department

@@ -65,9 +65,10 @@ def test_owners_of_a_target_phrase_are_the_bodies_named_on_that_task(db, G):
     haidong = [r for r in rows if r["document"] == HAIDONG]
     assert {r["task"] for r in haidong} == {"一/（二）/6"}
     task = f"task:n:{HAIDONG}#一/（二）/6"
-    named = {(G.nodes[u]["name"], d["role"]) for u, d in _in(G, task, "RESPONSIBLE_FOR")}
+    named = {(G.nodes[u]["full_name"], d["role"]) for u, d in _in(G, task, "RESPONSIBLE_FOR")}
     assert {(r["department"], r["role"]) for r in haidong} == named
-    assert {"市卫生健康委员会", "各县区政府"} <= {r["department"] for r in haidong}
+    # each with its place: 市卫生健康委员会 of Haidong is not that of Sanming
+    assert {"海东市卫生健康委员会", "海东市各县区政府"} <= {r["department"] for r in haidong}
     assert all("住院量占比" in t for r in haidong for t in r["targets"]) and haidong[0]["targets"]
 
 
@@ -113,16 +114,20 @@ def test_target_drift_35_to_45(db):
     assert len(policykg.query("target-drift", db=db, phrase="")) == 8
 
 
-def test_portfolio_accepts_an_alias_or_the_full_name(db, G):
-    by_alias = policykg.query("portfolio", db=db, department="市卫健委")
+def test_portfolio_takes_a_department_with_its_place_and_lists_the_places_a_bare_name_fits(db, G):
     by_full = policykg.query("portfolio", db=db, department="海东市卫生健康委员会")
-    # the alias names every city's health commission; the full name only Haidong's
-    assert {r["region"] for r in by_alias} == {"海东市", "三明市"}
-    assert [r for r in by_alias if r["region"] == "海东市"] == by_full
+    assert policykg.query("portfolio", db=db, department="海东市卫健委") == by_full    # place + alias
     [dept] = [n for n, d in G.nodes(data=True) if d["label"] == "Department" and d.get("full_name") == "海东市卫生健康委员会"]
     assert len(by_full) == sum(1 for _, _, k in G.out_edges(dept, keys=True) if k == "RESPONSIBLE_FOR")
-    assert {r["region"] for r in by_full} == {"海东市"}
+    assert {r["region"] for r in by_full} == {"海东市"} and {r["department"] for r in by_full} == {"海东市卫生健康委员会"}
     assert any(r["deadline"] == "12月底" for r in by_full)
+    # the alias and the canonical name fit the health commissions of two cities: merging them
+    # would add Sanming's tasks to Haidong's, so the answer is which of them
+    for name in ("市卫健委", "市卫生健康委员会"):
+        with pytest.raises(QueryError, match="names 2 departments of different places: 三明市卫生健康委员会、海东市卫生健康委员会"):
+            policykg.query("portfolio", db=db, department=name)
+    with pytest.raises(QueryError, match="no department '月球卫健委'"):
+        policykg.query("portfolio", db=db, department="月球卫健委")
 
 
 def test_citation_neighbourhood_marks_placeholders(db):

@@ -12,6 +12,7 @@ from policykg.graph.build import build
 from policykg.graph.link import link
 from policykg.loaders.models import Department, Document, Extraction, Span, Task
 from policykg.viz import department_view, layered_positions, trace_view, write_html
+from policykg.viz.layout import ViewError
 from policykg.viz.layout import BAND
 from tests.conftest import SAMPLES
 
@@ -60,6 +61,9 @@ def test_views_hold_what_they_promise(G):
     docs = {n for n, d in cascade.nodes(data=True) if d["label"] == "Document"}
     assert HAIDONG in docs and len(docs) == 2
     assert sum(1 for _, _, k in cascade.edges(keys=True) if k == "IMPLEMENTS") == 27   # 1 document + 26 task links
+    with pytest.raises(ViewError, match="names 2 departments of different places"):
+        department_view(G, "市卫生健康委员会")
+    assert department_view(G, "海东市卫健委").nodes == department_view(G, "海东市卫生健康委员会").nodes
     portfolio = department_view(G, "海东市卫生健康委员会")
     [dept] = [n for n, d in portfolio.nodes(data=True) if d["label"] == "Department"]
     assert portfolio.out_degree(dept) == sum(1 for _, _, k in G.out_edges(dept, keys=True) if k == "RESPONSIBLE_FOR")

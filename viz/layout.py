@@ -69,14 +69,23 @@ def trace_view(G: nx.MultiDiGraph, doc_name: str, depth: int = 3) -> nx.MultiDiG
 def department_view(G: nx.MultiDiGraph, name: str) -> nx.MultiDiGraph:
     """One department (full name, canonical name or printed alias), its tasks, their documents and
     targets."""
-    from ..loaders.departments import canonical
+    from ..loaders.departments import canonical, canonical_with_place
     wanted = {name, canonical(name)}
+    full = {name, canonical_with_place(name)}
     depts = [n for n, d in G.nodes(data=True) if d.get("label") == "Department"
-             and (d.get("full_name") in wanted or d.get("name") in wanted
-                  or any(e.get("printed") in wanted for _, _, k, e in G.out_edges(n, keys=True, data=True)
+             and (d.get("full_name") in full or d.get("name") in wanted
+                  or any(e.get("printed") == name for _, _, k, e in G.out_edges(n, keys=True, data=True)
                          if k == "RESPONSIBLE_FOR"))]
     if not depts:
         raise ViewError(f"no department {name!r} in the store")
+    places = sorted({G.nodes[n].get("full_name") or G.nodes[n]["name"] for n in depts})
+    exact = [n for n in depts if G.nodes[n].get("full_name") in full]
+    if exact:
+        depts = exact
+    elif len(places) > 1:
+        # one name, departments of several places: drawing them as one would merge their work
+        raise ViewError(f"{name!r} names {len(places)} departments of different places: "
+                        f"{'、'.join(places[:8])}{' …' if len(places) > 8 else ''}; give one of them")
     keep = set(depts)
     for dept in depts:
         for task in _rel_out(G, dept, "RESPONSIBLE_FOR"):
