@@ -258,12 +258,24 @@ def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: s
                         chunk.add(t)
                 count += len(chunk)
                 f.write(chunk.serialize(format=FORMATS[fmt]).strip("\n") + "\n\n")
+    elif fmt == "jsonld":
+        # compact, with policykg's context (ontology/context.jsonld) inline so the file reads alone:
+        # "title": "…" for pkg:title in Chinese, "partOf": "<iri>", prefixed ELI terms
+        g = to_graph(G, base)
+        count = len(g)
+        g.serialize(destination=str(tmp), format="json-ld", context=jsonld_context(), auto_compact=True)
     else:
         g = to_graph(G, base)
         count = len(g)
         g.serialize(destination=str(tmp), format=FORMATS[fmt])
     tmp.replace(out)
     return count
+
+
+def jsonld_context() -> dict:
+    """policykg's JSON-LD @context: short keys for its terms, prefixes for the others."""
+    import json
+    return json.loads(ontology_path("context.jsonld").read_text(encoding="utf-8"))["@context"]
 
 
 def validate(data: Graph | str | os.PathLike, fmt: str | None = None) -> tuple[bool, str]:

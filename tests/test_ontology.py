@@ -250,3 +250,16 @@ def test_every_format_parses_in_a_strict_second_parser(db, tmp_path, fmt, mime):
     with open(out, "rb") as f:
         parsed = list(pyoxigraph.parse(f, mime))
     assert len(set(parsed)) == result["triples"]
+
+
+def test_json_ld_is_compact_with_policykgs_context_and_reads_back_the_same(db, tmp_path, exported):
+    import json
+    out = tmp_path / "g.jsonld"
+    policykg.export(out, "jsonld", db=db)
+    data = json.loads(out.read_text("utf-8"))
+    assert data["@context"] == O.jsonld_context()
+    keys = {k for node in data["@graph"] for k in node}
+    assert not {k for k in keys if k.startswith("http")}, keys       # every key short or prefixed
+    doc = next(n for n in data["@graph"] if n["id"].endswith("document/" + HAIDONG))
+    assert doc["docNumber"] == HAIDONG and "Document" in doc["type"] and doc["title"].startswith("海东市")
+    assert isomorphic(Graph().parse(out, format="json-ld"), exported[2])
