@@ -303,11 +303,14 @@ def viz(out, png, svg, trace_doc, depth, department, db, neo4j):
 @click.option("--out", type=click.Path(path_type=Path), required=True,
               help="The file to write (- for standard output); for neo4j-admin, the folder.")
 @click.option("--validate", "check", is_flag=True, help="Check the export against ontology/shapes.ttl (SHACL).")
+@click.option("--licence", metavar="IRI",
+              help="The licence of the data, stated in the export's dataset description "
+                   "(e.g. https://creativecommons.org/licenses/by/4.0/).")
 @store_options
-def export_rdf(fmt, base_iri, out, check, db, neo4j):
+def export_rdf(fmt, base_iri, out, check, licence, db, neo4j):
     """Publish the graph as RDF with the policykg ontology (aligned with ELI, ORG, PROV-O, DCTERMS, SKOS).
 
-    Python: policykg.export(out, fmt="ttl", base_iri=..., db=..., neo4j=..., check=False)
+    Python: policykg.export(out, fmt="ttl", base_iri=..., db=..., neo4j=..., check=False, licence=None)
     """
     from .api import export as run_export
     from .graph import StoreError
@@ -333,13 +336,13 @@ def export_rdf(fmt, base_iri, out, check, db, neo4j):
             import tempfile
             with tempfile.TemporaryDirectory(prefix="policykg-export-") as folder:
                 written = Path(folder) / f"graph.{fmt}"
-                result = run_export(written, fmt, base_iri, db=db, neo4j=neo4j)
+                result = run_export(written, fmt, base_iri, db=db, neo4j=neo4j, licence=licence)
                 with open(written, "rb") as f:
                     import shutil
                     shutil.copyfileobj(f, sys.stdout.buffer)
                 sys.stdout.flush()
         else:
-            result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check)
+            result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check, licence=licence)
     except (StoreError, ExportError) as error:
         _fail(str(error))
     _echo(f"wrote {'standard output' if to_stdout else out} ({result['triples']} triples)", err=to_stdout)

@@ -23,6 +23,7 @@ from rdflib.namespace import DCTERMS, PROV, SKOS
 PKG = Namespace("https://w3id.org/policykg/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
+VOID = Namespace("http://rdfs.org/ns/void#")
 DEFAULT_BASE = "https://example.org/policy/"
 FORMATS = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld", "xml": "xml"}
 STREAMED = ("ttl", "nt")
@@ -205,9 +206,38 @@ def _node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
             yield from _provenance(link, e)
 
 
-def triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Iterator[tuple]:
+def triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, licence: str | None = None) -> Iterator[tuple]:
     for n in sorted(G.nodes):
         yield from node_triples(G, n, base)
+    yield from dataset_triples(G, base, licence)
+
+
+def dataset_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, licence: str | None = None) -> Iterator[tuple]:
+    """What the file is, for a repository that receives it (VoID): title, the tool and version that
+    wrote it, the day, the licence when given, the source files, and how many of each kind it holds."""
+    import datetime
+    from collections import Counter
+    from .. import __version__
+    ds = URIRef(base + "dataset")
+    yield ds, RDF.type, VOID.Dataset
+    yield ds, DCTERMS.title, Literal("policykg lineage graph", lang="en")
+    yield ds, DCTERMS.creator, Literal(f"policykg {__version__}")
+    # the day, not the time: two exports of one store on one day are the same file
+    day = os.environ.get("SOURCE_DATE_EPOCH")
+    day = (datetime.datetime.fromtimestamp(int(day), datetime.timezone.utc).date() if day
+           else datetime.date.today())
+    yield ds, DCTERMS.issued, Literal(day.isoformat(), datatype=XSD.date)
+    if licence:
+        yield ds, DCTERMS.license, URIRef(licence)
+    for source in sorted({d["source"] for _, d in G.nodes(data=True)
+                          if d.get("label") == "Document" and d.get("source")}):
+        yield ds, PKG.sourceFile, Literal(source)
+    yield ds, VOID.entities, Literal(G.number_of_nodes(), datatype=XSD.integer)
+    for label, count in sorted(Counter(d["label"] for _, d in G.nodes(data=True)).items()):
+        part = URIRef(f"{base}dataset/{label}")
+        yield ds, VOID.classPartition, part
+        yield part, VOID["class"], PKG[label]
+        yield part, VOID.entities, Literal(count, datatype=XSD.integer)
 
 
 def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
@@ -226,20 +256,22 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 def _bind(g: Graph) -> Graph:
     for prefix, ns in (("pkg", PKG), ("eli", ELI), ("prov", PROV), ("dcterms", DCTERMS), ("skos", SKOS),
-                       ("org", ORG), ("xsd", XSD)):
+                       ("org", ORG), ("void", VOID), ("xsd", XSD)):
         g.bind(prefix, ns)
     return g
 
 
-def to_graph(G: nx.MultiDiGraph, base: str = DEFAULT_BASE) -> Graph:
+def to_graph(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, licence: str | None = None) -> Graph:
     g = _bind(Graph())
-    for t in triples(G, base):
+    for t in triples(G, base, licence):
         g.add(t)
     return g
 
 
-def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: str = DEFAULT_BASE) -> int:
-    """Write G as RDF; returns the number of triples written. Turtle and N-Triples stream."""
+def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: str = DEFAULT_BASE,
+           licence: str | None = None) -> int:
+    """Write G as RDF with its dataset description; returns the number of triples written.
+    Turtle and N-Triples stream."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if not base.endswith(("/", "#")):
@@ -258,14 +290,19 @@ def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: s
                         chunk.add(t)
                 count += len(chunk)
                 f.write(chunk.serialize(format=FORMATS[fmt]).strip("\n") + "\n\n")
+            chunk = _bind(Graph())
+            for t in dataset_triples(G, base, licence):
+                chunk.add(t)
+            count += len(chunk)
+            f.write(chunk.serialize(format=FORMATS[fmt]).strip("\n") + "\n")
     elif fmt == "jsonld":
         # compact, with policykg's context (ontology/context.jsonld) inline so the file reads alone:
         # "title": "…" for pkg:title in Chinese, "partOf": "<iri>", prefixed ELI terms
-        g = to_graph(G, base)
+        g = to_graph(G, base, licence)
         count = len(g)
         g.serialize(destination=str(tmp), format="json-ld", context=jsonld_context(), auto_compact=True)
     else:
-        g = to_graph(G, base)
+        g = to_graph(G, base, licence)
         count = len(g)
         g.serialize(destination=str(tmp), format=FORMATS[fmt])
     tmp.replace(out)

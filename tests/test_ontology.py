@@ -16,7 +16,7 @@ QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合
 HAIDONG = "东政办〔2023〕47号"
 VOCABS = {"http://data.europa.eu/eli/ontology#": "eli", "http://www.w3.org/ns/org#": "org",
           "http://www.w3.org/ns/prov#": "prov", "http://purl.org/dc/terms/": "dcterms",
-          "http://www.w3.org/2004/02/skos/core#": "skos"}
+          "http://www.w3.org/2004/02/skos/core#": "skos", "http://rdfs.org/ns/void#": "void"}
 
 
 @pytest.fixture(scope="module")
@@ -263,3 +263,23 @@ def test_json_ld_is_compact_with_policykgs_context_and_reads_back_the_same(db, t
     doc = next(n for n in data["@graph"] if n["id"].endswith("document/" + HAIDONG))
     assert doc["docNumber"] == HAIDONG and "Document" in doc["type"] and doc["title"].startswith("海东市")
     assert isomorphic(Graph().parse(out, format="json-ld"), exported[2])
+
+
+def test_every_export_says_what_it_is(db, tmp_path):
+    from rdflib.namespace import DCTERMS, XSD
+    VOID = O.VOID
+    out = tmp_path / "g.ttl"
+    result = policykg.export(out, "ttl", db=db, licence="https://creativecommons.org/licenses/by/4.0/")
+    g = Graph().parse(out)
+    assert len(g) == result["triples"]
+    [ds] = g.subjects(RDF.type, VOID.Dataset)
+    assert (ds, DCTERMS.license, URIRef("https://creativecommons.org/licenses/by/4.0/")) in g
+    assert str(next(g.objects(ds, DCTERMS.creator))) == f"policykg {policykg.__version__}"
+    assert next(g.objects(ds, DCTERMS.issued)).datatype == XSD.date
+    G = policykg.read_graph(db)
+    sources = {d["source"] for _, d in G.nodes(data=True) if d["label"] == "Document" and d.get("source")}
+    assert {str(s) for s in g.objects(ds, O.PKG.sourceFile)} == sources and len(sources) == 5
+    counts = {str(next(g.objects(p, VOID["class"]))).rpartition("#")[2]: int(next(g.objects(p, VOID.entities)))
+              for p in g.objects(ds, VOID.classPartition)}
+    assert counts == {label: sum(1 for _, d in G.nodes(data=True) if d["label"] == label)
+                      for label in ("Department", "Document", "Region", "Target", "Task")}
