@@ -1,6 +1,7 @@
 """The Python API: every CLI command has a function here with the same verb."""
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -333,6 +334,57 @@ def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=No
     if check:
         result["conforms"], result["report"] = validate(out, fmt)
     return result
+
+
+def sparql_result(query: str, rdf: str | Path | None = None, db=None, neo4j=None,
+                  **params) -> tuple[list[str], list[list]]:
+    """Run SPARQL over an RDF file (`rdf`) or over the store's export: a named question with a
+    SPARQL version (ontology/sparql/NAME.rq: owners, trace-down, gaps) or SPARQL text. Parameters
+    are bound, never pasted in: a value that is an IRI, or the 文号 or title of one document of
+    the data, is bound as that document's IRI; anything else as a string."""
+    from rdflib import Graph, Literal, URIRef
+    from . import ontology as O
+    from .queries import QueryError
+    named = query in O.sparql_names()
+    text = O.sparql(query) if named else query
+    if not named and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text, re.I):
+        raise QueryError(f"{query!r} is neither a named SPARQL question ({', '.join(O.sparql_names())}) "
+                         "nor a SPARQL query")
+    missing = [p for p in O.sparql_params(text) if p not in params]
+    if missing:
+        raise QueryError(f"the query uses ?{missing[0]} but no value was given for it; add --param {missing[0]}=…")
+    if rdf is not None:
+        path = Path(rdf)
+        try:
+            g = Graph().parse(str(path), format=O.FORMATS.get(path.suffix.lstrip("."), None))
+        except FileNotFoundError:
+            raise QueryError(f"{path}: no such file") from None
+        except Exception as error:
+            raise QueryError(f"{path}: not RDF this can read ({str(error).splitlines()[0][:200]})") from None
+    else:
+        g = O.to_graph(read_graph(db, neo4j))
+
+    def bound(value: str):
+        if re.match(r"^https?://", value):
+            return URIRef(value)
+        docs = {s for p in (O.PKG.docNumber, O.PKG.title) for s in g.subjects(p, Literal(value))} | \
+               {s for s in g.subjects(O.PKG.title, Literal(value, lang="zh"))}
+        return docs.pop() if len(docs) == 1 else Literal(value)
+
+    try:
+        result = g.query(text, initBindings={k: bound(str(v)) for k, v in params.items()})
+    except Exception as error:
+        raise QueryError(str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__) from None
+    if result.type != "SELECT":
+        return ["result"], [[bool(result.askAnswer)]] if result.type == "ASK" else [[len(result)]]
+    columns = [str(v) for v in result.vars]
+    return columns, [[(r[v].toPython() if r[v] is not None else None) for v in result.vars] for r in result]
+
+
+def sparql(query: str, rdf: str | Path | None = None, db=None, neo4j=None, **params) -> list[dict]:
+    """`policykg sparql` in Python: rows as plain dicts."""
+    columns, rows = sparql_result(query, rdf, db, neo4j, **params)
+    return [dict(zip(columns, r)) for r in rows]
 
 
 @dataclass

@@ -216,6 +216,32 @@ def query(name, pairs, fmt, db, neo4j):
     _print_rows(columns, rows, fmt)
 
 
+@main.command("sparql")
+@click.argument("query")
+@click.option("--rdf", type=click.Path(dir_okay=False, path_type=Path),
+              help="An RDF file to ask (ttl, nt, jsonld, xml); default: the store's export.")
+@click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE",
+              help="A value for ?NAME (repeatable); a 文号 or title of one document is bound as its IRI.")
+@FORMAT
+@store_options
+def sparql_cmd(query, rdf, pairs, fmt, db, neo4j):
+    """Ask the graph in SPARQL: a named question with a SPARQL version (owners, trace-down, gaps; the
+    same answers as `policykg query`) or your own SPARQL, over an exported file or the store.
+
+    Example: policykg sparql owners --rdf graph.ttl --param phrase=住院量占比
+
+    Python: policykg.sparql(query, rdf=None, db=..., neo4j=..., phrase=...)
+    """
+    from .api import sparql_result
+    from .graph import StoreError
+    from .queries import QueryError
+    try:
+        columns, rows = sparql_result(query, rdf=rdf, db=db, neo4j=neo4j, **_params(pairs))
+    except (QueryError, StoreError) as error:
+        _fail(str(error))
+    _print_rows(columns, rows, fmt)
+
+
 @main.command()
 @click.argument("text")
 @click.option("--param", "-p", "pairs", multiple=True, metavar="NAME=VALUE",

@@ -330,6 +330,18 @@ def sparql(name: str) -> str:
     return (resources.files("policykg.ontology") / "sparql" / f"{name}.rq").read_text(encoding="utf-8")
 
 
+def sparql_names() -> list[str]:
+    """The named questions with a SPARQL version (ontology/sparql/NAME.rq)."""
+    return sorted(p.name[:-3] for p in resources.files("policykg.ontology").joinpath("sparql").iterdir()
+                  if p.name.endswith(".rq"))
+
+
+def sparql_params(text: str) -> list[str]:
+    """The variables a query's first comment line says it is given (# owners: … ?phrase)."""
+    first = text.lstrip().splitlines()[0] if text.strip() else ""
+    return list(dict.fromkeys(re.findall(r"\?(\w+)", first))) if first.startswith("#") else []
+
+
 def run_sparql(g: Graph, name: str, **bindings) -> list[dict]:
     """Run a SPARQL version of a named question with its variables bound (never pasted in)."""
     result = g.query(sparql(name), initBindings={k: v if isinstance(v, (URIRef, Literal)) else Literal(v)
@@ -337,5 +349,6 @@ def run_sparql(g: Graph, name: str, **bindings) -> list[dict]:
     return [{str(k): (r[k].toPython() if r[k] is not None else None) for k in result.vars} for r in result]
 
 
-__all__ = ["export", "to_graph", "triples", "node_iri", "validate", "run_sparql", "sparql", "PKG", "ELI",
+__all__ = ["export", "to_graph", "triples", "node_iri", "validate", "run_sparql", "sparql", "sparql_names",
+           "sparql_params", "PKG", "ELI",
            "ExportError", "DEFAULT_BASE", "FORMATS"]

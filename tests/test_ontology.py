@@ -283,3 +283,25 @@ def test_every_export_says_what_it_is(db, tmp_path):
               for p in g.objects(ds, VOID.classPartition)}
     assert counts == {label: sum(1 for _, d in G.nodes(data=True) if d["label"] == label)
                       for label in ("Department", "Document", "Region", "Target", "Task")}
+
+
+def test_the_sparql_verb_answers_named_questions_over_a_file_or_the_store(db, exported):
+    from policykg.queries import QueryError
+    by_file = policykg.sparql("owners", rdf=exported[0], phrase="住院量占比")
+    assert by_file == policykg.sparql("owners", db=db, phrase="住院量占比") and by_file
+    cypher = policykg.query("owners", db=db, phrase="住院量占比")
+    assert sorted((r["department"], r["role"], r["task"]) for r in by_file) == \
+        sorted((r["department"], r["role"], r["task"]) for r in cypher)
+    # a document parameter given by its 文号 or title, as to `policykg query`
+    down = policykg.sparql("trace-down", rdf=exported[0], root=QINGHAI_2022)
+    assert {r["child_document"] for r in down} == {HAIDONG}
+    [row] = policykg.sparql("SELECT (COUNT(?d) AS ?n) WHERE { ?d a <http://data.europa.eu/eli/ontology#LegalResource> }",
+                            rdf=exported[0])
+    assert row["n"] == sum(1 for _, d in policykg.read_graph(db).nodes(data=True) if d["label"] == "Document")
+    with pytest.raises(QueryError, match=r"uses \?phrase but no value"):
+        policykg.sparql("owners", rdf=exported[0])
+    with pytest.raises(QueryError, match="neither a named SPARQL question"):
+        policykg.sparql("ownres", rdf=exported[0])
+    result = CliRunner().invoke(main, ["sparql", "owners", "--rdf", str(exported[0]), "--param", "phrase=住院量占比",
+                                       "--format", "json"])
+    assert result.exit_code == 0 and len(__import__("json").loads(result.output)) == len(by_file)
