@@ -305,3 +305,19 @@ def test_the_sparql_verb_answers_named_questions_over_a_file_or_the_store(db, ex
     result = CliRunner().invoke(main, ["sparql", "owners", "--rdf", str(exported[0]), "--param", "phrase=住院量占比",
                                        "--format", "json"])
     assert result.exit_code == 0 and len(__import__("json").loads(result.output)) == len(by_file)
+
+
+@pytest.mark.parametrize("name,params,key", [
+    ("cites", {"doc": "明医改组〔2024〕4号"}, ("cited", "basis", "placeholder")),
+    ("cited-by", {"doc": "国办发〔2024〕29号"}, ("citing", "level", "date", "basis")),
+    ("trace-up", {"doc": HAIDONG}, ("document", "implemented_by", "method")),
+    ("target-drift", {"phrase": ""}, ("parent_document", "parent_task", "parent_value", "child_document",
+                                      "child_task", "child_value", "unit", "change")),
+    ("portfolio", {"department": "海东市卫生健康委员会"}, ("department", "role", "document", "task")),
+    ("owners", {"phrase": "住院量占比"}, ("department", "role", "document", "task")),
+])
+def test_every_sparql_version_answers_what_its_cypher_query_answers(db, exported, name, params, key):
+    cypher = policykg.query(name, db=db, **params)
+    sparql = policykg.sparql(name, rdf=exported[0], **params)
+    row = lambda r: tuple(r[k] for k in key)  # noqa: E731
+    assert sorted(map(row, sparql), key=str) == sorted(map(row, cypher), key=str) and sparql
