@@ -60,12 +60,12 @@ class IngestReport:
 
     def lines(self) -> list[str]:
         c = self.counts
-        out = [f"ingested {self.files - len(self.failed)} of {self.files} file(s), "
+        read = self.files - self.unchanged
+        skipped = f" ({self.unchanged} more unchanged since they were last read, not read again)" if self.unchanged else ""
+        out = [f"ingested {read - len(self.failed)} of {read} file(s){skipped}, "
                f"{self.documents} document(s) into {self.store}",
                f"  nodes: +{c.get('nodes_created', 0)} ~{c.get('nodes_updated', 0)} -{c.get('nodes_deleted', 0)}"
                f"   edges: +{c.get('edges_created', 0)} -{c.get('edges_deleted', 0)}"]
-        if self.unchanged:
-            out[0] += f" ({self.unchanged} unchanged since they were last read, not read again)"
         if self.graph is not None:
             from .graph.lineage import document_links
             links = document_links(self.graph)
