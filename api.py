@@ -318,7 +318,7 @@ def visualize(out=None, png=None, svg=None, trace: str | None = None, depth: int
 
 
 def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=None,
-           check: bool = False, licence: str | None = None) -> dict:
+           check: bool = False, licence: str | None = None, progress: Callable[[str], None] | None = None) -> dict:
     """The stored graph as RDF (ttl, nt, jsonld or xml) with stable IRIs under base_iri; check=True
     also validates it against ontology/shapes.ttl; licence: the IRI of the data's licence, stated in
     the dataset description every export carries. Returns {"triples": n, "conforms": bool|None}.
@@ -329,7 +329,7 @@ def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=No
         return neo4j_admin.write(read_graph(db, neo4j), out)
     from .ontology import DEFAULT_BASE, validate
     from .ontology import export as write_rdf
-    count = write_rdf(read_graph(db, neo4j), out, fmt, base_iri or DEFAULT_BASE, licence)
+    count = write_rdf(read_graph(db, neo4j), out, fmt, base_iri or DEFAULT_BASE, licence, progress)
     result = {"triples": count, "conforms": None, "report": None}
     if check:
         result["conforms"], result["report"] = validate(out, fmt)

@@ -368,7 +368,8 @@ def export_rdf(fmt, base_iri, out, check, licence, db, neo4j):
                     shutil.copyfileobj(f, sys.stdout.buffer)
                 sys.stdout.flush()
         else:
-            result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check, licence=licence)
+            result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check, licence=licence,
+                                progress=lambda line: _echo(f"  {line}", err=True))
     except (StoreError, ExportError) as error:
         _fail(str(error))
     _echo(f"wrote {'standard output' if to_stdout else out} ({result['triples']} triples)", err=to_stdout)
