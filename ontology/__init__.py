@@ -283,8 +283,9 @@ def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: s
     shown = 0
 
     def report(done: int) -> None:
+        # a tenth at a time, for an export long enough to wait for (more than ten batches)
         nonlocal shown
-        if progress and (done == len(nodes) or done * 10 // max(1, len(nodes)) > shown):
+        if progress and len(nodes) > 10 * BATCH and (done == len(nodes) or done * 10 // len(nodes) > shown):
             shown = done * 10 // max(1, len(nodes))
             progress(f"{done:,} of {len(nodes):,} nodes, {count:,} triples")
 

@@ -321,3 +321,11 @@ def test_every_sparql_version_answers_what_its_cypher_query_answers(db, exported
     sparql = policykg.sparql(name, rdf=exported[0], **params)
     row = lambda r: tuple(r[k] for k in key)  # noqa: E731
     assert sorted(map(row, sparql), key=str) == sorted(map(row, cypher), key=str) and sparql
+
+
+@pytest.mark.parametrize("fmt", ["nt", "ttl"])
+def test_a_long_export_shows_its_progress(db, tmp_path, monkeypatch, fmt):
+    monkeypatch.setattr(O, "BATCH", 10)        # 401 nodes: more than ten batches of 10
+    lines = []
+    policykg.export(tmp_path / f"g.{fmt}", fmt, db=db, progress=lines.append)
+    assert 5 <= len(lines) <= 12 and lines[-1].startswith("401 of 401 nodes")
