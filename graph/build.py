@@ -216,14 +216,14 @@ def _find(G, keys: list[str], weak: list[str] = (), date: str | None = None) -> 
         n = index.get(k)
         if n is None or n in found or n not in G:
             continue
-        if k in weak and k not in keys and not G._node[n].get("placeholder"):
-            continue
         other = G._node[n]
-        if (date and other.get("date") and other["date"] != date and not other.get("placeholder")
-                and not ours & {x for x in _keys_of(G, n) if x.startswith("n:")}):
+        if k in weak and k not in keys and not other.get("placeholder"):
             continue
         theirs = {x for x in _keys_of(G, n) if x.startswith("n:")}
         if ours and theirs and not ours & theirs:
+            continue
+        if (date and other.get("date") and other["date"] != date and not other.get("placeholder")
+                and not ours & theirs):
             continue
         found.append(n)
     return found
@@ -290,7 +290,7 @@ def forget_documents(G, source: str, ids: list[str]) -> None:
     for n in forgotten:
         mentions = [data for _, _, rel, data in G.in_edges(n, keys=True, data=True) if rel in ("CITES", "REPEALS")]
         for data in mentions:
-            _describe(G.nodes[n], {k[len("cited_"):]: v for k, v in data.items() if k.startswith("cited_")})
+            _describe(G.nodes[n], _described_by(data))
         keys = sorted({k for data in mentions for k in _split_keys(data.get("keys"))})
         for k in set(_keys_of(G, n)) - set(keys):
             if index.get(k) == n:
@@ -311,9 +311,17 @@ def _describe(node: dict, props: dict) -> None:
         node["level"], node["region"] = level, region
 
 
+_DESCRIBED = ("title", "doc_number", "issuer", "level", "region")
+
+
 def _cited(props: dict) -> dict:
     """A mention's description as the cited_* properties of its CITES / REPEALS edge."""
-    return {f"cited_{k}": props.get(k) for k in ("title", "doc_number", "issuer", "level", "region")}
+    return {f"cited_{k}": props.get(k) for k in _DESCRIBED}
+
+
+def _described_by(edge: dict) -> dict:
+    """What a CITES / REPEALS edge says of the document it points to (the inverse of _cited)."""
+    return {k: edge.get(f"cited_{k}") for k in _DESCRIBED}
 
 
 def mention_document(G, keys: list[str], **props) -> str:
@@ -399,7 +407,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
             edge = G.edges[doc_id, cited, "CITES"]
             edge["basis"] = edge["basis"] or citation.basis
             edge["keys"] = join_keys(sorted(set(_split_keys(edge.get("keys"))) | set(ckeys)))
-            merged = {k[len("cited_"):]: v for k, v in edge.items() if k.startswith("cited_")}
+            merged = _described_by(edge)
             _describe(merged, described)
             edge.update(_cited(merged))
         else:

@@ -142,10 +142,7 @@ def affected_documents(old: nx.MultiDiGraph, new: nx.MultiDiGraph, settings: Lin
                 affected.update(u for u, keys in G._pred[f].items()
                                 if ("CITES" in keys or "IMPLEMENTS" in keys) and G._node[u].get("label") == "Document")
     # candidate parents: a changed, placed document is a candidate for documents below it
-    paths = {d: _region_path(new, d) for d in new_docs
-             if not new._node[d].get("placeholder") and new._node[d].get("level") in LEVEL_RANK}
-    subjects = {d: subject(new._node[d].get("title"), new._node[d].get("attachment_title"), path)
-                for d, path in paths.items()}
+    paths, subjects = _placed(new)
     for f in changed:
         if f not in paths or not subjects[f]:
             continue
@@ -214,12 +211,10 @@ class _Linker:
                            if "CITES" in keyed and keyed["CITES"].get("basis")] for d in self.children}
         self.aligner = TaskAligner(G, settings, keep={v for links in self.stated.values() for v, _ in links})
         # documents that may be given an inferred parent (ingested, placed), by region
-        self.paths = {d: _region_path(G, d) for d in documents(G) if nodes[d].get("level") in LEVEL_RANK}
+        self.paths, self.subjects = _placed(G)
         self.by_region: dict[str, list[str]] = defaultdict(list)
         for d, path in self.paths.items():
             self.by_region["/".join(path)].append(d)
-        self.subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), path)
-                         for d, path in self.paths.items()}
         # documents by issuer code and number, for a 文号 cited without its year (国发42号文件)
         self.by_code_number: dict[tuple[str, int], list[tuple[int, str]]] = defaultdict(list)
         for d in self.children:
@@ -284,9 +279,7 @@ class _Linker:
         (a county plan citing its city plan is not also inferred to carry down the province's)."""
         nodes, settings = self.G._node, self.settings
         c = nodes[child]
-        ranks = [LEVEL_RANK.get(nodes[v].get("level")) for v in stated]
-        ranks = [x for x in ranks if x is not None]
-        floor = max(ranks) if ranks else -1       # only levels below (closer than) a stated parent
+        floor = _stated_floor(self.G, stated)
         path = self.paths[child]
         child_when, child_rank = _when(c, latest=True), LEVEL_RANK[c["level"]]
         for depth in range(len(path) - 1, 0, -1):  # the closest region first
@@ -353,8 +346,7 @@ def rejected_parents(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS) -> l
         if not c_subject:
             continue
         stated = [v for v, _ in linker.stated.get(child, [])]
-        ranks = [LEVEL_RANK[nodes[v]["level"]] for v in stated if nodes[v].get("level") in LEVEL_RANK]
-        floor = max(ranks) if ranks else -1
+        floor = _stated_floor(G, stated)
         chosen = next((v for v in direct[child] if v not in stated and nodes[v].get("label") == "Document"), None)
         for parent, p_path in linker.paths.items():
             p = nodes[parent]
@@ -412,6 +404,24 @@ def subject(title: str | None, attachment_title: str | None, places: list[str]) 
 
 
 _ISSUER_ABOUT = re.compile(r"^.{0,40}?关于|的(?=(?:实施)?(?:意见|方案|办法|措施)$)")
+
+
+def _placed(G) -> tuple[dict[str, list[str]], dict[str, str]]:
+    """The documents that can be given or be an inferred parent (ingested, at a level): their
+    region paths and their subjects."""
+    nodes = G._node
+    paths = {d: _region_path(G, d) for d in documents(G) if nodes[d].get("level") in LEVEL_RANK}
+    subjects = {d: subject(nodes[d].get("title"), nodes[d].get("attachment_title"), path)
+                for d, path in paths.items()}
+    return paths, subjects
+
+
+def _stated_floor(G, stated: list[str]) -> int:
+    """The level rank of the nearest parent a document states (-1: none placed): a parent is only
+    inferred below it (a county plan citing its city plan is not also inferred to carry down the
+    province's)."""
+    ranks = [LEVEL_RANK[G._node[v]["level"]] for v in stated if G._node[v].get("level") in LEVEL_RANK]
+    return max(ranks) if ranks else -1
 
 
 def _region_path(G, doc_id: str) -> list[str]:
