@@ -100,7 +100,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         clock = _PhaseClock(report.timings)
         # a file read before, unchanged, by the same rules gives the same records: not read again
         stored_hashes = {r["source"]: r["hash"] for r in store.rows(SOURCE_HASHES)}
-        changed = [p for p in files if stored_hashes.get(source_name(p)) != content_hash(p)]
+        changed = [p for p in files if source_name(p) not in stored_hashes
+                   or stored_hashes[source_name(p)] != content_hash(p)]   # hashed only where one is stored
         report.unchanged = len(files) - len(changed)
         files = changed
         clock.lap("compare hashes")

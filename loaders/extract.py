@@ -29,7 +29,7 @@ def extract(path: str | Path) -> Extraction:
     src = read(path)
     result = extract_text(src.text, source_name(path))
     result.encoding = src.encoding
-    result.content_hash = content_hash(path)
+    result.content_hash = _with_rules(src.sha256)     # the bytes read once, for both
     return result
 
 
@@ -43,17 +43,21 @@ def _rules_fingerprint() -> bytes:
     return digest.digest()
 
 
+def _with_rules(bytes_sha256: str) -> str:
+    return hashlib.sha256(_rules_fingerprint() + bytes_sha256.encode()).hexdigest()
+
+
 def content_hash(path: str | Path) -> str | None:
-    """sha256 of a file's bytes and the extractor's rules: equal hashes, equal records. None for a
-    file that cannot be read (its read reports why)."""
-    digest = hashlib.sha256(_rules_fingerprint())
+    """A hash of a file's bytes and the extractor's rules: equal hashes, equal records (what
+    extract() gives its Extraction). None for a file that cannot be read (its read reports why)."""
+    digest = hashlib.sha256()
     try:
         with open(path, "rb") as f:
             for chunk in iter(lambda: f.read(1 << 20), b""):
                 digest.update(chunk)
     except OSError:
         return None
-    return digest.hexdigest()
+    return _with_rules(digest.hexdigest())
 
 
 def source_name(path: str | Path) -> str:

@@ -3,6 +3,7 @@ separated by tabs, so the extractor can read their columns; prose comes out as p
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -38,6 +39,7 @@ class SourceText:
     text: str
     encoding: str | None
     kind: str           # txt | pdf | docx | html
+    sha256: str = ""    # of the file's bytes, as read
 
 
 def read(path: str | Path) -> SourceText:
@@ -76,7 +78,7 @@ def read(path: str | Path) -> SourceText:
     text = text.translate(_CONTROL_AS_SPACE)
     if not text.strip():
         raise ReadError(path, "no text in file")
-    return SourceText(str(path), text, enc, kind)
+    return SourceText(str(path), text, enc, kind, hashlib.sha256(data).hexdigest())
 
 
 # Control characters are never part of a document's words, and one of them makes RDF/XML
