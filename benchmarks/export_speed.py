@@ -11,29 +11,10 @@ import os
 import platform
 import re
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import run as bench
-
-PK = Path(sys.executable).with_name("policykg")
-
-
-def timed(args: list[str]) -> tuple[float, float, str]:
-    with tempfile.TemporaryFile("w+") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen([str(PK), *args], stdout=out, stderr=subprocess.STDOUT, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        out.seek(0)
-        text = out.read()
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise SystemExit(f"policykg {' '.join(args)} failed: {text.strip().splitlines()[-1:]}")
-    return wall, usage.ru_maxrss / 1024, text
-
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
@@ -47,10 +28,10 @@ def main() -> None:
     docs = work / "docs"
     shutil.copytree(folder, docs, ignore=shutil.ignore_patterns("truth.json"))
     db = work / "store.lbug"
-    timed(["ingest", str(docs), "--db", str(db)])
+    bench.run_policykg(["ingest", str(docs), "--db", str(db)])
     rows = []
     for fmt in ("nt", "ttl", "jsonld"):
-        wall, peak, text = timed(["export", "--format", fmt, "--out", str(work / f"g.{fmt}"), "--db", str(db)])
+        wall, peak, text = bench.run_policykg(["export", "--format", fmt, "--out", str(work / f"g.{fmt}"), "--db", str(db)])
         triples = int(re.search(r"\(([\d,]+) triples\)", text).group(1).replace(",", ""))
         rows.append((fmt, triples, wall, peak))
     shutil.rmtree(work)

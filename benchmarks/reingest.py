@@ -11,30 +11,15 @@ import argparse
 import os
 import platform
 import shutil
-import subprocess
-import sys
 import tempfile
-import time
 from pathlib import Path
 
 import run as bench
 
-PK = Path(sys.executable).with_name("policykg")
-
-
 def timed(args: list[str]) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS of the policykg process in MB, first line of its output."""
-    with tempfile.TemporaryFile("w+") as out:
-        started = time.perf_counter()
-        proc = subprocess.Popen([str(PK), *args], stdout=out, stderr=subprocess.STDOUT, text=True)
-        _, status, usage = os.wait4(proc.pid, 0)
-        wall = time.perf_counter() - started
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        out.seek(0)
-        lines = out.read().strip().splitlines()
-    if proc.returncode != 0:
-        raise SystemExit(f"policykg {' '.join(args)} failed: {lines[-1:]}")
-    return wall, usage.ru_maxrss / 1024, lines[0]
+    """Wall seconds, peak MB and the first line of what `policykg ARGS` printed."""
+    wall, peak, text = bench.run_policykg(args)
+    return wall, peak, text.strip().splitlines()[0]
 
 
 def run_size(size: int, root: Path) -> dict:

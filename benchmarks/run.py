@@ -48,6 +48,22 @@ def shape_for(size: int) -> tuple[int, int, int, int]:
     return (31, 99, 99, years) if size >= 3000 else (max(1, size // 30), 3, 8, 1)
 
 
+def run_policykg(args: list[str]) -> tuple[float, float, str]:
+    """One whole `policykg ARGS` process timed from outside: wall seconds, its peak RSS in MB
+    (the kernel's accounting of that process), and what it printed. Exits on a failed command."""
+    with tempfile.TemporaryFile("w+") as out:
+        started = time.perf_counter()
+        proc = subprocess.Popen([str(Path(sys.executable).with_name("policykg")), *args],
+                                stdout=out, stderr=subprocess.STDOUT, text=True)
+        _, status, usage = os.wait4(proc.pid, 0)
+        wall = time.perf_counter() - started
+        out.seek(0)
+        text = out.read()
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"policykg {' '.join(args)} failed: {text.strip().splitlines()[-1:]}")
+    return wall, usage.ru_maxrss / 1024, text
+
+
 def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 

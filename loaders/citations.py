@@ -59,11 +59,8 @@ def display_doc_number(doc_number: str | None) -> str | None:
 
 def doc_number_year(doc_number: str | None) -> int | None:
     """The year in a 文号 (国办发〔2024〕29号 → 2024), where it has one."""
-    m = P.CITED_NUMBER.search(normalise(re.sub(r"\s+", "", doc_number or "")))
-    if not m:
-        return None
-    year = m.group(2) or m.group(7)
-    return int(year) if year else None
+    parts = doc_number_parts(doc_number)
+    return parts[1] if parts else None
 
 
 def doc_number_code(doc_number: str | None) -> str | None:
