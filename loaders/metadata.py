@@ -236,9 +236,7 @@ def metadata(blocks: list[Block], start: int, title_i: int | None, end: int, sou
             # the notice shown without its title or its 印发 sentence: the plan's heading
             k = plan_title(blocks, head, min(end, head + 40))
             if k is not None:
-                attachment = _title_lines(blocks[k])
-                if k + 1 < end and P.HEADING_NOTE_LINE.match(blocks[k + 1].norm):
-                    attachment += blocks[k + 1].text.strip()
+                attachment = _heading_with_note(blocks, k, end, _title_lines(blocks[k]))
 
     publisher = table["publisher"].value if "publisher" in table else None
     loc = _location(issuer, title, attachment, doc_number, blocks, head, header_end, publisher)
@@ -575,10 +573,10 @@ def _attachment_title(blocks, title_i, end, date_i, first_label) -> str | None:
     return None
 
 
-def _heading_with_note(blocks, i: int, end: int) -> str:
-    """A heading and the bracketed note printed on the line under it, which is part of the title:
-    …实施方案 / （2016版）, …行动方案 / （2022—2025年）."""
-    text = blocks[i].text
+def _heading_with_note(blocks, i: int, end: int, text: str | None = None) -> str:
+    """A heading (block i, or `text` taken from it) and the bracketed note printed on the line
+    under it, which is part of the title: …实施方案 / （2016版）, …行动方案 / （2022—2025年）."""
+    text = blocks[i].text if text is None else text
     if i + 1 < end and P.HEADING_NOTE_LINE.match(blocks[i + 1].norm):
         text += blocks[i + 1].text.strip()
     return text
