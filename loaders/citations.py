@@ -202,16 +202,21 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
                     repeals.append(c.doc_number or c.title)
         citations.extend(c for c, _, _ in found)
     merged = _merge(citations)
+    citing = Location(doc.level, doc.region, list(doc.region_path or []))
     for c in merged:
-        place = cited_place(c)
+        place = cited_place(c, citing)
         c.level, c.region = place.level, place.region
     return merged, repeals
 
 
-def cited_place(c: Citation) -> Location:
+def cited_place(c: Citation, citing: Location | None = None) -> Location:
     """Where a cited document was issued, from what the citing text prints: the body named before
     its title or at the head of it (陕西省人民政府关于…), else a national 文号 code (国发, 中办发).
-    Only that: the places a title is about (国务院关于支持贵州…) are not its issuer's."""
+    Only that: the places a title is about (国务院关于支持贵州…) are not its issuer's.
+    Inside a document, a body named by its level alone (省医改领导小组, 市委市政府) is the citing
+    document's own province or city, and a 文号 whose code is the province's (闽医改组 cited in
+    Fujian) was issued in that province: PROVINCE_CODES is trusted only inside its own province,
+    since a city may share the character (青政办发 is also 青岛's)."""
     head = c.issuer
     if not head and c.title:
         i = normalise(c.title).find("关于")
@@ -221,7 +226,31 @@ def cited_place(c: Citation) -> Location:
         parts = doc_number_parts(c.doc_number)
         if parts and P.NATIONAL_CODE.match(parts[0]):
             return Location("national", "国家", ["国家"])
+        if citing and citing.path:
+            return _within_citing(head, parts[0] if parts else None, citing)
     return loc
+
+
+_PATH_INDEX = {"national": 0, "province": 1, "city": 2, "county": 3}
+
+
+def _within_citing(head: str | None, code: str | None, citing: Location) -> Location:
+    """The place of a cited body the citing document names by its level (省…, 市…) or by its
+    province's 文号 code, as a place on the citing document's own path; else unknown."""
+    from .regions import PROVINCE_CODES
+    level = None
+    if head:
+        m = P.LEVEL_PREFIX.match(normalise(head))
+        level = P.PREFIX_LEVEL[m.group(1)] if m else None
+    if level is None and code and len(citing.path) > 1 and PROVINCE_CODES.get(code[0]) == citing.path[1]:
+        level = "province"
+    rank = _PATH_INDEX.get(level) if level else None
+    # a region path is 国家/province/city/county, except in a municipality (国家/北京市/朝阳区):
+    # there only the province is where the rank says
+    regular = _PATH_INDEX.get(citing.level) == len(citing.path) - 1
+    if rank is None or rank == 0 or rank >= len(citing.path) or (rank > 1 and not regular):
+        return Location(None, None)
+    return Location(level, citing.path[rank], citing.path[:rank + 1])
 
 
 def _issuer_before(norm: str, text: str, pos: int) -> str | None:

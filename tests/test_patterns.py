@@ -149,6 +149,28 @@ def test_notice_end_to_end():
     assert [(d.name, d.role) for d in t2.departments] == [("省医保局", "lead"), ("省市场监管局", "cooperate")]
 
 
+COUNTY_NOTICE = """\
+永春县人民政府办公室关于印发永春县深化医改实施方案的通知
+永政办〔2024〕9号
+各乡镇人民政府，县直各单位：
+为贯彻落实《关于进一步深化医改的若干措施》（泉委发〔2024〕2号）、省医改领导小组《关于印发〈福建省深化医改重点任务〉的通知》（闽医改组〔2024〕1号）和市委市政府《关于巩固医改成果的意见》精神，结合《福建省卫生健康委关于基层的通知》（闽卫基层〔2023〕5号）与《青海省的办法》（青卫健〔2022〕1号），制定本方案。
+永春县人民政府办公室
+2024年5月6日
+"""
+
+
+def test_a_cited_body_named_by_its_level_or_its_provinces_code_is_placed_on_the_citing_path():
+    doc = extract_text(COUNTY_NOTICE).documents[0]
+    assert doc.region_path == ["国家", "福建省", "泉州市", "永春县"]
+    places = {c.doc_number or c.title: (c.level, c.region) for c in doc.citations}
+    assert places["闽医改组〔2024〕1号"] == ("province", "福建省")        # 省医改领导小组: the county's province
+    assert places["关于巩固医改成果的意见"] == ("city", "泉州市")           # 市委市政府: its city
+    assert places["闽卫基层〔2023〕5号"] == ("province", "福建省")         # named with its place
+    # 泉 is no province's code, and 青 is another province's: nothing says where they were issued
+    assert places["泉委发〔2024〕2号"] == (None, None)
+    assert places["青卫健〔2022〕1号"] == (None, None)
+
+
 def test_signature_on_one_line_gives_issuer_and_date():
     text = ("职务任免通知\n青政人〔2023〕14号\n各市、自治州人民政府，省政府各委、办、厅、局：\n根据工作需要，任命：\n"
             "青海省人民政府 2023年10月24日\n")
