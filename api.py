@@ -309,13 +309,17 @@ def trace(doc: str, up: bool = False, depth: int = 4, db=None, neo4j=None) -> li
 
 
 def visualize(out=None, png=None, svg=None, trace: str | None = None, depth: int = 3,
-        department: str | None = None, db=None, neo4j=None):
-    """`policykg viz` in Python (the name `policykg.viz` is the subpackage). Draw the stored graph: an interactive HTML page (out, default lineage.html) and/or a static
-    PNG / SVG cascade. trace: one directive's cascade to `depth` levels; department: one department's
-    portfolio; neither: the whole graph. Returns what was written and the node and edge counts."""
+              department: str | None = None, view: str | None = None, align: tuple[str, str] | None = None,
+              coverage: str | None = None, db=None, neo4j=None, progress: Callable[[str], None] | None = None):
+    """`policykg viz` in Python (the name `policykg.viz` is the subpackage). Draw the stored graph as
+    an interactive HTML page (out, default lineage.html) and/or a static PNG / SVG (real text).
+    view: "cascade" (default: documents in level bands; trace: one document's lineage to `depth`
+    levels), "alignment" (align=(parent, child): their tasks side by side), "coverage" (coverage=DOC:
+    its tasks × the documents carrying it down) or "network" (every node; department: one
+    department's portfolio). Returns what was written and what it shows."""
     from . import viz as V
     return V.make(read_graph(db, neo4j), out=out, png=png, svg=svg, trace=trace, depth=depth,
-                  department=department)
+                  department=department, view_name=view, align=align, directive=coverage, progress=progress)
 
 
 def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=None,

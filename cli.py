@@ -294,29 +294,39 @@ def trace(doc, direction, depth, db, neo4j):
               help="The interactive page (HTML, opens offline). Default lineage.html unless only "
                    "--png/--svg is asked for.")
 @click.option("--png", type=click.Path(dir_okay=False, path_type=Path), help="A static picture (PNG).")
-@click.option("--svg", type=click.Path(dir_okay=False, path_type=Path), help="A static picture (SVG).")
-@click.option("--trace", "trace_doc", metavar="DOC", help="One directive's cascade (文号, title or id).")
-@click.option("--depth", type=click.IntRange(1, 4), default=3, show_default=True, help="Levels of the cascade.")
-@click.option("--department", metavar="NAME", help="One department's portfolio (any name it goes by).")
+@click.option("--svg", type=click.Path(dir_okay=False, path_type=Path), help="A static picture (SVG, real text).")
+@click.option("--view", "view_name", type=click.Choice(["cascade", "alignment", "coverage", "network"]),
+              help="cascade (default): documents in level bands; alignment: one pair's tasks side by side; "
+                   "coverage: a directive's tasks × the documents carrying it down; network: every node.")
+@click.option("--trace", "trace_doc", metavar="DOC", help="One document's lineage (文号, title or id).")
+@click.option("--align", nargs=2, metavar="PARENT CHILD", help="The alignment of a child document's tasks "
+              "with its parent's (implies --view alignment).")
+@click.option("--coverage", "coverage_doc", metavar="DOC", help="The coverage matrix of a directive "
+              "(implies --view coverage).")
+@click.option("--depth", type=click.IntRange(1, 4), default=3, show_default=True, help="Levels of the lineage.")
+@click.option("--department", metavar="NAME", help="One department's portfolio (network view; any name it goes by).")
 @store_options
-def viz(out, png, svg, trace_doc, depth, department, db, neo4j):
-    """Draw the lineage: a self-contained interactive page and/or a static PNG/SVG cascade.
+def viz(out, png, svg, view_name, trace_doc, align, coverage_doc, depth, department, db, neo4j):
+    """Draw the lineage: a self-contained interactive page and/or a static PNG/SVG.
 
-    Python: policykg.visualize(out=..., png=..., trace=..., depth=3, department=..., db=..., neo4j=...)
+    Python: policykg.visualize(out=..., png=..., svg=..., view=..., trace=..., align=(P, C), coverage=...,
+    depth=3, department=..., db=..., neo4j=...)
     """
     from .api import visualize as run_viz
     from .graph import StoreError
     from .viz import FontError, ViewError
-    if trace_doc and department:
-        _fail("--trace and --department draw different views; give one")
+    chosen = [name for name, given in (("--trace", trace_doc), ("--department", department), ("--align", align),
+                                       ("--coverage", coverage_doc)) if given]
+    if len(chosen) > 1:
+        _fail(f"{' and '.join(chosen)} draw different views; give one")
     try:
         result = run_viz(out=out, png=png, svg=svg, trace=trace_doc, depth=depth, department=department,
-                         db=db, neo4j=neo4j)
+                         view=view_name, align=tuple(align) if align else None, coverage=coverage_doc,
+                         db=db, neo4j=neo4j, progress=lambda line: click.echo(line, err=True))
     except (StoreError, ViewError, FontError) as error:
         _fail(str(error))
-    c = result.counts
     for path in result.written:
-        _echo(f"wrote {path} ({c['nodes']} nodes, {c['edges']} edges)")
+        _echo(f"wrote {path} ({result.description})")
 
 
 @main.command("export")

@@ -1,3 +1,4 @@
+import os
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,13 @@ def offline_page(browser):
     page.on("dialog", lambda d: (page.dialogs.append(d.message), d.dismiss()))
     yield page
     context.close()
+
+
+@pytest.fixture(scope="session")
+def pictures(tmp_path_factory):
+    """Where the test run leaves its screenshot and PNG: $POLICYKG_PICTURES (to refresh the README's
+    images) or a temporary folder."""
+    folder = os.environ.get("POLICYKG_PICTURES")
+    path = Path(folder) if folder else tmp_path_factory.mktemp("pictures")
+    path.mkdir(parents=True, exist_ok=True)
+    return path

@@ -28,16 +28,6 @@ def G(seeds):
     return graph
 
 
-@pytest.fixture(scope="module")
-def pictures(tmp_path_factory):
-    """Where the test run leaves its screenshot and PNG: $POLICYKG_PICTURES (to refresh the README's
-    images) or a temporary folder."""
-    folder = os.environ.get("POLICYKG_PICTURES")
-    path = Path(folder) if folder else tmp_path_factory.mktemp("pictures")
-    path.mkdir(parents=True, exist_ok=True)
-    return path
-
-
 def _load(page, path):
     page.goto(path.resolve().as_uri())
     page.wait_for_selector("body[data-drawn=yes]", timeout=30000)
@@ -144,9 +134,9 @@ def test_trace_screenshot_and_png_cascade(G, pictures, offline_page):
     _load(offline_page, page_file)
     _click_node(offline_page, f"task:n:东政办〔2023〕47号#一/（三）/11")
     offline_page.evaluate("policykg.network.fit({animation: false})")
-    offline_page.screenshot(path=str(pictures / "trace-view.png"))
-    png = policykg.viz.draw(cascade, pictures / "cascade.png", "青海省2022年综合医改重点工作任务 → 海东市2023年", full=G)
-    for path in (pictures / "trace-view.png", png):
+    offline_page.screenshot(path=str(pictures / "network-view.png"))
+    png = policykg.viz.draw(cascade, pictures / "network.png", "青海省2022年综合医改重点工作任务 → 海东市2023年", full=G)
+    for path in (pictures / "network-view.png", png):
         image = Image.open(path).convert("L")
         assert image.size[0] >= 1200
         lo, hi = image.getextrema()
@@ -154,23 +144,31 @@ def test_trace_screenshot_and_png_cascade(G, pictures, offline_page):
     assert policykg.viz.static.cjk_font()   # labels are set in a Chinese font, not boxes
 
 
-def test_cli_viz_writes_page_and_picture(tmp_path):
+def test_cli_viz_writes_page_and_pictures_of_a_lineage(tmp_path):
     db = tmp_path / "g.lbug"
     policykg.ingest([SAMPLES], db=db)
     result = CliRunner().invoke(main, ["viz", "--trace", "东政办[2023]47号", "--depth", "1", "--out", str(tmp_path / "t.html"),
                                        "--png", str(tmp_path / "t.png"), "--svg", str(tmp_path / "t.svg"),
                                        "--db", str(db)])
     assert result.exit_code == 0, result.output
-    assert (tmp_path / "t.html").stat().st_size > 100_000 and (tmp_path / "t.png").stat().st_size > 10_000
-    assert (tmp_path / "t.svg").read_text("utf-8").lstrip().startswith("<?xml")
-    expected = trace_view(policykg.read_graph(db), "东政办〔2023〕47号", depth=1)
-    # Haidong 2023 is carried down by nothing: itself, its 35 tasks and their targets
-    assert expected.number_of_nodes() == 1 + 35 + sum(
-        1 for _, d in expected.nodes(data=True) if d["label"] == "Target")
-    assert result.output.splitlines()[0] == (f"wrote {tmp_path / 't.html'} ({expected.number_of_nodes()} nodes, "
-                                             f"{expected.number_of_edges()} edges)")
+    # Haidong 2023 carries down the Qinghai 2022 plan (inferred) and is carried down by nothing
+    assert result.output.splitlines() == [f"wrote {tmp_path / name} (2 documents, 1 link)"
+                                          for name in ("t.html", "t.png", "t.svg")]
+    assert (tmp_path / "t.png").stat().st_size > 10_000
+    svg = (tmp_path / "t.svg").read_text("utf-8")
+    assert svg.startswith("<?xml") and ">海东市 · 东政办〔2023〕47号</text>" in svg    # real, searchable text
     python = policykg.visualize(out=tmp_path / "p.html", trace="东政办〔2023〕47号", depth=1, db=db)
-    assert python.counts == {"nodes": expected.number_of_nodes(), "edges": expected.number_of_edges(),
-                             "by_type": python.counts["by_type"]}
+    assert python.counts == {"documents": 2, "links": 1, "boxes": 2}
     missing = CliRunner().invoke(main, ["viz", "--trace", "青政办〔1999〕1号", "--db", str(db)])
     assert missing.exit_code == 1 and missing.stderr == "policykg: error: no document '青政办〔1999〕1号' in the store\n"
+    both = CliRunner().invoke(main, ["viz", "--trace", "东政办〔2023〕47号", "--coverage", "东政办〔2023〕47号", "--db", str(db)])
+    assert both.exit_code == 1 and "--trace and --coverage draw different views" in both.stderr
+    bare = CliRunner().invoke(main, ["viz", "--view", "alignment", "--db", str(db)])
+    assert bare.exit_code == 1 and "needs a parent and a child document (--align PARENT CHILD)" in bare.stderr
+    unlinked = CliRunner().invoke(main, ["viz", "--align", "东政办〔2023〕47号", "互政办〔2025〕67号", "--db", str(db)])
+    assert unlinked.exit_code == 1
+    assert unlinked.stderr == ("policykg: error: 互政办〔2025〕67号 is not linked as carrying down 东政办〔2023〕47号; "
+                               "`policykg links --explain` says why\n")
+    network = CliRunner().invoke(main, ["viz", "--view", "network", "--out", str(tmp_path / "n.html"), "--db", str(db)])
+    G = policykg.read_graph(db)
+    assert network.output == f"wrote {tmp_path / 'n.html'} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)\n"

@@ -99,3 +99,71 @@ def draw(G: nx.MultiDiGraph, path: str | os.PathLike, heading: str, full: nx.Mul
 def _wrap(text: str | None, width: int) -> str:
     text = text or ""
     return "\n".join(text[i:i + width] for i in range(0, min(len(text), width * 3), width))
+
+
+def draw_scene(scene, path: str | os.PathLike) -> Path:
+    """Write a scene as SVG (real text, from svg.py) or PNG (matplotlib, the same boxes, lines and
+    text at the same pixel sizes), by the file's suffix."""
+    from .page import write_atomic
+    from .svg import render_svg
+    path = Path(path)
+    if path.suffix.lower() == ".svg":
+        return write_atomic(path, render_svg(scene))
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    from matplotlib.patches import FancyBboxPatch, PathPatch, Polygon, Rectangle
+    from matplotlib.path import Path as CurvePath
+
+    from .svg import PAD, line_baselines, midpoint, segments
+
+    font = cjk_font()
+    W, H = max(scene.width, 1), max(scene.height, 1)
+    # one scene pixel is 1/100 inch; render at up to twice that, as long as the image stays a size
+    # image viewers open (matplotlib refuses more than 2^16 pixels a side)
+    dpi = 100 * min(2.0, 30000 / max(W, H))
+    fig = plt.figure(figsize=(W / 100, H / 100), dpi=dpi)
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, W)
+    ax.set_ylim(H, 0)
+    ax.axis("off")
+    pt = 72 / 100            # points per scene pixel
+
+    def text(x, y, ln, ha="left", **kw):
+        ax.text(x, y, ln.text, fontsize=ln.size * pt, fontweight="bold" if ln.bold else "normal", color=ln.color,
+                ha=ha, va="baseline", family=font, **kw)
+
+    from .scene import Line
+    for band in scene.bands:
+        ax.add_patch(Rectangle((0, band.y), W, band.h, facecolor=band.fill, edgecolor="none", zorder=0))
+        text(12, band.y + 24, Line(band.label, 15, True, "#34495e"))
+    for link in scene.links:
+        segs = segments(link)
+        vertices = [segs[0][:2]] + [pt for seg in segs for pt in (seg[2:4], seg[4:6], seg[6:8])]
+        codes = [CurvePath.MOVETO] + [CurvePath.CURVE4] * (3 * len(segs))
+        ax.add_patch(PathPatch(CurvePath(vertices, codes), facecolor="none", edgecolor=link.color,
+                               lw=link.width * pt, linestyle=(0, (6, 4)) if link.dashed else "-", zorder=1))
+        _, _, _, _, c2x, c2y, x2, y2 = segs[-1]
+        dx, dy = x2 - c2x, y2 - c2y
+        norm = max((dx * dx + dy * dy) ** 0.5, 1e-6)
+        ux, uy = dx / norm, dy / norm
+        ax.add_patch(Polygon([(x2, y2), (x2 - 9 * ux - 4 * uy, y2 - 9 * uy + 4 * ux),
+                              (x2 - 9 * ux + 4 * uy, y2 - 9 * uy - 4 * ux)], color="#566573", zorder=1))
+        if link.label:
+            mx, my = midpoint(link)
+            text(mx, my + 4, Line(link.label, 12, False, link.color), ha="center",
+                 bbox={"fc": "white", "ec": "none", "pad": 0.5}, zorder=2)
+    for box in scene.boxes:
+        ax.add_patch(FancyBboxPatch((box.x, box.y), box.w, box.h, boxstyle="round,pad=0,rounding_size=5",
+                                    facecolor=box.fill, edgecolor=box.stroke, lw=1.2,
+                                    linestyle=(0, (5, 4)) if box.dashed else "-", zorder=3))
+        x = box.x + box.w / 2 if box.align == "middle" else box.x + PAD
+        for ln, y in zip(box.lines, line_baselines(box)):
+            text(x, y, ln, ha="center" if box.align == "middle" else "left", zorder=4)
+    for x, y, ln in scene.notes:
+        text(x, y, ln, zorder=4)
+    tmp = path.with_name(path.stem + ".part" + path.suffix)
+    fig.savefig(tmp, format="png", dpi=dpi)
+    plt.close(fig)
+    tmp.replace(path)
+    return path

@@ -1,0 +1,35 @@
+"""The interactive page of a scene: its SVG inline, a side panel for what a click shows, search with
+a hit count, zoom. One self-contained file (no script or font from elsewhere: government
+intranets have no network)."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import jinja2
+
+from .scene import Scene
+from .svg import render_svg
+
+HINT = "Click a document, task or link to see its details. 点击文件、任务或链接查看详情。"
+
+
+def render_page(scene: Scene, counts: str = "") -> str:
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+                             autoescape=True)
+    return env.get_template("scene.html").render(
+        title=scene.title, svg=render_svg(scene, standalone=False), details=scene.details,
+        legend=scene.legend, counts=counts, hint=HINT)
+
+
+def write_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write a text file whole or not at all: never leave a half-written page behind."""
+    path = Path(path)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
+    return path
+
+
+def write_page(scene: Scene, path: str | os.PathLike, counts: str = "") -> Path:
+    return write_atomic(path, render_page(scene, counts))
