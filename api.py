@@ -242,21 +242,26 @@ def _run(store, text: str, params: dict, write: bool):
 
 def query_result(name: str, db=None, neo4j=None, **params) -> tuple[list[str], list[list]]:
     """Run a named query; (columns, rows)."""
-    from .loaders.departments import canonical
+    with open_store(db, neo4j, read_only=neo4j is None) as store:
+        return query_on(store, name, params)
+
+
+def query_on(store, name: str, params: dict) -> tuple[list[str], list[list]]:
+    """A named query on an open store: documents named by 文号 or title and departments by any
+    name they go by become ids first (an unknown document is an error, not an empty answer)."""
     from .queries import QueryError, get
     named = get(name)
     bound = named.bind(params)
-    with open_store(db, neo4j, read_only=neo4j is None) as store:
-        for key in DOCUMENT_PARAMS:
-            if isinstance(bound.get(key), str):
-                given = bound[key]
-                bound[key] = _resolve_document(store, given)
-                if key in MUST_BE_DOCUMENTS and not store.rows(
-                        "MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": bound[key]}):
-                    raise QueryError(f"no document {given!r} in the store (give its 文号, title or id)")
-        if isinstance(bound.get("department"), str):
-            bound["department"] = _resolve_department(store, bound["department"])
-        return _run(store, named.text, bound, write=False)
+    for key in DOCUMENT_PARAMS:
+        if isinstance(bound.get(key), str):
+            given = bound[key]
+            bound[key] = _resolve_document(store, given)
+            if key in MUST_BE_DOCUMENTS and not store.rows(
+                    "MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": bound[key]}):
+                raise QueryError(f"no document {given!r} in the store (give its 文号, title or id)")
+    if isinstance(bound.get("department"), str):
+        bound["department"] = _resolve_department(store, bound["department"])
+    return _run(store, named.text, bound, write=False)
 
 
 def query(name: str, db=None, neo4j=None, **params) -> list[dict]:
@@ -320,6 +325,16 @@ def visualize(out=None, png=None, svg=None, trace: str | None = None, depth: int
     from . import viz as V
     return V.make(read_graph(db, neo4j), out=out, png=png, svg=svg, trace=trace, depth=depth,
                   department=department, view_name=view, align=align, directive=coverage, progress=progress)
+
+
+def serve(host: str = "127.0.0.1", port: int = 8765, db=None, neo4j=None,
+          on_ready: Callable[[str], None] | None = None) -> None:
+    """`policykg serve` in Python: a local explorer over the store (search, the named queries with
+    CSV download, and the cascade, alignment and coverage views of any document), reading only the
+    neighbourhood each page shows. Blocks until interrupted; on_ready gets the address."""
+    from .viz.serve import serve as run
+    with open_store(db, neo4j, read_only=neo4j is None) as store:
+        run(store, host, port, on_ready)
 
 
 def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=None,

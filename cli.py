@@ -329,6 +329,33 @@ def viz(out, png, svg, view_name, trace_doc, align, coverage_doc, depth, departm
         _echo(f"wrote {path} ({result.description})")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Where to listen: the loopback interface unless you mean to share the store.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True)
+@store_options
+def serve(host, port, db, neo4j):
+    """A local explorer over the store in your browser: search by 文号, title, department or target
+    words; the named queries with CSV download; the cascade, alignment and coverage views of any
+    document, read from the store as you open them (never the whole graph).
+
+    Python: policykg.serve(host="127.0.0.1", port=8765, db=..., neo4j=...)
+    """
+    from .api import serve as run_serve
+    from .graph import StoreError
+    from .viz.serve import LOOPBACK
+    if host not in LOOPBACK:
+        click.echo(f"policykg: warning: listening on {host}: anyone who can reach this machine can read the store",
+                   err=True)
+    try:
+        run_serve(host, port, db=db, neo4j=neo4j,
+                  on_ready=lambda url: click.echo(f"policykg explorer at {url} (Ctrl-C to stop)", err=True))
+    except StoreError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot listen on {host}:{port}: {error.strerror or error}")
+
+
 @main.command("export")
 @click.option("--format", "fmt", type=click.Choice(["ttl", "jsonld", "nt", "xml", "neo4j-admin"]), default="ttl",
               show_default=True,

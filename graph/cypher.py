@@ -114,11 +114,53 @@ SOURCE_HASHES = ("MATCH (d:Document) WHERE d.placeholder = false AND d.source_ha
                  "RETURN DISTINCT d.source AS source, d.source_hash AS hash")
 
 
+# ---------------------------------------------------------------- neighbourhoods (policykg serve)
+# what the explorer reads instead of the whole store: the documents a few IMPLEMENTS hops from one,
+# the nodes hanging off them, and the edges among those nodes
+
+LINKED_DOWN = ("MATCH (c:Document)-[:IMPLEMENTS]->(p:Document) WHERE p.id IN $ids "
+               "RETURN c.id AS id")
+LINKED_UP = ("MATCH (c:Document)-[:IMPLEMENTS]->(p:Document) WHERE c.id IN $ids "
+             "RETURN p.id AS id")
+TASKS_OF = "MATCH (t:Task)-[:PART_OF]->(d:Document) WHERE d.id IN $ids RETURN t.id AS id"
+TARGETS_OF = "MATCH (t:Task)-[:HAS_TARGET]->(x:Target) WHERE t.id IN $ids RETURN x.id AS id"
+DEPARTMENTS_OF = "MATCH (p:Department)-[:RESPONSIBLE_FOR]->(t:Task) WHERE t.id IN $ids RETURN DISTINCT p.id AS id"
+# search: documents by 文号 or title, by a department's name, by a target's words
+SEARCH_DOCUMENTS = ("MATCH (d:Document) WHERE d.doc_number CONTAINS $q OR d.title CONTAINS $q "
+                    "OR d.attachment_title CONTAINS $q "
+                    "RETURN d.id AS id, 'document' AS found ORDER BY d.placeholder, d.date DESC LIMIT $limit")
+SEARCH_DEPARTMENTS = ("MATCH (p:Department)-[:RESPONSIBLE_FOR]->(:Task)-[:PART_OF]->(d:Document) "
+                      "WHERE p.name CONTAINS $q OR p.full_name CONTAINS $q "
+                      "RETURN DISTINCT d.id AS id, p.full_name AS found LIMIT $limit")
+SEARCH_TARGETS = ("MATCH (x:Target)<-[:HAS_TARGET]-(:Task)-[:PART_OF]->(d:Document) WHERE x.text CONTAINS $q "
+                  "RETURN DISTINCT d.id AS id, x.text AS found LIMIT $limit")
+DOCUMENT_LABELS = ("MATCH (d:Document) WHERE d.id IN $ids RETURN d.id AS id, d.doc_number AS doc_number, "
+                   "d.title AS title, d.level AS level, d.region AS region, d.date AS date, "
+                   "d.placeholder AS placeholder")
+
+
+def read_nodes_among(label: str) -> str:
+    cols = ", ".join(f"n.{p} AS {p}" for p in NODES[label])
+    return f"MATCH (n:{label}) WHERE n.id IN $ids RETURN {cols}"
+
+
+def read_edges_among(rel: str, src: str, dst: str) -> str:
+    cols = "".join(f", e.{p} AS {p}" for p in RELS[rel]["props"])
+    return (f"MATCH (a:{src})-[e:{rel}]->(b:{dst}) WHERE a.id IN $src AND b.id IN $dst "
+            f"RETURN a.id AS src, b.id AS dst{cols}")
+
+
+NEIGHBOURHOOD = [LINKED_DOWN, LINKED_UP, TASKS_OF, TARGETS_OF, DEPARTMENTS_OF, SEARCH_DOCUMENTS,
+                 SEARCH_DEPARTMENTS, SEARCH_TARGETS, DOCUMENT_LABELS]
+
+
 def neo4j_statements() -> list[str]:
     """Every statement Neo4jStore can send (for the linter test)."""
-    out = neo4j_constraints() + [SOURCE_HASHES]
+    out = neo4j_constraints() + [SOURCE_HASHES] + NEIGHBOURHOOD
     for label in NODES:
-        out += [read_nodes(label), neo4j_merge_nodes(label), delete_nodes(label), clear_label(label)]
+        out += [read_nodes(label), neo4j_merge_nodes(label), delete_nodes(label), clear_label(label),
+                read_nodes_among(label)]
     for rel, src, dst in all_pairs():
-        out += [read_edges(rel, src, dst), neo4j_merge_edges(rel, src, dst), delete_edges(rel, src, dst)]
+        out += [read_edges(rel, src, dst), neo4j_merge_edges(rel, src, dst), delete_edges(rel, src, dst),
+                read_edges_among(rel, src, dst)]
     return out

@@ -42,3 +42,38 @@ class GraphStore:
                 G.add_edge(u, v, key=rel, **row)
         rebuild_index(G)
         return G
+
+    def _ids(self, query: str, ids) -> set[str]:
+        return {r["id"] for r in self.rows(query, {"ids": sorted(ids)})} if ids else set()
+
+    def read_lineage(self, root: str, depth: int = 3) -> nx.MultiDiGraph:
+        """The part of the graph around one document, in its networkx form, read with a few queries
+        instead of the whole store: the documents up to `depth` IMPLEMENTS links above and below it,
+        their tasks, the tasks' targets and departments, and every edge among those nodes (so the
+        views draw it as they draw the whole graph)."""
+        docs = {root}
+        for query in (C.LINKED_DOWN, C.LINKED_UP):
+            frontier = {root}
+            for _ in range(depth):
+                frontier = self._ids(query, frontier) - docs
+                docs |= frontier
+        return self.read_around(docs)
+
+    def read_around(self, docs: set[str]) -> nx.MultiDiGraph:
+        """Documents `docs` with their tasks, targets and departments and the edges among them."""
+        tasks = self._ids(C.TASKS_OF, docs)
+        ids = {"Document": docs, "Task": tasks, "Target": self._ids(C.TARGETS_OF, tasks),
+               "Department": self._ids(C.DEPARTMENTS_OF, tasks), "Region": set()}
+        G = new_graph()
+        for label, wanted in ids.items():
+            if wanted:
+                for row in self.rows(C.read_nodes_among(label), {"ids": sorted(wanted)}):
+                    G.add_node(row["id"], label=label, **row)
+        for rel, src, dst in C.all_pairs():
+            if ids[src] and ids[dst]:
+                for row in self.rows(C.read_edges_among(rel, src, dst), {"src": sorted(ids[src]),
+                                                                          "dst": sorted(ids[dst])}):
+                    u, v = row.pop("src"), row.pop("dst")
+                    G.add_edge(u, v, key=rel, **row)
+        rebuild_index(G)
+        return G

@@ -5,7 +5,8 @@ from policykg.graph import cypher as C
 def test_every_neo4j_statement_lints_clean(cypher_lint):
     statements = C.neo4j_statements()
     assert len(statements) > 40
-    results = cypher_lint(statements, {"rows": [{"id": "x", "src": "a", "dst": "b"}], "ids": ["x"]})
+    results = cypher_lint(statements, {"rows": [{"id": "x", "src": "a", "dst": "b"}], "ids": ["x"],
+                                        "src": ["a"], "dst": ["b"], "q": "x", "limit": 50})
     problems = [(q, d) for q, diags in zip(statements, results) for d in diags]
     assert problems == []
 

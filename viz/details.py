@@ -56,6 +56,8 @@ def document(G: nx.MultiDiGraph, doc: str) -> dict:
                        ("来源 source", source(d))],
             "tasks": [[t, f"{G.nodes[t].get('path')} {G.nodes[t].get('title') or ''}".strip()]
                       for t in tasks_of(G, doc)],
+            "parents": [[v, name_of(G.nodes[v])] for _, v, k in G.out_edges(doc, keys=True)
+                        if k == "IMPLEMENTS" and G.nodes[v]["label"] == "Document"],
             "search": " ".join(str(x) for x in (d.get("doc_number"), d.get("title"), d.get("attachment_title"),
                                                 d.get("issuer"), d.get("region")) if x)}
 

@@ -14,12 +14,13 @@ from .svg import render_svg
 HINT = "Click a document, task or link to see its details. 点击文件、任务或链接查看详情。"
 
 
-def render_page(scene: Scene, counts: str = "") -> str:
+def render_page(scene: Scene, counts: str = "", served: bool = False) -> str:
+    """The page; `served` (by policykg serve) adds links from a document to its own views."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
                              autoescape=True)
     return env.get_template("scene.html").render(
         title=scene.title, svg=render_svg(scene, standalone=False), details=scene.details,
-        legend=scene.legend, counts=counts, hint=HINT)
+        legend=scene.legend, counts=counts, hint=HINT, served=served)
 
 
 def write_atomic(path: str | os.PathLike, text: str) -> Path:
