@@ -61,19 +61,15 @@ class GraphStore:
 
     def read_around(self, docs: set[str]) -> nx.MultiDiGraph:
         """Documents `docs` with their tasks, targets and departments and the edges among them."""
-        tasks = self._ids(C.TASKS_OF, docs)
-        ids = {"Document": docs, "Task": tasks, "Target": self._ids(C.TARGETS_OF, tasks),
-               "Department": self._ids(C.DEPARTMENTS_OF, tasks), "Region": set()}
         G = new_graph()
-        for label, wanted in ids.items():
-            if wanted:
-                for row in self.rows(C.read_nodes_among(label), {"ids": sorted(wanted)}):
-                    G.add_node(row["id"], label=label, **row)
-        for rel, src, dst in C.all_pairs():
-            if ids[src] and ids[dst]:
-                for row in self.rows(C.read_edges_among(rel, src, dst), {"src": sorted(ids[src]),
-                                                                          "dst": sorted(ids[dst])}):
-                    u, v = row.pop("src"), row.pop("dst")
-                    G.add_edge(u, v, key=rel, **row)
+        params = {"ids": sorted(docs)}
+        for label in C.AROUND_NODES:
+            for row in self.rows(C.read_nodes_around(label), params):
+                G.add_node(row["id"], label=label, **row)
+        for key in C.AROUND_EDGES:
+            for row in self.rows(C.read_edges_around(*key), params):
+                u, v = row.pop("src"), row.pop("dst")
+                if u in G and v in G:        # a task link to a document outside the neighbourhood is not drawn
+                    G.add_edge(u, v, key=key[0], **row)
         rebuild_index(G)
         return G

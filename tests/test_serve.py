@@ -155,6 +155,14 @@ def test_the_explorer_in_a_browser_from_search_to_alignment(server, db, local_pa
     assert page.eval_on_selector_all("#picture g.box.document", "els => els.length") == 2
     assert min(page.eval_on_selector_all("#picture g.box.document text",
                                          "els => els.filter(e => e.textContent.trim()).map(e => e.getBoundingClientRect().height)")) >= 12
+    # a task's details are read from the store when it is clicked, not shipped with the page
+    assert "task:n:东政办〔2023〕47号#一/（二）/6" not in page.evaluate("Object.keys(policykg.details)").__str__()
+    page.locator(f'#picture g.box[data-id="{HAIDONG}"] rect').click()
+    page.locator('#tasks button[data-id="task:n:东政办〔2023〕47号#一/（二）/6"]').click()
+    page.wait_for_selector("#details h2:has-text('一/（二）/6 提高县域医共体建设质量')")
+    assert "海东市卫生健康委员会 (responsible)" in page.inner_text("#details")
+    status, _, body = server.get("/api/details", id="task:n:不存在#一")
+    assert status == 404 and json.loads(body)["error"] == "no task 'task:n:不存在#一' in the store"
     # a click on a document opens its views: the alignment with its parent, read from the store
     page.locator(f'#picture g.box[data-id="{HAIDONG}"] rect').click()
     page.click("#open >> text=对照 alignment")

@@ -109,8 +109,10 @@ def _shelves(groups: list[tuple[int, dict[int, list[str]]]]) -> list[list[tuple[
     return shelves
 
 
-def cascade_scene(G: nx.MultiDiGraph, docs: set[str] | None, title: str) -> Scene:
-    """The cascade of `docs` (drawn_documents(G) when None)."""
+def cascade_scene(G: nx.MultiDiGraph, docs: set[str] | None, title: str, task_details: bool = True) -> Scene:
+    """The cascade of `docs` (drawn_documents(G) when None). task_details=False leaves out what a
+    click on a task shows (the explorer asks the store for it then: a national cascade's tasks are
+    most of its page)."""
     if docs is None:
         docs = drawn_documents(G)
     links = document_links(G, docs)
@@ -186,8 +188,9 @@ def cascade_scene(G: nx.MultiDiGraph, docs: set[str] | None, title: str) -> Scen
                                 + details.evidence_text(e), f"implements {e.get('method')}", via))
     for doc in docs:
         scene.details[doc] = details.document(G, doc)
-        for t, _ in scene.details[doc]["tasks"]:
-            scene.details[t] = details.task(G, t)
+        if task_details:
+            for t, _ in scene.details[doc]["tasks"]:
+                scene.details[t] = details.task(G, t)
     methods = {e.get("method") for _, _, e in links}
     scene.legend = [("document", "ingested document 已导入文件"), ("placeholder", "cited, not ingested 仅被引用")] + \
         [(f"link-{m}", LINK_STYLE[m][3]) for m in LINK_STYLE if m in methods]

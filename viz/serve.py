@@ -28,6 +28,8 @@ from .coverage import coverage_scene
 from .layout import ViewError
 from .page import render_page
 
+MAX_CASCADE_DOCUMENTS = 3000     # as viz: past this a page takes minutes to open
+
 LOOPBACK = ("127.0.0.1", "localhost", "::1")
 SEARCH_LIMIT = 50
 
@@ -75,8 +77,13 @@ class Explorer:
             doc = self.document(params.get("doc"))
             G = self.lineage(doc, depth)
             d = G.nodes[doc]
-            scene = cascade_scene(G, {n for n, x in G.nodes(data=True) if x["label"] == "Document"},
-                                  f"policykg · {d.get('doc_number') or d.get('title')} · lineage")
+            docs = {n for n, x in G.nodes(data=True) if x["label"] == "Document"}
+            if len(docs) > MAX_CASCADE_DOCUMENTS:
+                raise ViewError(f"{len(docs)} documents are more than one page can show (at most "
+                                f"{MAX_CASCADE_DOCUMENTS}): ask for a smaller depth (&depth=1), or open a "
+                                "document further down")
+            scene = cascade_scene(G, docs, f"policykg · {d.get('doc_number') or d.get('title')} · lineage",
+                                  task_details=False)
         elif kind == "coverage":
             doc = self.document(params.get("doc"))
             scene = coverage_scene(self.lineage(doc, depth), doc, depth)
@@ -86,6 +93,18 @@ class Explorer:
         else:
             raise LookupError(f"no view {kind!r}; the views are cascade, alignment and coverage")
         return render_page(scene, f"{len(scene.boxes)} boxes, {len(scene.links)} links", served=True)
+
+    def details(self, node: str | None) -> dict:
+        """What a click on a task shows, read when it is clicked."""
+        from . import details
+        if not node:
+            raise ViewError("give a task: ?id=…")
+        rows = self.rows("MATCH (t:Task) WHERE t.id = $id RETURN t.document AS document", {"id": node})
+        if not rows:
+            raise LookupError(f"no task {node!r} in the store")
+        with self.lock:
+            G = self.store.read_around({rows[0]["document"]})
+        return details.task(G, node)
 
     def query(self, name: str, params: dict) -> tuple[list[str], list[list]]:
         from ..api import query_on
@@ -141,6 +160,12 @@ def app(store) -> Starlette:
         except Exception as error:
             return _error(error)
 
+    def task_details(request: Request):
+        try:
+            return JSONResponse(explorer.details(request.query_params.get("id")))
+        except Exception as error:
+            return _error(error)
+
     def query(request: Request):
         name = request.path_params["name"]
         as_csv = name.endswith(".csv")
@@ -161,6 +186,7 @@ def app(store) -> Starlette:
                         media_type="application/json")
 
     return Starlette(routes=[Route("/", index), Route("/api/search", search), Route("/view/{kind}", view),
+                             Route("/api/details", task_details),
                              Route("/api/query/{name}", query)])
 
 
