@@ -293,3 +293,25 @@ def test_every_viz_command_of_the_readme_runs(store, tmp_path, monkeypatch):
         assert result.exit_code == 0, (command, result.output)
         written = [line.split(" ", 2)[1] for line in result.output.splitlines()]
         assert written and all((tmp_path / name).stat().st_size > 1000 for name in written), command
+
+
+def test_a_directive_sits_over_the_documents_carrying_it_down():
+    span = Span(0, 10)
+
+    def doc(number, level, region, path, cites=None):
+        return Document(doc_number=number, doc_number_key=number, title=f"关于{region}优化政务服务的意见",
+                        attachment_title=None, issuer=f"{region}人民政府", date="2024-03-01", published=None,
+                        level=level, region=region, region_path=path, tasks=[],
+                        citations=[Citation(title=None, doc_number=cites, doc_number_key=cites, span=span, basis=True)]
+                        if cites else [], span=span)
+    provinces = ["山西省", "甘肃省", "江苏省", "河北省"]
+    docs = [doc("国发〔2024〕3号", "national", "国家", ["国家"])] + [
+        doc(f"{p[0]}政发〔2024〕{i + 1}号", "province", p, ["国家", p], "国发〔2024〕3号") for i, p in enumerate(provinces)]
+    G = build([Extraction(source=f"{i}.txt", documents=[d]) for i, d in enumerate(docs)])
+    link(G)
+    scene = cascade_scene(G, None, "one directive")
+    boxes = {b.id: b for b in scene.boxes}
+    children = [boxes[n] for n in boxes if n != "doc:n:国发〔2024〕3号"]
+    assert len(scene.links) == 4
+    root = boxes["doc:n:国发〔2024〕3号"]
+    assert min(b.x for b in children) < root.x < max(b.x for b in children)

@@ -9,6 +9,7 @@ documents than fit a row wraps onto further rows.
 from __future__ import annotations
 
 from collections import defaultdict
+from pathlib import Path
 
 import networkx as nx
 
@@ -43,7 +44,8 @@ def _box_lines(d: dict) -> list[Line]:
     width = BOX_W - 16
     number = d.get("doc_number") or "无文号 no 文号"
     head = fit(f"{d.get('region') or '?'} · {number}", width, 13)
-    subject = wrap(d.get("attachment_title") or d.get("title"), width, 13, 2)
+    # a document read without a title is shown by its file, so it can still be told apart
+    subject = wrap(d.get("attachment_title") or d.get("title") or Path(d.get("source") or "").name, width, 13, 2)
     foot = ("仅被引用 cited, not ingested" if d.get("placeholder")
             else d.get("date") or ("year " + str(d["year"]) if d.get("year") else "日期不详 date unknown"))
     return ([Line(head, 13, True, "#1b2631")] + [Line(s, 13) for s in subject]
@@ -95,16 +97,43 @@ def _order(G, members: dict[int, list[str]], links, width: int) -> None:
                 pos.update({n: slot(i) for i, n in enumerate(members[b])})
 
 
-def _shelves(groups: list[tuple[int, dict[int, list[str]]]]) -> list[list[tuple[int, dict]]]:
+def _slots(members: dict[int, list[str]], links, width: int) -> dict[str, int]:
+    """The column of each document of one cascade. A band that fills no row has room to spare: its
+    documents move (in their order, one column apart) to the mean column of the documents they are
+    linked to in the bands already placed, starting from the fullest band, so a national plan sits
+    over the provinces carrying it down instead of in the first column."""
+    near = defaultdict(list)
+    for c, p, _ in links:
+        near[c].append(p)
+        near[p].append(c)
+    slot: dict[str, int] = {}
+    fullest = max(members, key=lambda b: (len(members[b]), -b))
+    for b in sorted(members, key=lambda b: (abs(b - fullest), b)):
+        band = members[b]
+        if len(band) >= width or not slot:
+            slot.update({n: i % width for i, n in enumerate(band)})
+            continue
+        wanted = [round(sum(slot[m] for m in near[n] if m in slot) / max(1, sum(1 for m in near[n] if m in slot)))
+                  if any(m in slot for m in near[n]) else i for i, n in enumerate(band)]
+        placed: list[int] = []
+        for w in wanted:
+            placed.append(max(w, placed[-1] + 1) if placed else max(w, 0))
+        for i in range(len(placed) - 1, -1, -1):      # pull back what ran past the last column
+            placed[i] = min(placed[i], width - 1 if i == len(placed) - 1 else placed[i + 1] - 1)
+        slot.update(zip(band, placed))
+    return slot
+
+
+def _shelves(groups: list[tuple[int, dict, dict]]) -> list[list[tuple[int, dict, dict]]]:
     """Cascades side by side on shelves PER_ROW boxes wide (each shelf has its own bands), so the
     picture grows down rather than into a page no one can scroll across."""
     shelves: list[list] = []
     used = PER_ROW
-    for width, members in groups:
+    for width, members, slot in groups:
         if used + width > PER_ROW:
             shelves.append([])
             used = 0
-        shelves[-1].append((width, members))
+        shelves[-1].append((width, members, slot))
         used += width
     return shelves
 
@@ -123,24 +152,25 @@ def cascade_scene(G: nx.MultiDiGraph, docs: set[str] | None, title: str, task_de
             members[_band_of(G.nodes[doc])].append(doc)
         width = min(max(len(m) for m in members.values()), PER_ROW)
         inside = set(component)
-        _order(G, members, [lk for lk in links if lk[0] in inside], width)
-        groups.append((width, members))
+        own = [lk for lk in links if lk[0] in inside]
+        _order(G, members, own, width)
+        groups.append((width, members, _slots(members, own, width)))
 
     scene = Scene(title=title, width=0, height=0)
     y = 16.0
     widest = 0.0
     for shelf in _shelves(groups):
         for band_index, band_name in enumerate(LEVELS):
-            rows = max((-(-len(m.get(band_index, [])) // w) for w, m in shelf), default=0)
+            rows = max((-(-len(m.get(band_index, [])) // w) for w, m, _ in shelf), default=0)
             if not rows:
                 continue
-            count = sum(len(m.get(band_index, [])) for _, m in shelf)
+            count = sum(len(m.get(band_index, [])) for _, m, _ in shelf)
             band_h = BAND_PAD * 2 + rows * BOX_H + (rows - 1) * GAP_Y
             scene.bands.append(Band(y, band_h, f"{band_name[1]} ({count})", BAND_FILL[len(scene.bands) % 2]))
             offset = 0
-            for width, members in shelf:
+            for width, members, slot in shelf:
                 for i, doc in enumerate(members.get(band_index, [])):
-                    bx = LEFT + (offset + i % width) * (BOX_W + GAP_X)
+                    bx = LEFT + (offset + slot[doc]) * (BOX_W + GAP_X)
                     by = y + BAND_PAD + (i // width) * (BOX_H + GAP_Y)
                     d = G.nodes[doc]
                     placeholder = bool(d.get("placeholder"))
