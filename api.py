@@ -323,8 +323,25 @@ def visualize(out=None, png=None, svg=None, trace: str | None = None, depth: int
     its tasks × the documents carrying it down) or "network" (every node; department: one
     department's portfolio). Returns what was written and what it shows."""
     from . import viz as V
-    return V.make(read_graph(db, neo4j), out=out, png=png, svg=svg, trace=trace, depth=depth,
+    with open_store(db, neo4j, read_only=neo4j is None) as store:
+        G = _graph_for_view(store, trace, depth, align, coverage, progress)
+    return V.make(G, out=out, png=png, svg=svg, trace=trace, depth=depth,
                   department=department, view_name=view, align=align, directive=coverage, progress=progress)
+
+
+def _graph_for_view(store, trace, depth, align, coverage, progress):
+    """What a view needs from the store: one document's view reads its neighbourhood (the documents
+    `depth` links above and below, their tasks, targets and departments), not the whole store; a
+    whole-graph or department view reads everything, saying so when that is long."""
+    from .viz import PROGRESS_FROM
+    if align:
+        return store.read_around({_resolve_document(store, name) for name in align})
+    if coverage or trace:
+        return store.read_lineage(_resolve_document(store, coverage or trace), depth)
+    count = store.rows("MATCH (d:Document) RETURN count(d) AS n")[0]["n"]
+    if progress and count >= PROGRESS_FROM:
+        progress(f"reading the whole store ({count} documents)")
+    return store.read_graph()
 
 
 def serve(host: str = "127.0.0.1", port: int = 8765, db=None, neo4j=None,

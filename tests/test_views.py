@@ -315,3 +315,20 @@ def test_a_directive_sits_over_the_documents_carrying_it_down():
     assert len(scene.links) == 4
     root = boxes["doc:n:国发〔2024〕3号"]
     assert min(b.x for b in children) < root.x < max(b.x for b in children)
+
+
+def test_one_documents_views_read_from_its_neighbourhood_equal_the_whole_graphs(store, monkeypatch):
+    G = policykg.read_graph(store)
+    drawn = []
+    monkeypatch.setattr(viz, "draw_scene", lambda scene, path: drawn.append(scene) or path)
+    for kwargs, whole in (({"trace": "东政办〔2023〕47号"}, viz.scene_for(G, trace="东政办〔2023〕47号")),
+                          ({"coverage": QINGHAI_2022}, viz.scene_for(G, "coverage", directive=QINGHAI_2022)),
+                          ({"align": (QINGHAI_2022, "东政办〔2023〕47号")},
+                           viz.scene_for(G, "alignment", align=(QINGHAI_2022, "东政办〔2023〕47号")))):
+        policykg.visualize(png="x.png", db=store, **kwargs)
+        part = drawn[-1]
+        assert [(b.id, b.x, b.y, [ln.text for ln in b.lines]) for b in part.boxes] == \
+               [(b.id, b.x, b.y, [ln.text for ln in b.lines]) for b in whole.boxes], kwargs
+        assert [(lk.source, lk.target, lk.label, lk.hover) for lk in part.links] == \
+               [(lk.source, lk.target, lk.label, lk.hover) for lk in whole.links]
+        assert part.details == whole.details
