@@ -12,7 +12,6 @@ from pathlib import Path
 import jinja2
 import networkx as nx
 import pyvis
-from pyvis.network import Network
 
 from .layout import LEVEL_NAMES, UNKNOWN_LEVEL, document_level, layered_positions
 
@@ -125,11 +124,14 @@ def node_view(G: nx.MultiDiGraph, full: nx.MultiDiGraph, n: str, level: int) -> 
             "level": level_name, "region": d.get("region") or "", "title": _short(heading, 80)}
 
 
-def build_network(G: nx.MultiDiGraph, full: nx.MultiDiGraph | None = None) -> Network:
-    """A pyvis Network of G with layered positions, colours, shapes and per-node details."""
+def network_data(G: nx.MultiDiGraph, full: nx.MultiDiGraph | None = None) -> tuple[list[dict], list[dict]]:
+    """vis-network's nodes and edges for G: layered positions, colours, shapes and per-node details.
+    Written as the dicts pyvis's Network builds, without it: its add_node and add_edge look each id
+    up in a Python list, so building a page cost grew with nodes × edges (90% of a big page's time)."""
     full = full if full is not None else G
     pos = layered_positions(G)
-    net = Network(directed=True, height="100%", width="100%")
+    nodes: list[dict] = []
+    edges: list[dict] = []
     doc_level = {n: document_level(G, n) for n, d in G.nodes(data=True) if d["label"] == "Document"}
     for n, d in G.nodes(data=True):
         kind = KINDS[d["label"]]
@@ -149,9 +151,10 @@ def build_network(G: nx.MultiDiGraph, full: nx.MultiDiGraph | None = None) -> Ne
                 style = {"shape": "box", "color": {"background": "#eceff1", "border": "#90a4ae"},
                          "shapeProperties": {"borderDashes": [5, 5]}, "font": {"color": "#37474f"}}
         x, y = pos[n]
-        net.add_node(n, label=view["label"], x=x, y=y, physics=False, kind=d["label"], heading=view["heading"],
-                     details=view["details"], search=view["search"], level=view["level"],
-                     region=view["region"], title=view["title"], **style)
+        style.setdefault("color", "#97c2fc")
+        nodes.append({"id": n, "label": view["label"] or n, "x": x, "y": y, "physics": False, "kind": d["label"],
+                      "heading": view["heading"], "details": view["details"], "search": view["search"],
+                      "level": view["level"], "region": view["region"], "title": view["title"], **style})
     for i, (u, v, rel, e) in enumerate(G.edges(keys=True, data=True)):
         style = dict(EDGE_STYLE[rel])
         method = e.get("method") if rel in ("IMPLEMENTS", "DERIVED_FROM") else None
@@ -164,8 +167,9 @@ def build_network(G: nx.MultiDiGraph, full: nx.MultiDiGraph | None = None) -> Ne
         title = rel if not method else f"{rel} ({method}{', ' + format(e['score'], '.2f') if e.get('score') is not None else ''})"
         if rel == "RESPONSIBLE_FOR":
             title = f"{rel} ({e.get('role')})"
-        net.add_edge(u, v, id=f"e{i}", rel=rel, method=method, label=label, title=title, **style)
-    return net
+        edges.append({"from": u, "to": v, "arrows": "to", "id": f"e{i}", "rel": rel, "method": method,
+                      "label": label, "title": title, **style})
+    return nodes, edges
 
 
 def _environment() -> jinja2.Environment:
@@ -178,8 +182,7 @@ def _environment() -> jinja2.Environment:
 
 
 def render_html(G: nx.MultiDiGraph, heading: str, full: nx.MultiDiGraph | None = None) -> str:
-    net = build_network(G, full)
-    nodes, edges, *_ = net.get_network_data()
+    nodes, edges = network_data(G, full)
     levels = sorted({n["level"] for n in nodes}, key=lambda s: (LEVEL_NAMES + ["unknown"]).index(s))
     regions = sorted({n["region"] for n in nodes if n["region"]})
     methods = sorted({e["method"] for e in edges if e.get("method")})
