@@ -172,3 +172,12 @@ def test_cli_viz_writes_page_and_pictures_of_a_lineage(tmp_path):
     network = CliRunner().invoke(main, ["viz", "--view", "network", "--out", str(tmp_path / "n.html"), "--db", str(db)])
     G = policykg.read_graph(db)
     assert network.output == f"wrote {tmp_path / 'n.html'} ({G.number_of_nodes()} nodes, {G.number_of_edges()} edges)\n"
+
+
+def test_department_picture_draws_the_department_and_its_svg_has_real_text(tmp_path):
+    db = tmp_path / "g.lbug"
+    policykg.ingest([SAMPLES], db=db)
+    result = policykg.visualize(svg=tmp_path / "d.svg", department="海东市卫生健康委员会", db=db)
+    svg = result.written[0].read_text("utf-8")
+    texts = [t.strip() for t in __import__("re").findall(r"<text[^>]*>([^<]*)</text>", svg)]
+    assert "海东市卫生健康委员会" in texts and "东政办〔2023〕47号" in texts      # text, not outlines

@@ -131,8 +131,9 @@ def make(G: nx.MultiDiGraph, out: str | os.PathLike | None = None, png: str | os
             say(f"drawing {result.description}")
         if out or not pictures:
             result.written.append(write_html(part, out or "lineage.html", heading, full=G))
+        kinds = ("Document", "Task", "Department") if department else ("Document", "Task")
         for picture in pictures:
-            result.written.append(draw(part, picture, heading, full=G))
+            result.written.append(draw(part, picture, heading, full=G, kinds=kinds))
         return result
     if say:
         say(f"laying out the {view_name} view of {documents} documents")

@@ -39,6 +39,7 @@ def draw(G: nx.MultiDiGraph, path: str | os.PathLike, heading: str, full: nx.Mul
     font = cjk_font()
     plt.rcParams["font.family"] = [font]
     plt.rcParams["axes.unicode_minus"] = False
+    plt.rcParams["svg.fonttype"] = "none"      # SVG text as <text>, searchable and editable, not outlines
     H = G.subgraph(n for n, d in G.nodes(data=True) if d["label"] in kinds).copy()
     # no stagger here: task labels are written vertically
     pos = {n: (x, -(y - 40 if H.nodes[n]["label"] == "Task" and y % BAND == ROW["Task"] + 40 else y))
@@ -52,7 +53,7 @@ def draw(G: nx.MultiDiGraph, path: str | os.PathLike, heading: str, full: nx.Mul
         name = LEVEL_NAMES[level] if level < UNKNOWN_LEVEL else "unknown"
         ax.text(min(xs) - 260, -level * BAND, name, fontsize=12, color="#555", ha="right", va="center")
         ax.axhline(-level * BAND + 120, color="#eeeeee", lw=0.8, zorder=0)
-    for rel in ("PART_OF", "HAS_TARGET", "DERIVED_FROM", "IMPLEMENTS"):
+    for rel in ("PART_OF", "HAS_TARGET", "RESPONSIBLE_FOR", "DERIVED_FROM", "IMPLEMENTS"):
         for u, v, k, e in H.edges(keys=True, data=True):
             if k != rel:
                 continue
@@ -81,6 +82,10 @@ def draw(G: nx.MultiDiGraph, path: str | os.PathLike, heading: str, full: nx.Mul
             # Chinese reads well top to bottom: one character a line keeps neighbours apart
             ax.text(x, y - 30, "\n".join((d.get("title") or "")[:10]), fontsize=7, ha="center", va="top",
                     linespacing=0.95, zorder=3)
+        elif d["label"] == "Department":
+            ax.scatter([x], [y], s=50, marker="D", color=kind.color, zorder=3)
+            ax.text(x, y - 24, d.get("full_name") or d.get("name"), fontsize=10, ha="center", va="top",
+                    color=kind.color, zorder=3)
         else:
             ax.scatter([x], [y], s=30, marker="^", color=kind.color, zorder=3)
             ax.text(x + 10, y, view["label"], fontsize=7, ha="left", va="center", color="#1d6b62", zorder=3)
