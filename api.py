@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
 
+from .errors import NotFoundError, QueryError, StoreError, first_line
 from .loaders import extract, extract_many
 from .loaders.extract import iter_paths
 
@@ -83,11 +84,16 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     (on_error gets one line naming it and the reason) and the others go on. Big folders are
     extracted in `workers` processes (None: one per core)."""
     from .graph import collector
-    from .graph.build import add_extraction, copy_graph, documents, documents_by_source, finish
+    from .graph.build import (
+        add_extraction,
+        copy_graph,
+        documents,
+        documents_by_source,
+        finish,
+    )
+    from .graph.cypher import SOURCE_HASHES
     from .graph.link import affected_documents, link
     from .graph.sync import apply
-
-    from .graph.cypher import SOURCE_HASHES
     from .loaders.extract import content_hash, source_name
 
     files = list(iter_paths(paths))
@@ -174,7 +180,12 @@ def links(db: str | Path | None = None, neo4j: str | None = None, explain: bool 
     with the documents they pass through in "via"); the "links" list is the PRED format of
     ../shared/tools/score.py align. With `explain`, "rejected" lists the higher-level documents of
     the same subject that were not inferred as a document's parent, each with the reason."""
-    from .graph.lineage import document_links, document_name, task_links, transitive_links
+    from .graph.lineage import (
+        document_links,
+        document_name,
+        task_links,
+        transitive_links,
+    )
     G = read_graph(db, neo4j)
     found = {"documents": document_links(G) + transitive_links(G), "links": task_links(G)}
     if explain:
@@ -208,7 +219,6 @@ def _resolve_department(store, value: str) -> str:
     its canonical name (市卫生健康委员会) or a name it is printed as (市卫健委). A name several
     departments of different places share is not one department: the error lists them."""
     from .loaders.departments import canonical, canonical_with_place
-    from .queries import QueryError
     with_place = canonical_with_place(value)
     found = sorted({r["full_name"] for r in store.rows(
         "MATCH (dept:Department) WHERE dept.full_name IN [$value, $with_place] OR dept.name IN [$value, $canonical] "
@@ -222,22 +232,19 @@ def _resolve_department(store, value: str) -> str:
     if len(found) == 1:
         return found[0]
     if not found:
-        raise QueryError(f"no department {value!r} in the store")
+        raise NotFoundError(f"no department {value!r} in the store")
     shown = "、".join(found[:8]) + (f" and {len(found) - 8} more" if len(found) > 8 else "")
     raise QueryError(f"{value!r} names {len(found)} departments of different places: {shown}; "
                      f"give one of them (--param department=…)")
 
 
 def _run(store, text: str, params: dict, write: bool):
-    from .graph.store import StoreError
-    from .queries import QueryError
     try:
         return store.run(text, params, write=write)
     except StoreError:
         raise
     except Exception as error:  # the engine's own message, on one line
-        lines = [line.strip() for line in str(error).strip().splitlines() if line.strip()]
-        raise QueryError(lines[0] if lines else type(error).__name__) from None
+        raise QueryError(first_line(error)) from None
 
 
 def query_result(name: str, db=None, neo4j=None, **params) -> tuple[list[str], list[list]]:
@@ -249,7 +256,7 @@ def query_result(name: str, db=None, neo4j=None, **params) -> tuple[list[str], l
 def query_on(store, name: str, params: dict) -> tuple[list[str], list[list]]:
     """A named query on an open store: documents named by 文号 or title and departments by any
     name they go by become ids first (an unknown document is an error, not an empty answer)."""
-    from .queries import QueryError, get
+    from .queries import get
     named = get(name)
     bound = named.bind(params)
     for key in DOCUMENT_PARAMS:
@@ -258,7 +265,7 @@ def query_on(store, name: str, params: dict) -> tuple[list[str], list[list]]:
             bound[key] = _resolve_document(store, given)
             if key in MUST_BE_DOCUMENTS and not store.rows(
                     "MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": bound[key]}):
-                raise QueryError(f"no document {given!r} in the store (give its 文号, title or id)")
+                raise NotFoundError(f"no document {given!r} in the store (give its 文号, title or id)")
     if isinstance(bound.get("department"), str):
         bound["department"] = _resolve_department(store, bound["department"])
     return _run(store, named.text, bound, write=False)
@@ -275,7 +282,7 @@ def query(name: str, db=None, neo4j=None, **params) -> list[dict]:
 
 def cypher_result(text: str, params: dict | None = None, db=None, neo4j=None,
                   write: bool = False) -> tuple[list[str], list[list]]:
-    from .queries import QueryError, parameters, writes
+    from .queries import parameters, writes
     clause = writes(text)
     if clause and not write:
         raise QueryError(f"this query writes ({clause}); add --write (Python: write=True) to run it")
@@ -296,7 +303,6 @@ def cypher(text: str, params: dict | None = None, db=None, neo4j=None, write: bo
 def trace(doc: str, up: bool = False, depth: int = 4, db=None, neo4j=None) -> list[str]:
     """The lineage of a document as the lines of a tree: down to what carries it out (default) or
     up to the directives it carries down. DOC: 文号 (any bracket style), title or id."""
-    from .queries import QueryError
     from .queries.render import document_line, trace_down_tree, trace_up_tree
     with open_store(db, neo4j, read_only=neo4j is None) as store:
         doc_id = _resolve_document(store, doc)
@@ -304,7 +310,7 @@ def trace(doc: str, up: bool = False, depth: int = 4, db=None, neo4j=None) -> li
                            "d.title AS title, d.region AS region, d.level AS level, d.date AS date, "
                            "d.placeholder AS placeholder", {"id": doc_id})
     if not found:
-        raise QueryError(f"no document {doc!r} in the store")
+        raise NotFoundError(f"no document {doc!r} in the store")
     name = found[0]["doc_number"] or found[0]["title"]
     head = document_line(found[0])
     if up:
@@ -380,11 +386,11 @@ def sparql_result(query: str, rdf: str | Path | None = None, db=None, neo4j=None
     are bound, never pasted in: a value that is an IRI, or the 文号 or title of one document of
     the data, is bound as that document's IRI; anything else as a string."""
     from rdflib import Graph, Literal, URIRef
+
     from . import ontology as O
-    from .queries import QueryError
     named = query in O.sparql_names()
     text = O.sparql(query) if named else query
-    if not named and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text, re.I):
+    if not named and not re.search(r"\b(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", text, re.IGNORECASE):
         raise QueryError(f"{query!r} is neither a named SPARQL question ({', '.join(O.sparql_names())}) "
                          "nor a SPARQL query")
     missing = [p for p in O.sparql_params(text) if p not in params]
@@ -536,5 +542,18 @@ def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = 
     return report.lines() + [""] + trace(document_name(report.graph, root), db=db)
 
 
-__all__ = ["check", "cypher", "demo", "extract", "ingest", "links", "query", "read_graph", "open_store", "sample_paths",
-           "trace", "visualize", "export"]
+__all__ = [
+    "check",
+    "cypher",
+    "demo",
+    "export",
+    "extract",
+    "ingest",
+    "links",
+    "open_store",
+    "query",
+    "read_graph",
+    "sample_paths",
+    "trace",
+    "visualize",
+]

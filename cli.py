@@ -18,7 +18,19 @@ def _dump(obj) -> str:
     return json.dumps(obj, ensure_ascii=False, indent=1)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Commands(click.Group):
+    """The command group, with the one handler of policykg's errors: any PolicykgError a command
+    lets through is answered with `policykg: error: <its first line>` and exit status 1."""
+
+    def invoke(self, ctx):
+        from .errors import PolicykgError, first_line
+        try:
+            return super().invoke(ctx)
+        except PolicykgError as error:
+            _fail(first_line(error))
+
+
+@click.group(cls=_Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="policykg")
 def main():
     """Trace policy lineage in Chinese government documents."""
@@ -117,16 +129,11 @@ def ingest(paths, db, neo4j, workers):
     Python: policykg.ingest(paths, db=..., neo4j=..., workers=...)
     """
     from .api import ingest as run_ingest
-    from .graph import StoreError
-    from .loaders import ReadError
     files = list(iter_paths(paths))
-    try:
-        with _progress(files, "ingesting") as progress:
-            # an empty list of files is given as the paths named, for the error to name them
-            report = run_ingest(files or list(paths), db=db, neo4j=neo4j, progress=progress, workers=workers,
-                                on_error=lambda line: _echo(f"policykg: error: {line}", err=True))
-    except (StoreError, ReadError) as error:
-        _fail(str(error))
+    with _progress(files, "ingesting") as progress:
+        # an empty list of files is given as the paths named, for the error to name them
+        report = run_ingest(files or list(paths), db=db, neo4j=neo4j, progress=progress, workers=workers,
+                            on_error=lambda line: _echo(f"policykg: error: {line}", err=True))
     _echo("\n".join(report.lines()))
     if report.failed:
         _echo(f"policykg: {len(report.failed)} of {report.files} file(s) failed", err=True)
@@ -148,11 +155,7 @@ def links(as_json, explain, db, neo4j):
     Python: policykg.links(db=..., neo4j=..., explain=False)
     """
     from .api import links as read_links
-    from .graph import StoreError
-    try:
-        found = read_links(db=db, neo4j=neo4j, explain=explain)
-    except StoreError as error:
-        _fail(str(error))
+    found = read_links(db=db, neo4j=neo4j, explain=explain)
     if as_json:
         _echo(_dump(found))
         return
@@ -207,12 +210,7 @@ def query(name, pairs, fmt, db, neo4j):
     Python: policykg.query(name, phrase=..., db=..., neo4j=...)
     """
     from .api import query_result
-    from .graph import StoreError
-    from .queries import QueryError
-    try:
-        columns, rows = query_result(name, db=db, neo4j=neo4j, **_params(pairs))
-    except (QueryError, StoreError) as error:
-        _fail(str(error))
+    columns, rows = query_result(name, db=db, neo4j=neo4j, **_params(pairs))
     _print_rows(columns, rows, fmt)
 
 
@@ -233,12 +231,7 @@ def sparql_cmd(query, rdf, pairs, fmt, db, neo4j):
     Python: policykg.sparql(query, rdf=None, db=..., neo4j=..., phrase=...)
     """
     from .api import sparql_result
-    from .graph import StoreError
-    from .queries import QueryError
-    try:
-        columns, rows = sparql_result(query, rdf=rdf, db=db, neo4j=neo4j, **_params(pairs))
-    except (QueryError, StoreError) as error:
-        _fail(str(error))
+    columns, rows = sparql_result(query, rdf=rdf, db=db, neo4j=neo4j, **_params(pairs))
     _print_rows(columns, rows, fmt)
 
 
@@ -258,12 +251,7 @@ def cypher(text, pairs, write, fmt, db, neo4j):
     Python: policykg.cypher(text, params, db=..., neo4j=..., write=False)
     """
     from .api import cypher_result
-    from .graph import StoreError
-    from .queries import QueryError
-    try:
-        columns, rows = cypher_result(text, _params(pairs), db=db, neo4j=neo4j, write=write)
-    except (QueryError, StoreError) as error:
-        _fail(str(error))
+    columns, rows = cypher_result(text, _params(pairs), db=db, neo4j=neo4j, write=write)
     _print_rows(columns, rows, fmt)
 
 
@@ -280,12 +268,7 @@ def trace(doc, direction, depth, db, neo4j):
     Python: policykg.trace(doc, up=False, depth=4, db=..., neo4j=...)
     """
     from .api import trace as run_trace
-    from .graph import StoreError
-    from .queries import QueryError
-    try:
-        lines = run_trace(doc, up=direction == "up", depth=depth, db=db, neo4j=neo4j)
-    except (QueryError, StoreError) as error:
-        _fail(str(error))
+    lines = run_trace(doc, up=direction == "up", depth=depth, db=db, neo4j=neo4j)
     _echo("\n".join(lines))
 
 
@@ -313,18 +296,13 @@ def viz(out, png, svg, view_name, trace_doc, align, coverage_doc, depth, departm
     depth=3, department=..., db=..., neo4j=...)
     """
     from .api import visualize as run_viz
-    from .graph import StoreError
-    from .viz import FontError, ViewError
     chosen = [name for name, given in (("--trace", trace_doc), ("--department", department), ("--align", align),
                                        ("--coverage", coverage_doc)) if given]
     if len(chosen) > 1:
         _fail(f"{' and '.join(chosen)} draw different views; give one")
-    try:
-        result = run_viz(out=out, png=png, svg=svg, trace=trace_doc, depth=depth, department=department,
-                         view=view_name, align=tuple(align) if align else None, coverage=coverage_doc,
-                         db=db, neo4j=neo4j, progress=lambda line: click.echo(line, err=True))
-    except (StoreError, ViewError, FontError) as error:
-        _fail(str(error))
+    result = run_viz(out=out, png=png, svg=svg, trace=trace_doc, depth=depth, department=department,
+                     view=view_name, align=tuple(align) if align else None, coverage=coverage_doc,
+                     db=db, neo4j=neo4j, progress=lambda line: click.echo(line, err=True))
     for path in result.written:
         _echo(f"wrote {path} ({result.description})")
 
@@ -377,7 +355,6 @@ def export_rdf(fmt, base_iri, out, check, licence, db, neo4j):
     """
     from .api import export as run_export
     from .graph import StoreError
-    from .ontology import ExportError
     if fmt == "neo4j-admin":
         if str(out) == "-" or out.is_file():
             _fail(f"{out}: --format neo4j-admin writes a folder of CSV files; give --out FOLDER")
@@ -394,21 +371,18 @@ def export_rdf(fmt, base_iri, out, check, licence, db, neo4j):
     to_stdout = str(out) == "-"
     if to_stdout and check:
         _fail("--validate needs a file to read back; give --out FILE")
-    try:
-        if to_stdout:   # written to a file first (the writer renames it into place), then printed
-            import tempfile
-            with tempfile.TemporaryDirectory(prefix="policykg-export-") as folder:
-                written = Path(folder) / f"graph.{fmt}"
-                result = run_export(written, fmt, base_iri, db=db, neo4j=neo4j, licence=licence)
-                with open(written, "rb") as f:
-                    import shutil
-                    shutil.copyfileobj(f, sys.stdout.buffer)
-                sys.stdout.flush()
-        else:
-            result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check, licence=licence,
-                                progress=lambda line: _echo(f"  {line}", err=True))
-    except (StoreError, ExportError) as error:
-        _fail(str(error))
+    if to_stdout:   # written to a file first (the writer renames it into place), then printed
+        import tempfile
+        with tempfile.TemporaryDirectory(prefix="policykg-export-") as folder:
+            written = Path(folder) / f"graph.{fmt}"
+            result = run_export(written, fmt, base_iri, db=db, neo4j=neo4j, licence=licence)
+            with open(written, "rb") as f:
+                import shutil
+                shutil.copyfileobj(f, sys.stdout.buffer)
+            sys.stdout.flush()
+    else:
+        result = run_export(out, fmt, base_iri, db=db, neo4j=neo4j, check=check, licence=licence,
+                            progress=lambda line: _echo(f"  {line}", err=True))
     _echo(f"wrote {'standard output' if to_stdout else out} ({result['triples']} triples)", err=to_stdout)
     if check:
         if result["conforms"]:
@@ -446,11 +420,7 @@ def check_store(repair, db, neo4j, workers):
     Python: policykg.check(db=..., neo4j=..., repair=False)
     """
     from .api import check as run_check
-    from .graph import StoreError
-    try:
-        report = run_check(db=db, neo4j=neo4j, repair=repair, workers=workers)
-    except StoreError as error:
-        _fail(str(error))
+    report = run_check(db=db, neo4j=neo4j, repair=repair, workers=workers)
     _echo("\n".join(report.lines()))
     if not report.healthy:
         if report.problems and not repair:
@@ -469,12 +439,8 @@ def demo(db):
     """
     from .api import demo as run_demo
     from .api import sample_paths
-    from .graph import StoreError
-    try:
-        with _progress(sample_paths(), "ingesting samples") as progress:
-            lines = run_demo(db=db, progress=progress)
-    except StoreError as error:
-        _fail(str(error))
+    with _progress(sample_paths(), "ingesting samples") as progress:
+        lines = run_demo(db=db, progress=progress)
     for line in lines:
         _echo(line)
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import run as bench
 
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--size", type=int, default=1000)

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import cn2an
-
 from policykg.api import sample_paths
 from policykg.loaders import extract
 
@@ -41,7 +40,7 @@ class Plan:
     title: str
     level: str
     region: list[str]
-    parent: "Plan | None"
+    parent: Plan | None
     tasks: list[dict] = field(default_factory=list)    # {"path", "title", "text", "targets", "parents"}
 
 

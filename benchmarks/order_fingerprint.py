@@ -16,7 +16,6 @@ import time
 from pathlib import Path
 
 import make_corpus
-
 import policykg
 from policykg.graph.check import fingerprint
 

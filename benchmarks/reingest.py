@@ -16,6 +16,7 @@ from pathlib import Path
 
 import run as bench
 
+
 def timed(args: list[str]) -> tuple[float, float, str]:
     """Wall seconds, peak MB and the first line of what `policykg ARGS` printed."""
     wall, peak, text = bench.run_policykg(args)

@@ -25,17 +25,16 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import make_corpus  # noqa: E402
-
-from policykg.graph import EmbeddedStore  # noqa: E402
-from policykg.graph import cypher as C  # noqa: E402
-from policykg.api import ingest  # noqa: E402
-from policykg.graph.build import new_graph  # noqa: E402
-from policykg.graph.lineage import descendants, task_links  # noqa: E402
-from policykg.graph.embedded import copy_statements  # noqa: E402
-from policykg.graph.sync import ChangeSet, apply, edge_row, node_row  # noqa: E402
-from policykg.loaders import extract_many  # noqa: E402
-from policykg.queries import get  # noqa: E402
+import make_corpus
+from policykg.api import ingest
+from policykg.graph import EmbeddedStore
+from policykg.graph import cypher as C
+from policykg.graph.build import new_graph
+from policykg.graph.embedded import copy_statements
+from policykg.graph.lineage import descendants, task_links
+from policykg.graph.sync import ChangeSet, apply, edge_row, node_row
+from policykg.loaders import extract_many
+from policykg.queries import get
 
 # corpus shape per size: (provinces, cities per province, counties per city, years)
 SHAPES = {100: (3, 2, 4, 1), 1000: (31, 4, 7, 1), 10000: (31, 99, 99, 3), 30000: (31, 99, 99, 9)}

@@ -41,7 +41,6 @@ def main() -> None:
 
     import uvicorn
     from playwright.sync_api import sync_playwright
-
     from policykg.api import open_store
     from policykg.viz.serve import app
 

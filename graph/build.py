@@ -588,12 +588,8 @@ def prune(G: nx.MultiDiGraph) -> None:
         drop = []
         for n, data in G.nodes(data=True):
             label = data.get("label")
-            if label == "Document" and data.get("placeholder") and G.in_degree(n) == 0:
-                drop.append(n)
-            elif label == "Department" and G.in_degree(n) == 0 and not any(
-                    r == "RESPONSIBLE_FOR" for _, _, r in G.out_edges(n, keys=True)):
-                drop.append(n)
-            elif label == "Region" and G.in_degree(n) == 0:
+            if label == "Document" and data.get("placeholder") and G.in_degree(n) == 0 or label == "Department" and G.in_degree(n) == 0 and not any(
+                    r == "RESPONSIBLE_FOR" for _, _, r in G.out_edges(n, keys=True)) or label == "Region" and G.in_degree(n) == 0:
                 drop.append(n)
         if not drop:
             break

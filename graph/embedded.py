@@ -10,9 +10,10 @@ from contextlib import contextmanager
 from operator import itemgetter
 from pathlib import Path
 
+from ..errors import StoreError
 from . import cypher as C
 from .schema import NODES, RELS
-from .store import GraphStore, StoreError
+from .store import GraphStore
 from .sync import ChangeSet
 
 DEFAULT_DB = "policykg.lbug"

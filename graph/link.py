@@ -19,9 +19,9 @@ import hashlib
 import json
 import os
 import re
-from functools import lru_cache
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 
 import networkx as nx
 import numpy as np
@@ -193,7 +193,7 @@ def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: i
 
 _MIN_PER_WORKER = 200     # below this many documents a worker costs more than it saves
 _CHUNK = 100
-_FORKED: "_Linker | None" = None
+_FORKED: _Linker | None = None
 
 
 def _links_of_chunk(children: list[str]) -> list[Edge]:
@@ -462,7 +462,7 @@ class NgramCounts:
     the products of the n-grams both sides share (no per-pair sort, no sparse matrices)."""
 
     BUCKETS = 1 << 24
-    __slots__ = ("n", "rows", "ltf", "inv", "vocab", "start", "df")
+    __slots__ = ("df", "inv", "ltf", "n", "rows", "start", "vocab")
 
     def __init__(self, texts: list[str]):
         # as scikit-learn's char analyzer: lowercase, runs of white space made one space
@@ -499,7 +499,7 @@ class NgramCounts:
         self.start = np.flatnonzero(first)              # where each n-gram's run of entries begins
         self.df = np.diff(np.append(self.start, len(grams)))   # texts holding each n-gram
 
-    def _in(self, other: "NgramCounts") -> tuple[np.ndarray, np.ndarray]:
+    def _in(self, other: NgramCounts) -> tuple[np.ndarray, np.ndarray]:
         """For each of our n-grams: whether other has it, and where in other's vocabulary."""
         if not len(other.vocab):
             return np.zeros(len(self.vocab), dtype=bool), np.zeros(len(self.vocab), dtype=np.int64)
@@ -515,7 +515,7 @@ class NgramCounts:
         return weight / norm[self.rows]
 
     @staticmethod
-    def pair_similarity(child: "NgramCounts", parent: "NgramCounts") -> np.ndarray:
+    def pair_similarity(child: NgramCounts, parent: NgramCounts) -> np.ndarray:
         """Cosine similarity of the TF-IDF rows, weighted within the pair (rows: child texts,
         columns: parent texts). Only shared n-grams add to a dot product, so the product is taken
         over the shared vocabulary alone."""

@@ -11,9 +11,10 @@ import os
 import re
 from urllib.parse import unquote
 
+from ..errors import StoreError
 from . import cypher as C
 from .schema import NODES
-from .store import GraphStore, StoreError
+from .store import GraphStore
 from .sync import ChangeSet
 
 

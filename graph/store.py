@@ -8,10 +8,6 @@ from .build import new_graph, rebuild_index
 from .schema import NODES
 
 
-class StoreError(Exception):
-    """A store could not be opened or used; the message names the store and the reason."""
-
-
 class GraphStore:
     def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]:
         """(columns, rows) of one Cypher statement; read-only unless write."""

@@ -1,8 +1,22 @@
 """Read policy documents into structured records: clean, segment, extract."""
+from ..errors import ReadError
 from .clean import clean
 from .extract import extract, extract_many, extract_text
 from .models import Citation, Department, Document, Extraction, LedgerRow, Target, Task
-from .readers import ReadError, read
+from .readers import read
 
-__all__ = ["clean", "extract", "extract_many", "extract_text", "read", "ReadError", "Citation",
-           "Department", "Document", "Extraction", "LedgerRow", "Target", "Task"]
+__all__ = [
+           "Citation",
+           "Department",
+           "Document",
+           "Extraction",
+           "LedgerRow",
+           "ReadError",
+           "Target",
+           "Task",
+           "clean",
+           "extract",
+           "extract_many",
+           "extract_text",
+           "read",
+]

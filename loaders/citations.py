@@ -6,8 +6,8 @@ import re
 
 from . import patterns as P
 from .clean import Block, is_doc_number_line, label_of, normalise
-from .normal import year_digits
 from .models import Citation, Document, Span
+from .normal import year_digits
 from .regions import Location, locate
 
 _SENTENCE = re.compile(r"[^。！？]*[。！？]?")

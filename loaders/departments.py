@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from . import patterns as P
-from .normal import normalise
 from .models import Department, Span
+from .normal import normalise
 
 # abbreviation (without the level prefix) -> full name
 ALIASES = {

@@ -2,15 +2,14 @@
 ledger, each department's region and the citations."""
 from __future__ import annotations
 
-
 from . import patterns as P
 from .citations import find_citations, own_title_keys, title_key
 from .clean import Block
 from .ledger import ledger_rows
 from .metadata import metadata, prefix_level, signature_date_block
 from .models import Document, Task
-from .tables import line_cell_tables, tasks_and_ledger_from_tables
 from .normal import normalise
+from .tables import line_cell_tables, tasks_and_ledger_from_tables
 from .tree import build_tree, dedupe, is_table_header, tasks_from_tree
 
 

@@ -4,14 +4,14 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from .clean import clean
+from .document import document
 from .models import Extraction
 from .readers import SUFFIXES, ReadError, read
-from .document import document
 from .segment import head_of, segment
 
 

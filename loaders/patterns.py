@@ -36,7 +36,7 @@ INDENT_BREAK = re.compile(r"(?<=[。；！？：])[\u2003\u3000]{2,}|[\u2003\u30
 FLAT_BREAK = re.compile(r"(?<=[\u4e00-\u9fff。；：，）)》”〕●]) (?=[\u4e00-\u9fff（《“]|\d{1,2}[.、．]|(?:19|20)\d{2}年)")
 FLAT_LINE_MIN = 200     # characters: shorter lines are ordinary lines
 # HTML tags after which a page starts a new line
-HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.I)
+HTML_BREAK = re.compile(r"</(?:p|div|li|tr|h[1-6]|table)>|<br\s*/?>", re.IGNORECASE)
 
 # ---------------------------------------------------------------- numbering labels
 # name -> regex matching at the start of a block; group 1 is the number

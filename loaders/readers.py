@@ -8,6 +8,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..errors import ReadError
+
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
 CELL_SEP = "\t"
@@ -18,19 +20,6 @@ MAX_BYTES = 64_000_000
 MAX_DOCX_INFLATED = 256_000_000
 MAX_DOCX_PARTS = 10_000
 MAX_PDF_PAGES = 2_000
-
-
-class ReadError(Exception):
-    """A file that cannot be read as a policy document. str() is one line naming file and reason."""
-
-    def __init__(self, path: str | Path, reason: str):
-        self.path, self.reason = str(path), reason
-        super().__init__(f"{path}: {reason}")
-
-    def __reduce__(self):
-        # rebuilt from both fields when it crosses from a worker process (the default would call
-        # ReadError(message) and fail, which leaves a process pool waiting forever)
-        return ReadError, (self.path, self.reason)
 
 
 @dataclass

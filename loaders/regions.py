@@ -20,8 +20,8 @@ class Location:
 
 @lru_cache(maxsize=1)
 def _jio():
-    import io
     import contextlib
+    import io
     with contextlib.redirect_stdout(io.StringIO()):  # jionlp prints a banner on import
         import jionlp
     return jionlp

@@ -8,7 +8,14 @@ from .clean import Block, column_role, label_of, normalise
 from .departments import parse_list
 from .models import LedgerRow, Span, Task
 from .targets import find_targets
-from .tree import at_source, deadline_of, dedupe, heading_of, is_table_header, label_display
+from .tree import (
+    at_source,
+    deadline_of,
+    dedupe,
+    heading_of,
+    is_table_header,
+    label_display,
+)
 
 
 def column_roles(header: list[str]) -> dict[int, str]:

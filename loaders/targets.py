@@ -11,6 +11,7 @@ from functools import lru_cache
 from . import patterns as P
 from .models import Target
 
+
 @lru_cache(maxsize=8192)
 def cn_number(s: str) -> float | None:
     if re.fullmatch(r"\d+(?:\.\d+)?", s):

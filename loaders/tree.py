@@ -7,7 +7,14 @@ from dataclasses import dataclass, field
 
 from . import patterns as P
 from .clean import Block, is_org_list_line, label_of, normalise
-from .departments import field_role, find_in_prose, find_lists, list_spans, parse_list, split_names
+from .departments import (
+    field_role,
+    find_in_prose,
+    find_lists,
+    list_spans,
+    parse_list,
+    split_names,
+)
 from .models import Department, Span, Target, Task
 from .targets import cn_number, find_targets, mask_spans, may_hold_target
 
@@ -20,8 +27,8 @@ class Node:
     block: int
     title: str = ""
     parts: list[tuple[str, str]] = field(default_factory=list)  # (printed text, normalised text)
-    children: list["Node"] = field(default_factory=list)
-    parent: "Node | None" = None
+    children: list[Node] = field(default_factory=list)
+    parent: Node | None = None
     fields: list[Department] = field(default_factory=list)
     cells: list[Department] = field(default_factory=list)
     deadline_field: str | None = None

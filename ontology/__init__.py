@@ -20,6 +20,8 @@ import networkx as nx
 from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
+from ..errors import ExportError
+
 PKG = Namespace("https://w3id.org/policykg/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
 ORG = Namespace("http://www.w3.org/ns/org#")
@@ -33,10 +35,6 @@ ROLES = {"lead", "responsible", "cooperate"}
 # characters an IRI path segment may hold as they are; everything else ASCII is %-encoded, and
 # Chinese stays readable (IRIs allow it, RFC 3987)
 _SAFE = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-._~:")
-
-
-class ExportError(Exception):
-    pass
 
 
 def ontology_path(name: str = "policykg.ttl") -> Path:
@@ -217,6 +215,7 @@ def dataset_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, licence: str |
     wrote it, the day, the licence when given, the source files, and how many of each kind it holds."""
     import datetime
     from collections import Counter
+
     from .. import __version__
     ds = URIRef(base + "dataset")
     yield ds, RDF.type, VOID.Dataset
@@ -224,7 +223,7 @@ def dataset_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, licence: str |
     yield ds, DCTERMS.creator, Literal(f"policykg {__version__}")
     # the day, not the time: two exports of one store on one day are the same file
     day = os.environ.get("SOURCE_DATE_EPOCH")
-    day = (datetime.datetime.fromtimestamp(int(day), datetime.timezone.utc).date() if day
+    day = (datetime.datetime.fromtimestamp(int(day), datetime.UTC).date() if day
            else datetime.date.today())
     yield ds, DCTERMS.issued, Literal(day.isoformat(), datatype=XSD.date)
     if licence:
@@ -375,6 +374,19 @@ def run_sparql(g: Graph, name: str, **bindings) -> list[dict]:
     return [{str(k): (r[k].toPython() if r[k] is not None else None) for k in result.vars} for r in result]
 
 
-__all__ = ["export", "to_graph", "triples", "node_iri", "validate", "run_sparql", "sparql", "sparql_names",
-           "sparql_params", "PKG", "ELI",
-           "ExportError", "DEFAULT_BASE", "FORMATS"]
+__all__ = [
+    "DEFAULT_BASE",
+    "ELI",
+    "FORMATS",
+    "PKG",
+    "ExportError",
+    "export",
+    "node_iri",
+    "run_sparql",
+    "sparql",
+    "sparql_names",
+    "sparql_params",
+    "to_graph",
+    "triples",
+    "validate",
+]

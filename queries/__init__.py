@@ -14,13 +14,11 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
+from ..errors import NotFoundError, QueryError
+
 _HEADER = re.compile(r"^//\s*(name|description):\s*(.+?)\s*$")
 _PARAM = re.compile(r"^//\s*param\s+(\w+):\s*(STRING|INTEGER|FLOAT|BOOLEAN)\s*=\s*(.*?)\s*(?:--\s*(.*))?$")
 TYPES = {"STRING": str, "INTEGER": int, "FLOAT": float, "BOOLEAN": lambda s: s.lower() in ("1", "true", "yes")}
-
-
-class QueryError(Exception):
-    """A named query or its parameters are wrong; the message is one line."""
 
 
 @dataclass
@@ -98,7 +96,7 @@ def named_queries() -> dict[str, NamedQuery]:
 def get(name: str) -> NamedQuery:
     queries = named_queries()
     if name not in queries:
-        raise QueryError(f"no named query {name!r} (known: {', '.join(queries)})")
+        raise NotFoundError(f"no named query {name!r} (known: {', '.join(queries)})")
     return queries[name]
 
 
@@ -109,7 +107,7 @@ def get(name: str) -> NamedQuery:
 _WRITES = re.compile(r"\b(CREATE|MERGE|DELETE|DETACH|SET|REMOVE|DROP|ALTER|COPY|LOAD|INSTALL|ATTACH|IMPORT"
                      r"|CHECKPOINT|UPDATE|EXPORT)\b",
                      re.IGNORECASE)
-_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.S)
+_LITERALS = re.compile(r"'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"|`[^`]*`|//[^\n]*|/\*.*?\*/", re.DOTALL)
 
 
 _PARAMETER = re.compile(r"\$(\w+)")

@@ -67,6 +67,7 @@ def browser():
     installs it (apt install chromium fonts-noto-cjk)."""
     import os
     import shutil
+
     from playwright.sync_api import sync_playwright
     executable = os.environ.get("POLICYKG_CHROMIUM") or shutil.which("chromium") or CHROMIUM
     assert Path(executable).exists(), "the browser tests need chromium: apt install chromium fonts-noto-cjk"

@@ -4,13 +4,11 @@ import hashlib
 import json
 import sys
 
-import pytest
-
 from tests.conftest import ROOT
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
-import make_corpus  # noqa: E402
-import run  # noqa: E402
+import make_corpus
+import run
 
 SHAPE = (2, 1, 2, 1)    # 上海市 (a municipality: no city level) and 云南省 with one city of two counties
 

@@ -6,9 +6,8 @@ three levels, and distractors of the same subject that carry down something else
 import json
 
 import pytest
-
 from policykg.graph.build import build
-from policykg.graph.lineage import descendants, document_links
+from policykg.graph.lineage import descendants
 from policykg.graph.link import link, rejected_parents
 from policykg.loaders import extract_text
 

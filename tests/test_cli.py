@@ -3,10 +3,10 @@ import json
 import shutil
 from pathlib import Path
 
-from click.testing import CliRunner
-
 import policykg
+from click.testing import CliRunner
 from policykg.cli import main
+
 from tests.conftest import SAMPLES
 
 SEED = SAMPLES / "001_2134d2f2c0bab840.txt"
@@ -130,6 +130,7 @@ def test_neo4j_connection_error_is_one_line_without_the_password(tmp_path, monke
 
 def test_docker_compose_starts_neo4j_5_with_a_volume_and_a_healthcheck():
     import yaml
+
     from tests.conftest import ROOT
     compose = yaml.safe_load((ROOT / "docker-compose.yml").read_text("utf-8"))
     neo4j = compose["services"]["neo4j"]

@@ -9,12 +9,12 @@ import subprocess
 import sys
 import textwrap
 
-import pytest
-
 import policykg
+import pytest
 from policykg.graph import EmbeddedStore, StoreError
 from policykg.graph.check import fingerprint
 from policykg.graph.embedded import staged, working_copy
+
 from tests.conftest import ROOT, SAMPLES
 
 HAIDONG_FILE = SAMPLES / "000_688cda0958d2e220.txt"

@@ -4,11 +4,11 @@ import subprocess
 import sys
 
 import pytest
-
 from policykg.graph.build import build, documents
 from policykg.graph.lineage import document_links, task_links
 from policykg.graph.link import link
 from policykg.loaders import extract, extract_text
+
 from tests.conftest import ALIGNMENT_GOLD, ROOT, SHARED, needs_alignment_gold
 
 HAIDONG = "doc:n:东政办〔2023〕47号"
@@ -217,10 +217,9 @@ def test_the_hand_written_tfidf_is_scikit_learns_on_a_real_pair(G, monkeypatch):
     """NgramCounts claims the similarities of TfidfVectorizer(analyzer="char", ngram_range=(2, 3),
     sublinear_tf=True) fitted on the pair, up to hash collisions: checked on Haidong 2023 →
     Qinghai 2022 (60+ tasks a side)."""
+    from policykg.graph.link import NgramCounts, TaskAligner
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
-
-    from policykg.graph.link import NgramCounts, TaskAligner
     child, parent = HAIDONG, _qinghai_2022(G)
     aligner = TaskAligner(G)
     texts_c = [aligner._text(t) for t in aligner.tasks(child)]

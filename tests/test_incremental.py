@@ -5,10 +5,10 @@ must equal a store built from scratch from the same files, node for node and edg
 import shutil
 import sys
 
-import pytest
-
 import policykg
+import pytest
 from policykg.graph.check import fingerprint
+
 from tests.conftest import SAMPLES
 from tests.test_cascades import TEXTS
 

@@ -6,11 +6,11 @@ with []), and read back to the same graph as the store holds."""
 import csv
 import re
 
+import policykg
 import pytest
 from click.testing import CliRunner
-
-import policykg
 from policykg.cli import main
+
 from tests.conftest import SAMPLES
 
 FIELD = re.compile(r"^(?P<name>[^:]*)(?::(?P<type>ID|LABEL|START_ID|END_ID|TYPE|IGNORE"

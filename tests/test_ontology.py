@@ -2,14 +2,14 @@
 import re
 from pathlib import Path
 
+import policykg
 import pytest
 from click.testing import CliRunner
+from policykg import ontology as O
+from policykg.cli import main
 from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 
-import policykg
-from policykg import ontology as O
-from policykg.cli import main
 from tests.conftest import SAMPLES
 
 QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
@@ -319,7 +319,7 @@ def test_the_sparql_verb_answers_named_questions_over_a_file_or_the_store(db, ex
 def test_every_sparql_version_answers_what_its_cypher_query_answers(db, exported, name, params, key):
     cypher = policykg.query(name, db=db, **params)
     sparql = policykg.sparql(name, rdf=exported[0], **params)
-    row = lambda r: tuple(r[k] for k in key)  # noqa: E731
+    row = lambda r: tuple(r[k] for k in key)
     assert sorted(map(row, sparql), key=str) == sorted(map(row, cypher), key=str) and sparql
 
 

@@ -3,8 +3,11 @@ lacks, nothing declared that no code uses."""
 import ast
 import sys
 import tomllib
+from pathlib import Path
 
-from tests.conftest import ROOT
+import pytest
+
+from tests.conftest import ROOT, SAMPLES
 
 # import name → distribution name, where they differ
 DISTRIBUTION = {"docx": "python-docx", "charset_normalizer": "charset-normalizer", "sklearn": "scikit-learn"}
@@ -44,3 +47,31 @@ def test_every_import_is_declared():
 
 def test_every_declared_dependency_is_imported_or_says_why_not():
     assert _declared() - _imported() - set(NEEDED_BY_OTHERS) == set()
+
+
+def test_the_tree_is_lint_clean():
+    # ruff with the rules pyproject.toml names, over the package, its tests and benchmarks
+    import shutil
+    import subprocess
+    ruff = shutil.which("ruff", path=str(Path(sys.executable).parent)) or shutil.which("ruff")
+    assert ruff, "ruff is a test dependency: pip install -e '.[test]'"
+    result = subprocess.run([ruff, "check", "--no-cache", str(ROOT)], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
+def test_every_error_is_a_policykg_error_and_an_unknown_document_is_one_kind_everywhere(tmp_path):
+    import policykg
+    from policykg import errors
+    from policykg.graph import StoreError
+    from policykg.loaders import ReadError
+    from policykg.queries import QueryError
+    from policykg.viz import FontError, ViewError
+    for kind in (StoreError, ReadError, QueryError, ViewError, FontError, errors.ExportError, errors.NotFoundError):
+        assert issubclass(kind, errors.PolicykgError) and kind.__module__ == "policykg.errors"
+    db = tmp_path / "g.lbug"
+    policykg.ingest([SAMPLES], db=db)
+    for call in (lambda: policykg.trace("青政办〔1999〕1号", db=db),
+                 lambda: policykg.query("trace-down", doc="青政办〔1999〕1号", db=db),
+                 lambda: policykg.visualize(trace="青政办〔1999〕1号", out=tmp_path / "x.html", db=db)):
+        with pytest.raises(errors.NotFoundError, match=r"^no document '青政办〔1999〕1号' in the store"):
+            call()

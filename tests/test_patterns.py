@@ -1,10 +1,9 @@
 """Unit tests per pattern, table-driven: each row is an input and what must come out."""
 import pytest
-
+from policykg.loaders.citations import doc_number_key
 from policykg.loaders.clean import clean, label_of, lines_of, normalise
 from policykg.loaders.departments import canonical, parse_list
 from policykg.loaders.extract import extract_text
-from policykg.loaders.citations import doc_number_key
 from policykg.loaders.targets import find_targets
 
 

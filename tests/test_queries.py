@@ -3,11 +3,11 @@ holds (checked against the networkx form of the same graph), and passes Neo4j's 
 import json
 import re
 
-import pytest
-
 import policykg
+import pytest
 from policykg.queries import QueryError, get, named_queries, parse, writes
 from policykg.queries.render import table
+
 from tests.conftest import ALIGNMENT_GOLD, ROOT, SAMPLES, needs_alignment_gold
 
 QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
@@ -203,7 +203,7 @@ def test_tables_line_up_with_chinese_text():
     assert lines[1].startswith("-" * wcswidth("市卫生健康委员会"))
 
 
-README_CYPHER = re.compile(r"```cypher\n(.*?)```", re.S)
+README_CYPHER = re.compile(r"```cypher\n(.*?)```", re.DOTALL)
 
 
 def test_readme_cypher_examples_lint_clean_and_run(cypher_lint, db):

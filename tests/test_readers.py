@@ -1,8 +1,7 @@
 """Readers: encodings detected (not guessed wrong silently), PDF/DOCX/HTML generated inside the
 tests, and bad input refused with one line naming the file and the reason."""
-import pytest
-
 import policykg
+import pytest
 from policykg.loaders import ReadError, read
 
 NOTICE = ("海东市人民政府办公室关于印发测试工作任务的通知\n东政办〔2023〕47号\n各县区人民政府，市政府各部门：\n"
@@ -50,10 +49,10 @@ def test_non_chinese_single_byte_text_is_not_guessed(tmp_path):
 def _pdf(path, lines, table=None, text_layer=True):
     from reportlab.lib import colors
     from reportlab.lib.pagesizes import A4
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.cidfonts import UnicodeCIDFont
     from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
-    from reportlab.lib.styles import ParagraphStyle
     pdfmetrics.registerFont(UnicodeCIDFont("STSong-Light"))
     style = ParagraphStyle("zh", fontName="STSong-Light", fontSize=11, leading=16, wordWrap="CJK")
     story = [Paragraph(line, style) for line in lines] if text_layer else []
@@ -148,7 +147,7 @@ def test_an_unreadable_file_is_one_line(tmp_path):
 
 def test_a_stray_nul_does_not_make_utf8_text_utf16(tmp_path):
     path = tmp_path / "nul.txt"
-    path.write_bytes("某某市人民政府关于做好工作的通知\n".encode("utf-8") + b"\x00" + "各县区：\n".encode("utf-8"))
+    path.write_bytes("某某市人民政府关于做好工作的通知\n".encode() + b"\x00" + "各县区：\n".encode())
     src = read(path)
     assert src.encoding == "utf-8" and "关于做好工作的通知" in src.text
 
@@ -185,7 +184,6 @@ def test_a_docx_that_inflates_past_the_limit_is_refused_before_it_is_unzipped(tm
     import zipfile
 
     import docx
-
     from policykg.loaders import readers
     path = tmp_path / "bomb.docx"
     document = docx.Document()
@@ -202,9 +200,8 @@ def test_a_docx_that_inflates_past_the_limit_is_refused_before_it_is_unzipped(tm
 
 
 def test_a_pdf_with_more_pages_than_any_document_is_refused(tmp_path, monkeypatch):
-    from reportlab.pdfgen import canvas
-
     from policykg.loaders import readers
+    from reportlab.pdfgen import canvas
     path = tmp_path / "long.pdf"
     c = canvas.Canvas(str(path))
     for i in range(3):

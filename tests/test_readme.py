@@ -6,7 +6,7 @@ import re
 
 from tests.conftest import ROOT
 
-PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.S)
+PYTHON_BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
 def test_every_python_example_prints_what_the_readme_shows(tmp_path, monkeypatch):

@@ -11,9 +11,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-import pytest
-
 import policykg
+import pytest
 from policykg.api import open_store
 from policykg.graph import EmbeddedStore, sync
 from policykg.graph.build import build, new_graph
@@ -21,6 +20,7 @@ from policykg.loaders.models import Department, Document, Extraction, Span, Task
 from policykg.viz import lineage_documents
 from policykg.viz.alignment import task_links
 from policykg.viz.serve import app
+
 from tests.conftest import SAMPLES
 
 QINGHAI_2022 = "doc:t:青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
@@ -125,7 +125,7 @@ def test_views_are_read_as_neighbourhoods_and_mistakes_are_errors(server, db):
             ("/view/cascade", {"doc": HAIDONG, "depth": "9"}, 400, "depth must be a number from 1 to 4, not 9"),
             ("/view/nothing", {"doc": HAIDONG}, 404, "no view 'nothing'"),
             ("/api/query/owners", {}, 400, "owners needs --param phrase"),
-            ("/api/query/trace-down", {"doc": "不存在"}, 400, "no document '不存在' in the store")):
+            ("/api/query/trace-down", {"doc": "不存在"}, 404, "no document '不存在' in the store")):
         status, kind, body = server.get(path, **params)
         assert (status, kind) == (code, "application/json") and json.loads(body)["error"].startswith(message), body
 
@@ -150,7 +150,7 @@ def test_the_explorer_in_a_browser_from_search_to_alignment(server, db, local_pa
     page.wait_for_selector("#results li")
     assert "东政办〔2023〕47号" in page.inner_text("#results")
     page.screenshot(path=str(pictures / "explorer.png"))
-    page.click(f"#results li:has-text('东政办〔2023〕47号') >> text=谱系 lineage")
+    page.click("#results li:has-text('东政办〔2023〕47号') >> text=谱系 lineage")
     page.wait_for_selector("body[data-drawn=yes]")
     assert page.eval_on_selector_all("#picture g.box.document", "els => els.length") == 2
     assert min(page.eval_on_selector_all("#picture g.box.document text",

@@ -5,14 +5,14 @@ import shutil
 import sys
 from pathlib import Path
 
-import pytest
-
 import policykg
+import pytest
 from policykg.graph import EmbeddedStore, cypher
 from policykg.graph.build import build, new_graph
 from policykg.graph.link import link
-from policykg.loaders.extract import source_name
 from policykg.graph.sync import apply
+from policykg.loaders.extract import source_name
+
 from tests.conftest import ROOT, SAMPLES
 
 HAIDONG_FILE = SAMPLES / "000_688cda0958d2e220.txt"
@@ -309,7 +309,7 @@ def test_a_file_whose_doc_number_was_corrected_replaces_its_old_document(tmp_pat
     docs = [d for _, d in G.nodes(data=True) if d["label"] == "Document" and not d["placeholder"]]
     assert [d["doc_number"] for d in docs] == ["东政办〔2023〕47号"]
     assert "doc:n:东政办〔2023〕74号" not in G
-    count = lambda g, label: sum(1 for _, d in g.nodes(data=True) if d["label"] == label)  # noqa: E731
+    count = lambda g, label: sum(1 for _, d in g.nodes(data=True) if d["label"] == label)
     assert count(G, "Task") == count(before, "Task") > 30
 
 

@@ -1,6 +1,5 @@
 """Tables read with their cells (DOCX, PDF): task tables and 台账 ledgers by their column names."""
 import docx
-
 import policykg
 
 HEAD = ["三明市医改领导小组关于印发《重点任务分解表》的通知", "明医改组〔2024〕4号", "各县（市、区）医改领导小组：",

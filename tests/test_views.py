@@ -2,23 +2,29 @@
 the named queries), and the pages in headless Chromium with the network cut off — text at least
 12 px at the opening zoom, labelled level bands, clicks that list a task's departments, search
 with a hit count, document text that runs nothing."""
-import json
 import re
 
+import policykg
 import pytest
 from click.testing import CliRunner
-
-import policykg
 from policykg import viz
 from policykg.cli import main
 from policykg.graph.build import build, tasks_of
 from policykg.graph.link import link
-from policykg.loaders.models import Citation, Department, Document, Extraction, Span, Task
+from policykg.loaders.models import (
+    Citation,
+    Department,
+    Document,
+    Extraction,
+    Span,
+    Task,
+)
 from policykg.viz.alignment import alignment_scene, task_links
 from policykg.viz.cascade import LEVELS, cascade_scene, drawn_documents
 from policykg.viz.coverage import coverage
 from policykg.viz.scene import MIN_TEXT
 from policykg.viz.svg import segments
+
 from tests.conftest import SAMPLES
 
 QINGHAI_2022 = "doc:t:青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"

@@ -1,24 +1,22 @@
 """The pictures: layered layout, self-contained pages tested in headless Chromium with the network
 cut off, escaping of untrusted document text, and the static PNG cascade."""
-import os
-from pathlib import Path
-
-import pytest
-from click.testing import CliRunner
 
 import policykg
+import pytest
+from click.testing import CliRunner
 from policykg.cli import main
+from policykg.errors import ViewError
 from policykg.graph.build import build
 from policykg.graph.link import link
 from policykg.loaders.models import Department, Document, Extraction, Span, Task
 from policykg.viz import department_view, layered_positions, trace_view, write_html
-from policykg.viz.layout import ViewError
 from policykg.viz.layout import BAND
+
 from tests.conftest import SAMPLES
 
 QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
 HAIDONG = "doc:n:东政办〔2023〕47号"
-TASK_6 = f"task:n:东政办〔2023〕47号#一/（二）/6"
+TASK_6 = "task:n:东政办〔2023〕47号#一/（二）/6"
 
 
 @pytest.fixture(scope="module")
@@ -132,7 +130,7 @@ def test_trace_screenshot_and_png_cascade(G, pictures, offline_page):
     cascade = trace_view(G, QINGHAI_2022, depth=3)
     page_file = write_html(cascade, pictures / "trace.html", "青海省2022年综合医改重点工作任务 → 海东市2023", full=G)
     _load(offline_page, page_file)
-    _click_node(offline_page, f"task:n:东政办〔2023〕47号#一/（三）/11")
+    _click_node(offline_page, "task:n:东政办〔2023〕47号#一/（三）/11")
     offline_page.evaluate("policykg.network.fit({animation: false})")
     offline_page.screenshot(path=str(pictures / "network-view.png"))
     png = policykg.viz.draw(cascade, pictures / "network.png", "青海省2022年综合医改重点工作任务 → 海东市2023年", full=G)

@@ -10,20 +10,21 @@ a vis-network page.
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import networkx as nx
 
+from ..errors import FontError, ViewError
 from .alignment import alignment_scene
 from .cascade import cascade_documents, cascade_scene
 from .coverage import coverage, coverage_scene
 from .html import render_html, summary, write_html
-from .layout import ViewError, department_view, find_document, layered_positions, trace_view
+from .layout import department_view, find_document, layered_positions, trace_view
 from .page import render_page, write_page
 from .scene import Scene
-from .static import FontError, draw, draw_scene
+from .static import draw, draw_scene
 from .svg import render_svg
 
 VIEWS = ("cascade", "alignment", "coverage", "network")
@@ -152,6 +153,25 @@ def make(G: nx.MultiDiGraph, out: str | os.PathLike | None = None, png: str | os
     return result
 
 
-__all__ = ["make", "view", "scene_for", "render_html", "write_html", "render_page", "write_page", "render_svg",
-           "draw", "draw_scene", "layered_positions", "trace_view", "department_view", "lineage_documents",
-           "coverage", "ViewError", "FontError", "VizResult", "Scene", "VIEWS"]
+__all__ = [
+    "VIEWS",
+    "FontError",
+    "Scene",
+    "ViewError",
+    "VizResult",
+    "coverage",
+    "department_view",
+    "draw",
+    "draw_scene",
+    "layered_positions",
+    "lineage_documents",
+    "make",
+    "render_html",
+    "render_page",
+    "render_svg",
+    "scene_for",
+    "trace_view",
+    "view",
+    "write_html",
+    "write_page",
+]

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import networkx as nx
 
+from ..errors import ViewError
 from ..graph.build import tasks_of
 from . import details
-from .layout import ViewError
 from .scene import Box, Line, Link, Scene, fit
 
 COL_W = 430

@@ -9,10 +9,10 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from ..errors import ViewError
 from ..graph.build import tasks_of
 from . import details
 from .cascade import cascade_documents
-from .layout import ViewError
 from .scene import Box, Line, Scene, fit
 
 HEAD_W = 400

@@ -13,6 +13,7 @@ from collections import defaultdict
 
 import networkx as nx
 
+from ..errors import NotFoundError, ViewError
 from ..graph.build import tasks_of
 from ..graph.schema import LEVEL_RANK
 
@@ -23,10 +24,6 @@ ROW = {"Document": 0, "Task": 260, "Target": 420, "Department": 560}
 TASK_GAP = 70       # horizontal room per task
 DOC_GAP = 160       # room between two documents' task blocks
 REGION_X = -400     # regions stand in a column left of the bands
-
-
-class ViewError(Exception):
-    """The view asked for names nothing in the graph."""
 
 
 def _rel_in(G, node, rel):
@@ -46,7 +43,7 @@ def find_document(G: nx.MultiDiGraph, name: str) -> str:
         if d.get("label") == "Document" and (name in (d.get("doc_number"), d.get("title"))
                                              or keys & set((d.get("match_keys") or "").split("|"))):
             return n
-    raise ViewError(f"no document {name!r} in the store")
+    raise NotFoundError(f"no document {name!r} in the store")
 
 
 def trace_view(G: nx.MultiDiGraph, doc_name: str, depth: int = 3) -> nx.MultiDiGraph:
@@ -77,7 +74,7 @@ def department_view(G: nx.MultiDiGraph, name: str) -> nx.MultiDiGraph:
                   or any(e.get("printed") == name for _, _, k, e in G.out_edges(n, keys=True, data=True)
                          if k == "RESPONSIBLE_FOR"))]
     if not depts:
-        raise ViewError(f"no department {name!r} in the store")
+        raise NotFoundError(f"no department {name!r} in the store")
     places = sorted({G.nodes[n].get("full_name") or G.nodes[n]["name"] for n in depts})
     exact = [n for n in depts if G.nodes[n].get("full_name") in full]
     if exact:

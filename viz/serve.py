@@ -21,11 +21,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from ..errors import NotFoundError, PolicykgError, ViewError, first_line
 from ..graph import cypher as C
 from .alignment import alignment_scene
 from .cascade import cascade_scene
 from .coverage import coverage_scene
-from .layout import ViewError
 from .page import render_page
 
 MAX_CASCADE_DOCUMENTS = 3000     # as viz: past this a page takes minutes to open
@@ -52,7 +52,7 @@ class Explorer:
         with self.lock:
             found = _resolve_document(self.store, value)
             if not self.store.rows("MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": found}):
-                raise LookupError(f"no document {value!r} in the store")
+                raise NotFoundError(f"no document {value!r} in the store")
         return found
 
     def search(self, q: str) -> list[dict]:
@@ -91,7 +91,7 @@ class Explorer:
             parent, child = self.document(params.get("parent"), "parent"), self.document(params.get("child"), "child")
             scene = alignment_scene(self.lineage(child, 1), parent, child)
         else:
-            raise LookupError(f"no view {kind!r}; the views are cascade, alignment and coverage")
+            raise NotFoundError(f"no view {kind!r}; the views are cascade, alignment and coverage")
         return render_page(scene, f"{len(scene.boxes)} boxes, {len(scene.links)} links", served=True)
 
     def details(self, node: str | None) -> dict:
@@ -101,7 +101,7 @@ class Explorer:
             raise ViewError("give a task: ?id=…")
         rows = self.rows("MATCH (t:Task) WHERE t.id = $id RETURN t.document AS document", {"id": node})
         if not rows:
-            raise LookupError(f"no task {node!r} in the store")
+            raise NotFoundError(f"no task {node!r} in the store")
         with self.lock:
             G = self.store.read_around({rows[0]["document"]})
         return details.task(G, node)
@@ -123,11 +123,11 @@ def _depth(value) -> int:
 
 
 def _error(error: Exception) -> JSONResponse:
-    from ..queries import QueryError
-    status = 404 if isinstance(error, LookupError) else 400
-    if not isinstance(error, (ViewError, LookupError, QueryError)):
+    """A PolicykgError as the JSON answer {"error": its first line}: 404 for what the store does not
+    hold, 400 for a mistake in the request. Anything else is a bug and propagates (a 500)."""
+    if not isinstance(error, PolicykgError):
         raise error
-    return JSONResponse({"error": str(error).strip().splitlines()[0]}, status_code=status)
+    return JSONResponse({"error": first_line(error)}, status_code=404 if isinstance(error, NotFoundError) else 400)
 
 
 def _home_page() -> str:

@@ -7,15 +7,19 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..errors import FontError
 from .html import EDGE_STYLE, KINDS, node_view
-from .layout import BAND, LEVEL_NAMES, ROW, UNKNOWN_LEVEL, document_level, layered_positions
+from .layout import (
+    BAND,
+    LEVEL_NAMES,
+    ROW,
+    UNKNOWN_LEVEL,
+    document_level,
+    layered_positions,
+)
 
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Serif CJK SC", "Source Han Sans SC", "WenQuanYi Zen Hei",
              "WenQuanYi Micro Hei", "SimHei", "Microsoft YaHei", "PingFang SC", "Heiti SC", "Arial Unicode MS")
-
-
-class FontError(Exception):
-    pass
 
 
 def cjk_font() -> str:
