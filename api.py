@@ -38,13 +38,10 @@ def open_store(db: str | Path | None = None, neo4j: str | None = None, read_only
     write is a staged copy that replaces the store when the block ends without an error (see
     graph.embedded.staged): a crash or a kill leaves it as it was. Neo4j's transactions are its
     own."""
-    from .graph import EmbeddedStore, Neo4jStore
-    from .graph.embedded import staged
-    if neo4j:
-        return Neo4jStore(neo4j)
-    if read_only:
-        return EmbeddedStore(db, read_only=True)
-    return staged(db)
+    from .graph import open_store as open_url
+    if neo4j and "://" not in neo4j:
+        raise StoreError(f"{neo4j}: not a Neo4j URL (bolt://HOST:7687 or neo4j://HOST:7687)")
+    return open_url(neo4j or db, read_only=read_only and not neo4j)
 
 
 @dataclass

@@ -84,8 +84,9 @@ def store_options(f):
     f = click.option("--neo4j", metavar="URI", envvar="POLICYKG_NEO4J",
                      help="Use the Neo4j server at URI instead (auth from NEO4J_USER/NEO4J_PASSWORD "
                           "or NEO4J_AUTH).")(f)
-    f = click.option("--db", type=click.Path(dir_okay=False, path_type=Path), envvar="POLICYKG_DB",
-                     help="Embedded store file (default ./policykg.lbug, or $POLICYKG_DB).")(f)
+    f = click.option("--db", type=click.Path(dir_okay=False, path_type=str), envvar="POLICYKG_DB",
+                     help="Embedded store file (default ./policykg.lbug, or $POLICYKG_DB); a bolt:// or "
+                          "neo4j:// URL opens that Neo4j server instead.")(f)
     return f
 
 

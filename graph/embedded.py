@@ -25,6 +25,7 @@ def default_db_path() -> Path:
 
 
 class EmbeddedStore(GraphStore):
+    supports_bulk = True
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False,
                  staged_for: Path | None = None):
         """staged_for: the store this is a working copy of (see `staged`); messages name it."""

@@ -1,5 +1,14 @@
-"""What both stores share: reading the whole graph back with the same Cypher, and closing."""
+"""The store contract (Store: every method a store offers) and what the stores share (GraphStore:
+reading the graph back with the same Cypher, and closing).
+
+A new store is one module: a GraphStore subclass with `run`, `close` and `write_changes`, and a line
+in graph.open_store's table of URL schemes. `write_bulk` and `deferred_checkpoint` are capabilities
+a store may add (supports_bulk says whether it has the first); sync.apply uses them when present.
+"""
 from __future__ import annotations
+
+from contextlib import AbstractContextManager, nullcontext
+from typing import Protocol, runtime_checkable
 
 import networkx as nx
 
@@ -8,13 +17,44 @@ from .build import new_graph, rebuild_index
 from .schema import NODES
 
 
+@runtime_checkable
+class Store(Protocol):
+    """What every policykg store offers (EmbeddedStore, Neo4jStore)."""
+
+    supports_bulk: bool
+
+    def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]: ...
+    def rows(self, query: str, params: dict | None = None) -> list[dict]: ...
+    def close(self) -> None: ...
+    def read_graph(self) -> nx.MultiDiGraph: ...
+    def read_lineage(self, root: str, depth: int = 3) -> nx.MultiDiGraph: ...
+    def read_around(self, docs: set[str]) -> nx.MultiDiGraph: ...
+    def write_changes(self, changes) -> None: ...
+    def write_bulk(self, changes) -> None: ...
+    def deferred_checkpoint(self) -> AbstractContextManager: ...
+
+
 class GraphStore:
+    supports_bulk = False      # write_bulk: many files' changes in one transaction (sync.apply)
+
     def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]:
         """(columns, rows) of one Cypher statement; read-only unless write."""
         raise NotImplementedError
 
     def close(self) -> None:
         raise NotImplementedError
+
+    def write_changes(self, changes) -> None:
+        """One file's changes (a sync.ChangeSet) in one transaction."""
+        raise NotImplementedError
+
+    def write_bulk(self, changes) -> None:
+        """Many files' changes in one transaction; only where supports_bulk."""
+        raise NotImplementedError(f"{type(self).__name__} has no bulk write path")
+
+    def deferred_checkpoint(self) -> AbstractContextManager:
+        """A block inside which the store may put off making writes durable until its end."""
+        return nullcontext()
 
     def __enter__(self):
         return self

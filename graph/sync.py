@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections import defaultdict
 from collections.abc import Callable
-from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 import networkx as nx
@@ -205,7 +204,7 @@ def apply(store, old: nx.MultiDiGraph, new: nx.MultiDiGraph,
     ``meanwhile``: work that changes nothing in ``new`` but its derived links (linking), run in
     this thread while another writes the facts; the links are written when both are done. Both
     stores' drivers release the GIL while the database works, so writing and linking overlap."""
-    with getattr(store, "deferred_checkpoint", nullcontext)():
+    with store.deferred_checkpoint():
         return _apply(store, old, new, progress, bulk_rows, meanwhile)
 
 
@@ -243,7 +242,7 @@ class _Writer:
         self.store, self.new, self.progress, self.bulk_rows = store, new, progress, bulk_rows
         self.report = SyncReport()
         self.present = set(old.nodes)
-        self.bulk = getattr(store, "write_bulk", None)
+        self.bulk = store.write_bulk if store.supports_bulk else None
         self.waiting: list = []     # edges to nodes of files not yet written
 
     def _commit(self, changes: ChangeSet, own: set, owners: list[str]) -> None:

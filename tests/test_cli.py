@@ -275,3 +275,8 @@ def test_extract_out_writes_one_file_per_input_even_with_one_stem(tmp_path):
     result = CliRunner().invoke(main, ["extract", str(tmp_path / "a.txt"), str(tmp_path / "a.md"), "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert sorted(p.name for p in out.iterdir()) == ["a.json", "a.md.json"]
+
+
+def test_db_takes_a_server_url_as_well_as_a_path():
+    result = CliRunner().invoke(main, ["query", "stats", "--db", "bolt://127.0.0.1:1"])
+    assert result.exit_code == 1 and result.stderr.startswith("policykg: error: bolt://127.0.0.1:1: ")

@@ -374,3 +374,20 @@ def test_a_store_written_before_a_property_existed_is_upgraded_and_read(tmp_path
     again = policykg.ingest([SAMPLES], db=db)
     assert again.unchanged == 0 and again.failed == []      # no hashes stored: every file read
     assert policykg.ingest([SAMPLES], db=db).unchanged == 5
+
+
+def test_open_store_takes_a_path_or_a_server_url_and_every_store_keeps_the_contract(tmp_path):
+    from policykg.graph import STORES, Neo4jStore, Store, StoreError, open_store
+    db = tmp_path / "g.lbug"
+    policykg.ingest([SAMPLES], db=db)
+    with open_store(db, read_only=True) as store:
+        assert isinstance(store, EmbeddedStore) and isinstance(store, Store) and store.supports_bulk
+        assert store.rows("MATCH (d:Document) RETURN count(d) AS n")[0]["n"] > 0
+    assert STORES["bolt"] is STORES["neo4j+s"] is Neo4jStore
+    assert isinstance(Neo4jStore.__new__(Neo4jStore), Store) and not Neo4jStore.supports_bulk
+    with pytest.raises(StoreError, match=r"^ftp://x: no store for ftp:// \(known: bolt"):
+        open_store("ftp://x")
+    with pytest.raises(StoreError, match="127.0.0.1:1"):           # a server URL goes to the Neo4j store
+        open_store("bolt://127.0.0.1:1")
+    with pytest.raises(StoreError, match="^localhost:7687: not a Neo4j URL"):
+        policykg.query("stats", neo4j="localhost:7687")
