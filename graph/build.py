@@ -16,11 +16,9 @@ import re
 from collections.abc import Iterable
 
 import networkx as nx
-from rapidfuzz import fuzz
 
 from ..loaders.citations import doc_number_key, title_key
 from ..loaders.clean import normalise
-from ..loaders.departments import canonical as canonical_department
 from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate
@@ -413,11 +411,15 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
         else:
             _edge(G, doc_id, cited, "CITES", printed=printed, basis=citation.basis, keys=join_keys(ckeys),
                   **_cited(described), **_span(citation.span, source))
-    for number in doc.repeals:
-        rkeys = mention_keys(number)
-        repealed = mention_document(G, rkeys, doc_number=number)
-        _edge(G, doc_id, repealed, "REPEALS", keys=join_keys(rkeys), **_cited({"doc_number": number}),
-              **_span(doc.span, source))
+    for named in doc.repeals:
+        # the extractor gives a repealed document by its 文号, or by its title where none is printed
+        is_number = doc_number_key(named) is not None
+        described = {"doc_number": named} if is_number else {"title": named}
+        rkeys = mention_keys(named) if is_number else mention_keys(None, named)
+        if not rkeys:
+            continue
+        repealed = mention_document(G, rkeys, **described)
+        _edge(G, doc_id, repealed, "REPEALS", keys=join_keys(rkeys), **_cited(described), **_span(doc.span, source))
     return doc_id
 
 
@@ -512,29 +514,15 @@ def _add_tasks(G, doc: Document, doc_id: str, source: str, region_path: list[str
 
 
 def _add_ledger(G, doc: Document, task_ids: list[str], source: str, region_path: list[str]) -> None:
-    """A 任务台账 row restates part of a task's text with its 牵头/配合 bodies: it gives those
-    roles to the task whose text it comes from."""
-    if not doc.ledger or not doc.tasks:
-        return
-    texts = [re.sub(r"\s+", "", t.text or "") for t in doc.tasks]
+    """A 任务台账 row's 牵头/配合 bodies are responsible for the task the extractor found it restates
+    (loaders.ledger.assign_ledger)."""
     for row in doc.ledger:
-        row_text = re.sub(r"\s+", "", row.task or "")
-        if len(row_text) < 8:
+        if row.task_index is None:
             continue
-        scores = [fuzz.partial_ratio(row_text, text) if text else 0 for text in texts]
-        best = max(range(len(scores)), key=scores.__getitem__)
-        if scores[best] < 80:
-            continue
-        tid = task_ids[best]
-        inherited = None
-        for role, names in (("lead", row.lead), ("cooperate", row.cooperate)):
-            for name in names:
-                inherited = name[0] if name[:1] in "省市县区州" else inherited
-                full = canonical_department(name, inherited)
-                d = _add_department(G, full, doc.region, doc.region, region_path)
-                _responsible(G, d, tid, role, name, _span(row.span, source))
-        if row.deadline and not G.nodes[tid].get("deadline"):
-            G.nodes[tid]["deadline"] = row.deadline
+        tid = task_ids[row.task_index]
+        for dept in row.departments:
+            d = _add_department(G, dept.canonical or dept.name, dept.region or doc.region, doc.region, region_path)
+            _responsible(G, d, tid, dept.role, dept.name, _span(dept.span, source))
 
 
 # ---------------------------------------------------------------- identity and pruning

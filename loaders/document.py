@@ -5,7 +5,7 @@ from __future__ import annotations
 from . import patterns as P
 from .citations import find_citations, own_title_keys, title_key
 from .clean import Block
-from .ledger import ledger_rows
+from .ledger import assign_ledger, ledger_rows
 from .metadata import metadata, prefix_level, signature_date_block
 from .models import Document, Task
 from .normal import normalise
@@ -46,6 +46,7 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     for t in doc.tasks:
         for d in t.departments:
             d.region = department_region(d.canonical, doc)
+    assign_ledger(doc, lambda name: department_region(name, doc))
     own_titles = own_title_keys(blocks, start, end, doc)
     doc.citations, doc.repeals = find_citations(blocks, start, end, doc, own_titles)
     return doc

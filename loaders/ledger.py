@@ -3,9 +3,13 @@ from __future__ import annotations
 
 import re
 
+from rapidfuzz import fuzz
+
 from . import patterns as P
-from .models import LedgerRow, Span
+from .models import Department, Document, LedgerRow, Span
 from .regions import starts_with_place
+
+LEDGER_MATCH = 80      # partial_ratio of a row's text to a task's text from which it restates that task
 
 
 def ledger_rows(source: str, doc_span: Span) -> list[LedgerRow]:
@@ -104,3 +108,35 @@ def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
     lead = [n for n, _ in names[:split]]
     coop = [n for n, _ in names[split:]]
     return LedgerRow(row=num, task=re.sub(r"\s+", "", task_text), lead=lead, cooperate=coop, deadline=deadline)
+
+
+def assign_ledger(doc: Document, region_of) -> None:
+    """Give each 任务台账 row the task it restates (the task whose text holds the row's text best,
+    partial_ratio ≥ LEDGER_MATCH) and its 牵头/配合 bodies as departments of that task, with their
+    canonical names (an elided 市/县 prefix carried from the row's previous name) and regions
+    (region_of(canonical)); a task without a deadline takes the row's. The graph builds the
+    responsibilities from these as they are."""
+    from .departments import canonical
+    if not doc.ledger or not doc.tasks:
+        return
+    texts = [re.sub(r"\s+", "", t.text or "") for t in doc.tasks]
+    for row in doc.ledger:
+        row_text = re.sub(r"\s+", "", row.task or "")
+        if len(row_text) < 8:
+            continue
+        scores = [fuzz.partial_ratio(row_text, text) if text else 0 for text in texts]
+        best = max(range(len(scores)), key=scores.__getitem__)
+        if scores[best] < LEDGER_MATCH:
+            continue
+        row.task_index = best
+        inherited = None
+        row.departments = []
+        for role, names in (("lead", row.lead), ("cooperate", row.cooperate)):
+            for name in names:
+                inherited = name[0] if name[:1] in "省市县区州" else inherited
+                full = canonical(name, inherited)
+                row.departments.append(Department(name=name, role=role, canonical=full, region=region_of(full),
+                                                  span=row.span))
+        task = doc.tasks[best]
+        if row.deadline and not task.deadline:
+            task.deadline = row.deadline

@@ -67,6 +67,8 @@ class LedgerRow:
     cooperate: list[str]
     deadline: str | None
     span: Span | None = None
+    task_index: int | None = None   # the task (in Document.tasks) whose text the row restates
+    departments: list[Department] = field(default_factory=list)   # lead and cooperate, canonical
 
 
 @dataclass
