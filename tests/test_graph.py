@@ -234,3 +234,15 @@ def test_the_hand_written_tfidf_is_scikit_learns_on_a_real_pair(G, monkeypatch):
     monkeypatch.setattr(NgramCounts, "BUCKETS", 1 << 40)
     exact = TaskAligner(G).scores(child, parent)
     assert abs(exact - theirs).max() < 1e-9
+
+
+def test_a_document_repealed_by_its_title_alone_is_a_placeholder_with_that_title():
+    from policykg.loaders.models import Document, Extraction, Span
+    doc = Document(doc_number="黔财预〔2024〕1号", doc_number_key="黔财预〔2024〕1号", title="关于印发预算管理办法的通知",
+                   attachment_title=None, issuer="贵州省财政厅", date="2024-01-02", published=None, level="province",
+                   region="贵州省", region_path=["国家", "贵州省"], tasks=[], span=Span(0, 10),
+                   repeals=["貴州省省級預算審查監督條例", "黔财预〔2019〕3号"])
+    G = build([Extraction(source="a.txt", documents=[doc])])
+    repealed = {G.nodes[v].get("title") or G.nodes[v].get("doc_number")
+                for _, v, k in G.out_edges("doc:n:黔财预〔2024〕1号", keys=True) if k == "REPEALS"}
+    assert repealed == {"貴州省省級預算審查監督條例", "黔财预〔2019〕3号"}
