@@ -22,6 +22,7 @@ from ..loaders.clean import normalise
 from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate
+from .ids import department_id, document_id, moved, region_id, target_id, task_id
 from .schema import DERIVED_RELS, LEVEL_RANK, NODES, REGION_LEVELS, RELS
 
 ROLE_STRENGTH = {"lead": 3, "responsible": 2, "cooperate": 1}
@@ -129,23 +130,10 @@ def canonical_doc_id(keys: list[str], own_title_key: str | None = None) -> str:
     """The 文号 when known; else the document's own title (ingested) or its smallest title key."""
     numbers = sorted(k for k in keys if k.startswith("n:"))
     if numbers:
-        return "doc:" + numbers[0]
+        return document_id(numbers[0])
     if own_title_key:
-        return "doc:t:" + own_title_key
-    return "doc:" + min(keys)
-
-
-def task_id(doc_id: str, path: list[str] | str) -> str:
-    p = path if isinstance(path, str) else "/".join(path)
-    return f"task:{doc_id[4:]}#{p}"
-
-
-def region_id(path: list[str]) -> str:
-    return "region:" + "/".join(path)
-
-
-def department_id(region_path: list[str], name: str) -> str:
-    return f"dept:{'/'.join(region_path)}:{name}"
+        return document_id("t:" + own_title_key)
+    return document_id(min(keys))
 
 
 def _span(span: Span | None, source: str) -> dict:
@@ -505,7 +493,7 @@ def _add_tasks(G, doc: Document, doc_id: str, source: str, region_path: list[str
             d = _add_department(G, name, dept.region or doc.region, doc.region, region_path)
             _responsible(G, d, tid, dept.role, dept.name, _span(dept.span, source))
         for i, target in enumerate(task.targets):
-            target_node = f"target:{tid[5:]}#{i + 1}"
+            target_node = target_id(tid, i + 1)
             _node(G, target_node, "Target", task=tid, text=target.text, measure=target.measure,
                   value=target.value, unit=target.unit, comparator=target.comparator, by=target.by,
                   **_span(target.span, source))
@@ -553,11 +541,10 @@ def canonicalise_ids(G: nx.MultiDiGraph) -> None:
     for old, new in list(mapping.items()):
         for t, _, rel in list(G.in_edges(old, keys=True)):
             if rel == "PART_OF":
-                new_task = "task:" + new[4:] + t[len("task:") + len(old) - 4:]
-                mapping[t] = new_task
+                mapping[t] = moved(t, old, new)
                 for _, target, r in G.out_edges(t, keys=True):
                     if r == "HAS_TARGET":
-                        mapping[target] = "target:" + new_task[5:] + target[len("target:") + len(t) - 5:]
+                        mapping[target] = moved(target, old, new)
     _touch(G, *(new for old, new in mapping.items() if old.startswith("doc:")))
     nx.relabel_nodes(G, mapping, copy=False)
     for old, new in mapping.items():

@@ -21,6 +21,7 @@ from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, PROV, SKOS
 
 from ..errors import ExportError
+from ..graph import ids
 
 PKG = Namespace("https://w3id.org/policykg/ontology#")
 ELI = Namespace("http://data.europa.eu/eli/ontology#")
@@ -49,21 +50,18 @@ def node_iri(base: str, node_id: str) -> URIRef:
     """Stable IRIs from the graph's stable ids: the normalised 文号 where there is one.
     doc:n:青政办〔2023〕73号 -> <base>document/青政办〔2023〕73号;
     task:n:青政办〔2023〕73号#一/（一） -> <base>task/青政办〔2023〕73号/一/（一）."""
-    kind, _, rest = node_id.partition(":")
-    head, _, tail = rest.partition("#")
-    if kind in ("doc", "task", "target"):
-        form, _, key = head.partition(":")
-        parts = ([] if form == "n" else ["title" if form == "t" else "source"]) + [key]
-        if tail:
-            parts += tail.replace("#", "/").split("/")
-        folder = {"doc": "document", "task": "task", "target": "target"}[kind]
-    elif kind == "dept":
-        region, _, name = rest.rpartition(":")
-        folder, parts = "department", region.split("/") + [name]
-    elif kind == "region":
-        folder, parts = "region", rest.split("/")
+    try:
+        parsed = ids.parse(node_id)
+    except ValueError:
+        raise ExportError(f"no IRI scheme for node id {node_id!r}") from None
+    if parsed.kind in ("doc", "task", "target"):
+        parts = ([] if parsed.form == "n" else ["title" if parsed.form == "t" else "source"]) + [parsed.key or ""]
+        parts += list(parsed.path) + ([str(parsed.number)] if parsed.number is not None else [])
+        folder = {"doc": "document", "task": "task", "target": "target"}[parsed.kind]
+    elif parsed.kind == "dept":
+        folder, parts = "department", list(parsed.path) + [parsed.name or ""]
     else:
-        raise ExportError(f"no IRI scheme for node id {node_id!r}")
+        folder, parts = "region", list(parsed.path)
     return URIRef(base + folder + "/" + "/".join(_segment(p) for p in parts))
 
 

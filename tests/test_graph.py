@@ -246,3 +246,21 @@ def test_a_document_repealed_by_its_title_alone_is_a_placeholder_with_that_title
     repealed = {G.nodes[v].get("title") or G.nodes[v].get("doc_number")
                 for _, v, k in G.out_edges("doc:n:黔财预〔2024〕1号", keys=True) if k == "REPEALS"}
     assert repealed == {"貴州省省級預算審查監督條例", "黔财预〔2019〕3号"}
+
+
+def test_node_ids_are_made_and_read_back_by_one_module():
+    from policykg.graph import ids
+    doc = ids.document_id("n:青政办〔2023〕73号")
+    task = ids.task_id(doc, ["一", "（一）"])
+    target = ids.target_id(task, 2)
+    assert (doc, task, target) == ("doc:n:青政办〔2023〕73号", "task:n:青政办〔2023〕73号#一/（一）",
+                                   "target:n:青政办〔2023〕73号#一/（一）#2")
+    parsed = ids.parse(target)
+    assert (parsed.kind, parsed.form, parsed.key, parsed.path, parsed.number) == \
+           ("target", "n", "青政办〔2023〕73号", ("一", "（一）"), 2)
+    assert ids.moved(target, doc, "doc:t:某方案") == "target:t:某方案#一/（一）#2"
+    dept = ids.parse(ids.department_id(["国家", "青海省"], "省卫生健康委员会"))
+    assert (dept.kind, dept.path, dept.name) == ("dept", ("国家", "青海省"), "省卫生健康委员会")
+    assert ids.parse(ids.region_id(["国家", "青海省"])).path == ("国家", "青海省")
+    with pytest.raises(ValueError):
+        ids.parse("no id")
