@@ -5,13 +5,18 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..errors import ReadError
+from . import ocr
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
-SUFFIXES = TEXT_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}     # page images: read by OCR (loaders.ocr)
+# Word 97-2003, WPS Office, RTF and OpenDocument: LibreOffice turns them into DOCX, read as DOCX
+OFFICE_SUFFIXES = {".doc", ".wps", ".rtf", ".odt"}
+SUFFIXES = TEXT_SUFFIXES | IMAGE_SUFFIXES | OFFICE_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
+OFFICE_TIMEOUT = 120          # seconds LibreOffice may take to convert one file
 CELL_SEP = "\t"
 # no policy document comes near these; a file over one is refused before it is read into memory
 MAX_BYTES = 64_000_000
@@ -27,8 +32,17 @@ class SourceText:
     path: str
     text: str
     encoding: str | None
-    kind: str           # txt | pdf | docx | html
+    kind: str           # txt | pdf | docx | html | ocr (a scanned PDF or an image)
     sha256: str = ""    # of the file's bytes, as read
+    layout: list = field(default_factory=list)   # OCR: each line's page, box and offset (loaders.ocr.OcrLine)
+
+    def where(self, offset: int):
+        """The OCR line (page and box) holding a character offset of the text, or None."""
+        import bisect
+        if not self.layout:
+            return None
+        i = bisect.bisect_right([ln.offset for ln in self.layout], offset) - 1
+        return self.layout[i] if i >= 0 else None
 
 
 def read(path: str | Path) -> SourceText:
@@ -58,16 +72,47 @@ def read(path: str | Path) -> SourceText:
         text, enc = decode_text(data, path)
         kind = "txt"
     elif suffix == ".pdf":
-        text, enc, kind = read_pdf(path), None, "pdf"
+        text, enc, kind, layout = *read_pdf(path), None
+        if isinstance(text, list):          # no text layer: what OCR read
+            layout, text, kind = text, _ocr_text(text), "ocr"
+    elif suffix in IMAGE_SUFFIXES:
+        layout = _ocr(path, "image", lambda: ocr.ocr_image(path))
+        text, enc, kind = _ocr_text(layout), None, "ocr"
     elif suffix == ".docx":
         text, enc, kind = read_docx(path), None, "docx"
+    elif suffix in OFFICE_SUFFIXES:
+        text, enc, kind = read_office(path), None, suffix[1:]
     else:
         text, enc = decode_text(data, path)
         text, kind = html_main_text(text, path), "html"
     text = text.translate(_CONTROL_AS_SPACE)
     if not text.strip():
         raise ReadError(path, "no text in file")
-    return SourceText(str(path), text, enc, kind, hashlib.sha256(data).hexdigest())
+    source = SourceText(str(path), text, enc, kind, hashlib.sha256(data).hexdigest())
+    if kind == "ocr":
+        source.layout = layout
+    return source
+
+
+def _ocr(path: Path, what: str, run):
+    """OCR's lines, or a one-line error: the engine missing (and how to install it), a file it
+    cannot open."""
+    if not ocr.available():
+        raise ReadError(path, f"a {what} without a text layer needs OCR: {ocr.INSTALL}")
+    try:
+        lines = run()
+    except ReadError:
+        raise
+    except Exception as exc:     # PIL, PDFium and onnxruntime raise many unrelated types for a bad file
+        raise ReadError(path, f"not a readable {what} ({type(exc).__name__}: {str(exc)[:120]})") from None
+    if not lines:
+        raise ReadError(path, f"OCR found no text in the {what}")
+    return lines
+
+
+def _ocr_text(lines) -> str:
+    from .ocr import assemble
+    return assemble(lines)
 
 
 # Control characters are never part of a document's words, and one of them makes RDF/XML
@@ -149,7 +194,9 @@ def _looks_like_text(text: str) -> bool:
     return bad / min(len(text), 4000) < 0.01
 
 
-def read_pdf(path: Path) -> str:
+def read_pdf(path: Path) -> tuple:
+    """(text, encoding None, "pdf") from the text layer; pages without one are read by OCR when it
+    is installed. A PDF with no text layer at all gives (its OCR lines, None, "pdf")."""
     import pdfplumber
     try:
         pdf = pdfplumber.open(path)
@@ -176,14 +223,24 @@ def read_pdf(path: Path) -> str:
                 pages.append(page.extract_text() or "")
     text = "\n".join(pages)
     if not text.strip():
-        raise ReadError(path, "scanned PDF: no text layer, needs OCR")
+        return _ocr(path, "scanned PDF", lambda: ocr.ocr_pdf(path)), None, "pdf"
+    blank = [i for i, p in enumerate(pages) if not p.strip()]
+    if blank and ocr.available():
+        # a text PDF with some pages scanned (a signed page, an attachment): OCR just those
+        by_page: dict[int, list] = {}
+        for ln in ocr.ocr_pdf(path, blank):
+            by_page.setdefault(ln.page - 1, []).append(ln.text)
+        pages = [("\n".join(by_page.get(i, [])) if i in blank else p) for i, p in enumerate(pages)]
+        text = "\n".join(pages)
     # pdfminer writes (cid:1234) for a glyph whose font has no map to Unicode (seen with
     # encrypted PDFs and with fonts embedded without one): such a text layer is not the words
     unmapped = sum(len(m) for m in _UNMAPPED_GLYPH.findall(text))
     if unmapped > len("".join(text.split())) / 2:
+        if ocr.available():
+            return _ocr(path, "PDF", lambda: ocr.ocr_pdf(path)), None, "pdf"
         raise ReadError(path, "PDF text layer cannot be decoded (its glyphs have no map to "
-                              "Unicode); needs OCR")
-    return text
+                              f"Unicode); it needs OCR: {ocr.INSTALL}")
+    return text, None, "pdf"
 
 
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")
@@ -233,6 +290,45 @@ def read_docx(path: Path) -> str:
             table = Table(child, document)
             out.append(table_lines([[cell.text for cell in row.cells] for row in table.rows]))
     return "\n".join(out)
+
+
+# the first bytes of each office format: Word 97 and WPS are OLE compound files, ODF is a zip
+_OFFICE_MAGIC = {".doc": b"\xd0\xcf\x11\xe0", ".wps": b"\xd0\xcf\x11\xe0", ".odt": b"PK\x03\x04", ".rtf": b"{\\rtf"}
+
+
+def read_office(path: Path) -> str:
+    """A .doc, .wps, .rtf or .odt file: LibreOffice (headless, a profile of its own so a desktop
+    LibreOffice left open does not block it) converts it to DOCX, which read_docx reads, tables
+    as rows. Written by hand around the soffice command because no maintained Python library
+    reads Word 97 binaries with their tables."""
+    import shutil
+    import subprocess
+    import tempfile
+    with path.open("rb") as f:
+        head = f.read(8)
+    if not head.startswith(_OFFICE_MAGIC[path.suffix.lower()]):
+        # LibreOffice opens almost anything (plain text too): a file must be what its name says
+        raise ReadError(path, f"not a {path.suffix.lower()} file (its first bytes are not that format's)")
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        raise ReadError(path, f"a {path.suffix.lower()} file needs LibreOffice to be read: "
+                              "apt install libreoffice-writer-nogui (Debian/Ubuntu), or install LibreOffice")
+    with tempfile.TemporaryDirectory(prefix="policykg-office-") as work:
+        out = Path(work)
+        # the input is copied under a plain name: LibreOffice reads a leading "-" as an option
+        plain = out / f"in{path.suffix.lower()}"
+        shutil.copyfile(path, plain)
+        try:
+            run = subprocess.run([soffice, f"-env:UserInstallation=file://{out / 'profile'}", "--headless",
+                                  "--norestore", "--convert-to", "docx", "--outdir", str(out / "docx"), str(plain)],
+                                 capture_output=True, text=True, timeout=OFFICE_TIMEOUT, check=False)
+        except subprocess.TimeoutExpired:
+            raise ReadError(path, f"LibreOffice did not convert it within {OFFICE_TIMEOUT} s") from None
+        converted = out / "docx" / "in.docx"
+        if run.returncode != 0 or not converted.exists():
+            # LibreOffice says nothing useful for a file it cannot open; its format is the likely cause
+            raise ReadError(path, f"not a readable {path.suffix.lower()} file (LibreOffice could not open it)")
+        return read_docx(converted)
 
 
 _CONTROL = dict.fromkeys(_C0_CONTROLS)

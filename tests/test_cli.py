@@ -230,7 +230,7 @@ def test_mistakes_are_errors_not_empty_answers(tmp_path):
     (tmp_path / "empty" / "notes.xyz").write_text("x")
     nothing = CliRunner().invoke(main, ["ingest", str(tmp_path / "empty"), "--db", str(db)])
     assert nothing.exit_code == 1
-    assert nothing.stderr.startswith(f"policykg: error: {tmp_path / 'empty'}: no readable files (readable: .docx")
+    assert nothing.stderr.startswith(f"policykg: error: {tmp_path / 'empty'}: no readable files (readable: .doc, .docx")
 
 
 def test_export_to_standard_output(tmp_path):

@@ -10,7 +10,10 @@ import pytest
 from tests.conftest import ROOT, SAMPLES
 
 # import name → distribution name, where they differ
-DISTRIBUTION = {"docx": "python-docx", "charset_normalizer": "charset-normalizer", "sklearn": "scikit-learn"}
+DISTRIBUTION = {"docx": "python-docx", "charset_normalizer": "charset-normalizer", "sklearn": "scikit-learn",
+                "rapidocr_onnxruntime": "rapidocr-onnxruntime", "PIL": "pillow"}
+# optional features: their imports are declared in their extra, not in the core dependencies
+FEATURE_EXTRAS = ("ocr",)
 # declared but never imported by policykg's own code, and why
 NEEDED_BY_OTHERS = {"lxml_html_clean": "trafilatura imports it with lxml >= 5.2"}
 PACKAGE_DIRS = ["graph", "loaders", "ontology", "queries", "viz"]
@@ -19,7 +22,8 @@ PACKAGE_DIRS = ["graph", "loaders", "ontology", "queries", "viz"]
 def _declared() -> set[str]:
     project = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["project"]
     names = set()
-    for spec in project["dependencies"]:
+    specs = project["dependencies"] + [s for extra in FEATURE_EXTRAS for s in project["optional-dependencies"][extra]]
+    for spec in specs:
         name = spec.split(";")[0]
         for stop in "<>=!~[ ":
             name = name.split(stop)[0]
