@@ -251,6 +251,9 @@ def node_triples(G: nx.MultiDiGraph, n: str, base: str) -> Iterator[tuple]:
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+_TURTLE_PREFIXES = ("pkg", "eli", "prov", "dcterms", "skos", "org", "void", "xsd", "rdf", "rdfs", "owl")
+
+
 def _bind(g: Graph) -> Graph:
     for prefix, ns in (("pkg", PKG), ("eli", ELI), ("prov", PROV), ("dcterms", DCTERMS), ("skos", SKOS),
                        ("org", ORG), ("void", VOID), ("xsd", XSD)):
@@ -302,22 +305,39 @@ def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: s
                 f.write(_nt_row(t))
                 count += 1
         report(len(nodes))
-    elif fmt in STREAMED:
+    elif fmt == "ttl":
+        # Turtle written as it is generated: the prefixes once, then each subject's triples as one
+        # statement (s p o ; p o .), every term written by rdflib itself (Node.n3 with the bound
+        # prefixes, which falls back to <iri> where a prefixed name would not be valid). rdflib's
+        # Turtle serializer took 71% of a big export (benchmarks/export_speed.md)
+        nsm = _bind(Graph()).namespace_manager
         with open(tmp, "w", encoding="utf-8") as f:
-            # Turtle allows @prefix anywhere, so each batch declares the prefixes it uses
-            for i in range(0, len(nodes), BATCH):
-                chunk = _bind(Graph())
-                for n in nodes[i:i + BATCH]:
-                    for t in node_triples(G, n, base):
-                        chunk.add(t)
-                count += len(chunk)
-                f.write(chunk.serialize(format=FORMATS[fmt]).strip("\n") + "\n\n")
-                report(min(len(nodes), i + BATCH))
-            chunk = _bind(Graph())
+            for prefix, ns in nsm.namespaces():
+                if prefix in _TURTLE_PREFIXES:
+                    f.write(f"@prefix {prefix}: <{ns}> .\n")
+            f.write("\n")
+            subject = None
+
+            def write(t) -> None:
+                nonlocal subject, count
+                s, p, o = t
+                if s == subject:
+                    f.write(f" ;\n    {p.n3(nsm)} {o.n3(nsm)}")
+                else:
+                    f.write(f"{' .' + chr(10) if subject is not None else ''}{s.n3(nsm)} {p.n3(nsm)} {o.n3(nsm)}")
+                    subject = s
+                count += 1
+
+            for i, n in enumerate(nodes, 1):
+                for t in node_triples(G, n, base):
+                    write(t)
+                if i % BATCH == 0:
+                    report(i)
             for t in dataset_triples(G, base, licence):
-                chunk.add(t)
-            count += len(chunk)
-            f.write(chunk.serialize(format=FORMATS[fmt]).strip("\n") + "\n")
+                write(t)
+            if subject is not None:
+                f.write(" .\n")
+        report(len(nodes))
     elif fmt == "jsonld":
         # compact, with policykg's context (ontology/context.jsonld) inline so the file reads alone:
         # "title": "…" for pkg:title in Chinese, "partOf": "<iri>", prefixed ELI terms
