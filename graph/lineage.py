@@ -27,15 +27,28 @@ def implements(G: nx.MultiDiGraph, node: str) -> list[tuple[str, dict]]:
     return sorted(found, key=lambda x: (-(x[1].get("score") or 0), x[0]))
 
 
-def descendants(G: nx.MultiDiGraph, doc: str) -> set[str]:
-    """Every document that carries this one down, at any depth."""
-    seen, todo = set(), [doc]
-    while todo:
-        for u, _ in implemented_by(G, todo.pop()):
-            if G.nodes[u]["label"] == "Document" and u not in seen:
-                seen.add(u)
-                todo.append(u)
+def _linked(G: nx.MultiDiGraph, doc: str, step, depth: int | None) -> set[str]:
+    """The documents reached from doc by `step` links, level by level, to `depth` levels (all: None)."""
+    seen, frontier, level = set(), [doc], 0
+    while frontier and (depth is None or level < depth):
+        nxt = []
+        for node in frontier:
+            for u, _ in step(G, node):
+                if G.nodes[u]["label"] == "Document" and u not in seen and u != doc:
+                    seen.add(u)
+                    nxt.append(u)
+        frontier, level = nxt, level + 1
     return seen
+
+
+def descendants(G: nx.MultiDiGraph, doc: str, depth: int | None = None) -> set[str]:
+    """Every document that carries this one down, to `depth` levels (any depth: None)."""
+    return _linked(G, doc, implemented_by, depth)
+
+
+def ancestors(G: nx.MultiDiGraph, doc: str, depth: int | None = None) -> set[str]:
+    """Every document this one carries down, to `depth` levels up (any depth: None)."""
+    return _linked(G, doc, implements, depth)
 
 
 def widest_root(G: nx.MultiDiGraph) -> str | None:

@@ -17,8 +17,9 @@ from pathlib import Path
 import networkx as nx
 
 from ..errors import FontError, ViewError
+from ..graph.lineage import ancestors, descendants
 from .alignment import alignment_scene
-from .cascade import cascade_documents, cascade_scene
+from .cascade import cascade_scene
 from .coverage import coverage, coverage_scene
 from .html import render_html, summary, write_html
 from .layout import department_view, find_document, layered_positions, trace_view
@@ -46,12 +47,7 @@ class VizResult:
 def lineage_documents(G: nx.MultiDiGraph, root: str, depth: int) -> set[str]:
     """A document's lineage for the cascade view: the documents carrying it down to `depth` levels
     and those it carries down, to `depth` levels up."""
-    up, frontier = {root}, [root]
-    for _ in range(depth):
-        frontier = [v for u in frontier for _, v, k in G.out_edges(u, keys=True)
-                    if k == "IMPLEMENTS" and G.nodes[v]["label"] == "Document" and v not in up]
-        up.update(frontier)
-    return cascade_documents(G, root, depth) | up
+    return {root} | descendants(G, root, depth) | ancestors(G, root, depth)
 
 
 def view(G: nx.MultiDiGraph, trace: str | None = None, depth: int = 3,

@@ -241,13 +241,3 @@ def _detour(all_boxes, child: Box, parent: Box, x1, y1, x2, y2) -> list[tuple[fl
     gutter = min(gutters, key=lambda g: (abs(g - x1) + abs(g - x2), g))
     step = 36 if y2 < y1 else -36            # into the free space above (or below) each end
     return [(gutter, y1 - step), (gutter, y2 + step)]
-
-
-def cascade_documents(G: nx.MultiDiGraph, root: str, depth: int) -> set[str]:
-    """A directive and the documents carrying it down to `depth` levels."""
-    keep, frontier = {root}, [root]
-    for _ in range(depth):
-        frontier = [u for v in frontier for u, _, k in G.in_edges(v, keys=True)
-                    if k == "IMPLEMENTS" and G.nodes[u]["label"] == "Document" and u not in keep]
-        keep.update(frontier)
-    return keep

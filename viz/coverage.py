@@ -11,8 +11,8 @@ import networkx as nx
 
 from ..errors import ViewError
 from ..graph.build import tasks_of
+from ..graph.lineage import descendants
 from . import details
-from .cascade import cascade_documents
 from .scene import Box, Line, Scene, fit
 
 HEAD_W = 400
@@ -34,7 +34,7 @@ def coverage(G: nx.MultiDiGraph, directive: str, depth: int = 3) -> Coverage:
     tasks = tasks_of(G, directive)
     if not tasks:
         raise ViewError(f"{details.name_of(G.nodes[directive])} has no tasks to follow down")
-    docs = [d for d in cascade_documents(G, directive, depth) - {directive} if not G.nodes[d].get("placeholder")]
+    docs = [d for d in descendants(G, directive, depth) if not G.nodes[d].get("placeholder")]
     docs.sort(key=lambda n: (LEVEL_ORDER.get(G.nodes[n].get("level"), 4), G.nodes[n].get("region") or "",
                              G.nodes[n].get("date") or "", n))
     wanted = set(tasks)

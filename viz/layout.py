@@ -15,6 +15,7 @@ import networkx as nx
 
 from ..errors import NotFoundError, ViewError
 from ..graph.build import tasks_of
+from ..graph.lineage import descendants
 from ..graph.schema import LEVEL_RANK
 
 LEVEL_NAMES = ["national", "province", "city", "county"]
@@ -50,11 +51,7 @@ def trace_view(G: nx.MultiDiGraph, doc_name: str, depth: int = 3) -> nx.MultiDiG
     """A document, the documents carrying it down to `depth` levels, their tasks, the task links
     between them and the tasks' targets."""
     root = find_document(G, doc_name)
-    keep, frontier = {root}, [root]
-    for _ in range(depth):
-        frontier = [u for v in frontier for u in _rel_in(G, v, "IMPLEMENTS")
-                    if G.nodes[u]["label"] == "Document" and u not in keep]
-        keep.update(frontier)
+    keep = {root} | descendants(G, root, depth)
     docs = set(keep)
     for doc in docs:
         for task in tasks_of(G, doc):
