@@ -9,7 +9,7 @@ import networkx as nx
 from ..graph.build import tasks_of
 
 
-def _out(G, node, rel):
+def out_of(G, node, rel):
     return [v for _, v, k in G.out_edges(node, keys=True) if k == rel]
 
 
@@ -68,6 +68,6 @@ def task(G: nx.MultiDiGraph, t: str) -> dict:
     return {"kind": "task", "heading": f"{d.get('path')} {d.get('title') or ''}".strip(),
             "fields": [("文件 document", name_of(doc)), ("任务 task", d.get("title")), ("内容 text", d.get("text")),
                        ("时限 deadline", d.get("deadline")),
-                       ("指标 targets", [G.nodes[x]["text"] for x in _out(G, t, "HAS_TARGET")]),
+                       ("指标 targets", [G.nodes[x]["text"] for x in out_of(G, t, "HAS_TARGET")]),
                        ("责任单位 departments (role)", departments(G, t)), ("来源 source", source(d))],
             "search": " ".join(str(x) for x in (d.get("path"), d.get("title")) if x)}

@@ -13,7 +13,9 @@ import jinja2
 import networkx as nx
 import pyvis
 
+from .details import departments, out_of, source
 from .layout import LEVEL_NAMES, UNKNOWN_LEVEL, document_level, layered_positions
+from .page import write_atomic
 
 
 @dataclass(frozen=True)
@@ -59,24 +61,6 @@ def _short(text: str | None, n: int) -> str:
     return text if len(text) <= n else text[: n - 1] + "…"
 
 
-def _roles(G, task) -> list[str]:
-    out = []
-    for u, _, k, d in G.in_edges(task, keys=True, data=True):
-        if k == "RESPONSIBLE_FOR":
-            out.append(f"{G.nodes[u].get('full_name') or G.nodes[u]['name']} ({d.get('role')})")
-    return sorted(out)
-
-
-def _out(G, node, rel):
-    return [v for _, v, k in G.out_edges(node, keys=True) if k == rel]
-
-
-def _source(d: dict) -> str | None:
-    if not d.get("source"):
-        return None
-    return f"{d['source']} [{d.get('span_start')}:{d.get('span_end')}]"
-
-
 def node_view(G: nx.MultiDiGraph, full: nx.MultiDiGraph, n: str, level: int) -> dict:
     """Label, heading, details and search text of one node (details come from the full graph, so a
     task in a small view still lists all its departments and targets)."""
@@ -91,26 +75,26 @@ def node_view(G: nx.MultiDiGraph, full: nx.MultiDiGraph, n: str, level: int) -> 
                    ("发文机关 issuer", d.get("issuer")), ("日期 date", d.get("date")), ("层级 level", d.get("level")),
                    ("地区 region", d.get("region")),
                    ("状态 status", "cited, not ingested 仅被引用" if d.get("placeholder") else "ingested 已导入"),
-                   ("来源 source", _source(d))]
+                   ("来源 source", source(d))]
     elif kind == "Task":
         doc = full.nodes[d["document"]] if d.get("document") in full else {}
         label = _short(f"{d.get('number')} {d.get('title') or ''}", 14)
         heading = f"{d.get('path')} {d.get('title') or ''}"
         details = [("文件 document", doc.get("doc_number") or doc.get("title")), ("任务 task", d.get("title")),
                    ("内容 text", d.get("text")), ("时限 deadline", d.get("deadline")),
-                   ("指标 targets", [full.nodes[t]["text"] for t in _out(full, n, "HAS_TARGET")]),
-                   ("责任单位 departments (role)", _roles(full, n)), ("来源 source", _source(d))]
+                   ("指标 targets", [full.nodes[t]["text"] for t in out_of(full, n, "HAS_TARGET")]),
+                   ("责任单位 departments (role)", departments(full, n)), ("来源 source", source(d))]
     elif kind == "Target":
         label = f"{d.get('value'):g}{d.get('unit') or ''}" if d.get("value") is not None else "?"
         heading = d.get("text") or label
         derived = [f"{e.get('change')} ({full.nodes[v].get('text')})" for _, v, k, e in
                    full.out_edges(n, keys=True, data=True) if k == "DERIVED_FROM"]
         details = [("指标 target", d.get("text")), ("数值 value", label), ("比较 comparator", d.get("comparator")),
-                   ("时限 by", d.get("by")), ("源自 derived from", derived), ("来源 source", _source(d))]
+                   ("时限 by", d.get("by")), ("源自 derived from", derived), ("来源 source", source(d))]
     elif kind == "Department":
         label = _short(d.get("name"), 12)
         heading = d.get("full_name") or d.get("name")
-        tasks = [f"{full.nodes[t].get('path')} {full.nodes[t].get('title')}" for t in _out(full, n, "RESPONSIBLE_FOR")]
+        tasks = [f"{full.nodes[t].get('path')} {full.nodes[t].get('title')}" for t in out_of(full, n, "RESPONSIBLE_FOR")]
         details = [("部门 department", d.get("full_name") or d.get("name")), ("地区 region", d.get("region")),
                    ("集合 collective", "yes: every such body in the region" if d.get("collective") else None),
                    ("任务 tasks", tasks)]
@@ -194,12 +178,7 @@ def render_html(G: nx.MultiDiGraph, heading: str, full: nx.MultiDiGraph | None =
 
 def write_html(G: nx.MultiDiGraph, path: str | os.PathLike, heading: str,
                full: nx.MultiDiGraph | None = None) -> Path:
-    path = Path(path)
-    html = render_html(G, heading, full)
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(html, encoding="utf-8")
-    tmp.replace(path)     # never leave a half-written page behind
-    return path
+    return write_atomic(path, render_html(G, heading, full))
 
 
 def summary(G: nx.MultiDiGraph) -> dict:

@@ -4,6 +4,7 @@ intranets have no network)."""
 from __future__ import annotations
 
 import os
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -14,11 +15,16 @@ from .svg import render_svg
 HINT = "Click a document, task or link to see its details. 点击文件、任务或链接查看详情。"
 
 
+@lru_cache(maxsize=1)
+def templates() -> jinja2.Environment:
+    """The pages' templates (viz/templates), escaping what they are given."""
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
+                              autoescape=True)
+
+
 def render_page(scene: Scene, counts: str = "", served: bool = False) -> str:
     """The page; `served` (by policykg serve) adds links from a document to its own views."""
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-                             autoescape=True)
-    return env.get_template("scene.html").render(
+    return templates().get_template("scene.html").render(
         title=scene.title, svg=render_svg(scene, standalone=False), details=scene.details,
         legend=scene.legend, counts=counts, hint=HINT, served=served)
 

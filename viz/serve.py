@@ -13,9 +13,7 @@ import csv
 import io
 import json
 import threading
-from pathlib import Path
 
-import jinja2
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
@@ -26,7 +24,7 @@ from ..graph import cypher as C
 from .alignment import alignment_scene
 from .cascade import cascade_scene
 from .coverage import coverage_scene
-from .page import render_page
+from .page import render_page, templates
 
 MAX_CASCADE_DOCUMENTS = 3000     # as viz: past this a page takes minutes to open
 
@@ -132,12 +130,10 @@ def _error(error: Exception) -> JSONResponse:
 
 def _home_page() -> str:
     from ..queries import named_queries
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(Path(__file__).parent / "templates")),
-                             autoescape=True)
     queries = [{"name": q.name, "description": q.description,
                 "params": [{"name": p.name, "example": p.example, "help": p.help} for p in q.params]}
                for q in named_queries().values()]
-    return env.get_template("explorer.html").render(queries=queries)
+    return templates().get_template("explorer.html").render(queries=queries)
 
 
 def app(store) -> Starlette:

@@ -98,8 +98,14 @@ def draw(G: nx.MultiDiGraph, path: str | os.PathLike, heading: str, full: nx.Mul
     ax.margins(0.03)
     fig.tight_layout()
     path = Path(path)
+    return _save(fig, path, path.suffix.lstrip(".").lower())
+
+
+def _save(fig, path: Path, fmt: str, dpi: float | None = None) -> Path:
+    """Write a figure whole or not at all (a .part file renamed into place), then free it."""
+    import matplotlib.pyplot as plt
     tmp = path.with_name(path.stem + ".part" + path.suffix)
-    fig.savefig(tmp, format=path.suffix.lstrip(".").lower() or "png")
+    fig.savefig(tmp, format=fmt or "png", dpi=dpi or "figure")
     plt.close(fig)
     tmp.replace(path)
     return path
@@ -171,8 +177,4 @@ def draw_scene(scene, path: str | os.PathLike) -> Path:
             text(x, y, ln, ha="center" if box.align == "middle" else "left", zorder=4)
     for x, y, ln in scene.notes:
         text(x, y, ln, zorder=4)
-    tmp = path.with_name(path.stem + ".part" + path.suffix)
-    fig.savefig(tmp, format="png", dpi=dpi)
-    plt.close(fig)
-    tmp.replace(path)
-    return path
+    return _save(fig, path, "png", dpi)
