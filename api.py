@@ -211,6 +211,15 @@ def _resolve_document(store, value: str) -> str:
     return value
 
 
+def document_id(store, value: str, hint: str = "") -> str:
+    """The id of the document `value` names (文号, title or id); NotFoundError when the store holds
+    none (hint: words added to that message)."""
+    found = _resolve_document(store, value)
+    if not store.rows("MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": found}):
+        raise NotFoundError(f"no document {value!r} in the store{hint}")
+    return found
+
+
 def _resolve_department(store, value: str) -> str:
     """The one department a name means, by its full name (海东市卫生健康委员会): given with its place,
     its canonical name (市卫生健康委员会) or a name it is printed as (市卫健委). A name several
@@ -258,11 +267,8 @@ def query_on(store, name: str, params: dict) -> tuple[list[str], list[list]]:
     bound = named.bind(params)
     for key in DOCUMENT_PARAMS:
         if isinstance(bound.get(key), str):
-            given = bound[key]
-            bound[key] = _resolve_document(store, given)
-            if key in MUST_BE_DOCUMENTS and not store.rows(
-                    "MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": bound[key]}):
-                raise NotFoundError(f"no document {given!r} in the store (give its 文号, title or id)")
+            bound[key] = (document_id(store, bound[key], " (give its 文号, title or id)") if key in MUST_BE_DOCUMENTS
+                          else _resolve_document(store, bound[key]))
     if isinstance(bound.get("department"), str):
         bound["department"] = _resolve_department(store, bound["department"])
     return _run(store, named.text, bound, write=False)

@@ -44,14 +44,11 @@ class Explorer:
             return self.store.rows(query, params)
 
     def document(self, value: str | None, what: str = "doc") -> str:
-        from ..api import _resolve_document
+        from ..api import document_id
         if not value:
             raise ViewError(f"give a document: ?{what}=文号, title or id")
         with self.lock:
-            found = _resolve_document(self.store, value)
-            if not self.store.rows("MATCH (d:Document) WHERE d.id = $id RETURN d.id AS id", {"id": found}):
-                raise NotFoundError(f"no document {value!r} in the store")
-        return found
+            return document_id(self.store, value)
 
     def search(self, q: str) -> list[dict]:
         if not q.strip():
