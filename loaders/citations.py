@@ -8,7 +8,7 @@ from . import patterns as P
 from .clean import Block, is_doc_number_line, label_of, normalise
 from .models import Citation, Document, Span
 from .normal import year_digits
-from .regions import Location, locate
+from .regions import LEVEL_DEPTH, Location, locate
 
 _SENTENCE = re.compile(r"[^。！？]*[。！？]?")
 
@@ -231,9 +231,6 @@ def cited_place(c: Citation, citing: Location | None = None) -> Location:
     return loc
 
 
-_PATH_INDEX = {"national": 0, "province": 1, "city": 2, "county": 3}
-
-
 def _within_citing(head: str | None, code: str | None, citing: Location) -> Location:
     """The place of a cited body the citing document names by its level (省…, 市…) or by its
     province's 文号 code, as a place on the citing document's own path; else unknown."""
@@ -244,10 +241,10 @@ def _within_citing(head: str | None, code: str | None, citing: Location) -> Loca
         level = P.PREFIX_LEVEL[m.group(1)] if m else None
     if level is None and code and len(citing.path) > 1 and PROVINCE_CODES.get(code[0]) == citing.path[1]:
         level = "province"
-    rank = _PATH_INDEX.get(level) if level else None
+    rank = LEVEL_DEPTH.get(level) if level else None
     # a region path is 国家/province/city/county, except in a municipality (国家/北京市/朝阳区):
     # there only the province is where the rank says
-    regular = _PATH_INDEX.get(citing.level) == len(citing.path) - 1
+    regular = LEVEL_DEPTH.get(citing.level) == len(citing.path) - 1
     if rank is None or rank == 0 or rank >= len(citing.path) or (rank > 1 and not regular):
         return Location(None, None)
     return Location(level, citing.path[rank], citing.path[:rank + 1])

@@ -9,6 +9,7 @@ from .ledger import assign_ledger, ledger_rows
 from .metadata import metadata, prefix_level, signature_date_block
 from .models import Document, Task
 from .normal import normalise
+from .regions import LEVEL_DEPTH
 from .tables import line_cell_tables, tasks_and_ledger_from_tables
 from .tree import build_tree, dedupe, is_table_header, tasks_from_tree
 
@@ -52,9 +53,6 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
     return doc
 
 
-_DEPTH = {"national": 0, "province": 1, "city": 2, "county": 3}
-
-
 def department_region(canonical: str, doc: Document) -> str | None:
     """The region a department belongs to: its level prefix (省/市/县) read against the issuing
     document's region path, so 市卫生健康委员会 in a Haidong notice is Haidong's."""
@@ -62,8 +60,8 @@ def department_region(canonical: str, doc: Document) -> str | None:
     if level == "national" or doc.level == "national":
         return "国家"
     path = doc.region_path or []
-    if level and _DEPTH[level] < len(path):
-        depth = _DEPTH[level]
+    if level and LEVEL_DEPTH[level] < len(path):
+        depth = LEVEL_DEPTH[level]
         return doc.region if depth == len(path) - 1 else path[depth]
     return doc.region
 

@@ -68,35 +68,32 @@ def read(path: str | Path) -> SourceText:
         raise ReadError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     if not data.strip():
         raise ReadError(path, "empty file")
+    enc, layout = None, []
     if suffix in TEXT_SUFFIXES:
         text, enc = decode_text(data, path)
         kind = "txt"
     elif suffix == ".pdf":
-        text, enc, kind, layout = *read_pdf(path), None
-        if isinstance(text, list):          # no text layer: what OCR read
-            layout, text, kind = text, _ocr_text(text), "ocr"
+        text, layout = read_pdf(path)
+        kind = "ocr" if layout else "pdf"      # no text layer: what OCR read
     elif suffix in IMAGE_SUFFIXES:
-        layout = _ocr(path, "image", lambda: ocr.ocr_image(path))
-        text, enc, kind = _ocr_text(layout), None, "ocr"
+        text, layout = _ocr(path, "image", lambda: ocr.ocr_image(path))
+        kind = "ocr"
     elif suffix == ".docx":
-        text, enc, kind = read_docx(path), None, "docx"
+        text, kind = read_docx(path), "docx"
     elif suffix in OFFICE_SUFFIXES:
-        text, enc, kind = read_office(path), None, suffix[1:]
+        text, kind = read_office(path), suffix[1:]
     else:
         text, enc = decode_text(data, path)
         text, kind = html_main_text(text, path), "html"
     text = text.translate(_CONTROL_AS_SPACE)
     if not text.strip():
         raise ReadError(path, "no text in file")
-    source = SourceText(str(path), text, enc, kind, hashlib.sha256(data).hexdigest())
-    if kind == "ocr":
-        source.layout = layout
-    return source
+    return SourceText(str(path), text, enc, kind, hashlib.sha256(data).hexdigest(), layout)
 
 
-def _ocr(path: Path, what: str, run):
-    """OCR's lines, or a one-line error: the engine missing (and how to install it), a file it
-    cannot open."""
+def _ocr(path: Path, what: str, run) -> tuple[str, list]:
+    """The text OCR read and its lines, or a one-line error: the engine missing (and how to
+    install it), a file it cannot open."""
     if not ocr.available():
         raise ReadError(path, f"a {what} without a text layer needs OCR: {ocr.INSTALL}")
     try:
@@ -107,12 +104,7 @@ def _ocr(path: Path, what: str, run):
         raise ReadError(path, f"not a readable {what} ({type(exc).__name__}: {str(exc)[:120]})") from None
     if not lines:
         raise ReadError(path, f"OCR found no text in the {what}")
-    return lines
-
-
-def _ocr_text(lines) -> str:
-    from .ocr import assemble
-    return assemble(lines)
+    return ocr.assemble(lines), lines
 
 
 # Control characters are never part of a document's words, and one of them makes RDF/XML
@@ -194,9 +186,9 @@ def _looks_like_text(text: str) -> bool:
     return bad / min(len(text), 4000) < 0.01
 
 
-def read_pdf(path: Path) -> tuple:
-    """(text, encoding None, "pdf") from the text layer; pages without one are read by OCR when it
-    is installed. A PDF with no text layer at all gives (its OCR lines, None, "pdf")."""
+def read_pdf(path: Path) -> tuple[str, list]:
+    """(text, []) from the text layer, pages without one read by OCR when it is installed; a PDF
+    with no usable text layer at all gives (what OCR read, its lines)."""
     import pdfplumber
     try:
         pdf = pdfplumber.open(path)
@@ -223,7 +215,7 @@ def read_pdf(path: Path) -> tuple:
                 pages.append(page.extract_text() or "")
     text = "\n".join(pages)
     if not text.strip():
-        return _ocr(path, "scanned PDF", lambda: ocr.ocr_pdf(path)), None, "pdf"
+        return _ocr(path, "scanned PDF", lambda: ocr.ocr_pdf(path))
     blank = [i for i, p in enumerate(pages) if not p.strip()]
     if blank and ocr.available():
         # a text PDF with some pages scanned (a signed page, an attachment): OCR just those
@@ -237,10 +229,10 @@ def read_pdf(path: Path) -> tuple:
     unmapped = sum(len(m) for m in _UNMAPPED_GLYPH.findall(text))
     if unmapped > len("".join(text.split())) / 2:
         if ocr.available():
-            return _ocr(path, "PDF", lambda: ocr.ocr_pdf(path)), None, "pdf"
+            return _ocr(path, "PDF", lambda: ocr.ocr_pdf(path))
         raise ReadError(path, "PDF text layer cannot be decoded (its glyphs have no map to "
                               f"Unicode); it needs OCR: {ocr.INSTALL}")
-    return text, None, "pdf"
+    return text, []
 
 
 _UNMAPPED_GLYPH = re.compile(r"\(cid:\d+\)")

@@ -11,6 +11,10 @@ from .normal import normalise
 # the printed form of the place at the start of an issuer: 海东市, 互助县, 青海省
 
 
+# where each level stands in a region path (国家/province/city/county)
+LEVEL_DEPTH = {"national": 0, "province": 1, "city": 2, "county": 3}
+
+
 @dataclass
 class Location:
     level: str | None
