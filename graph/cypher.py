@@ -19,14 +19,21 @@ def _assign(var: str, props: list[str], row: str = "r") -> str:
 
 # ---------------------------------------------------------------- reads (both stores)
 
+def _node_columns(label: str) -> str:
+    return ", ".join(f"n.{p} AS {p}" for p in NODES[label])
+
+
+def _edge_columns(rel: str) -> str:
+    """a.id AS src, b.id AS dst and the edge's properties."""
+    return "a.id AS src, b.id AS dst" + "".join(f", e.{p} AS {p}" for p in RELS[rel]["props"])
+
+
 def read_nodes(label: str) -> str:
-    cols = ", ".join(f"n.{p} AS {p}" for p in NODES[label])
-    return f"MATCH (n:{label}) RETURN {cols}"
+    return f"MATCH (n:{label}) RETURN {_node_columns(label)}"
 
 
 def read_edges(rel: str, src: str, dst: str) -> str:
-    cols = "".join(f", e.{p} AS {p}" for p in RELS[rel]["props"])
-    return f"MATCH (a:{src})-[e:{rel}]->(b:{dst}) RETURN a.id AS src, b.id AS dst{cols}"
+    return f"MATCH (a:{src})-[e:{rel}]->(b:{dst}) RETURN {_edge_columns(rel)}"
 
 
 def delete_nodes(label: str) -> str:
@@ -161,13 +168,11 @@ AROUND_EDGES = {
 
 
 def read_nodes_around(label: str) -> str:
-    cols = ", ".join(f"n.{p} AS {p}" for p in NODES[label])
-    return f"MATCH {AROUND_NODES[label]} RETURN DISTINCT {cols}"
+    return f"MATCH {AROUND_NODES[label]} RETURN DISTINCT {_node_columns(label)}"
 
 
 def read_edges_around(rel: str, src: str, dst: str) -> str:
-    cols = "".join(f", e.{p} AS {p}" for p in RELS[rel]["props"])
-    return f"MATCH {AROUND_EDGES[(rel, src, dst)]} RETURN a.id AS src, b.id AS dst{cols}"
+    return f"MATCH {AROUND_EDGES[(rel, src, dst)]} RETURN {_edge_columns(rel)}"
 
 
 NEIGHBOURHOOD = ([LINKED_DOWN, LINKED_UP, SEARCH_DOCUMENTS, SEARCH_DEPARTMENTS, SEARCH_TARGETS, DOCUMENT_LABELS]
