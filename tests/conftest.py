@@ -108,3 +108,32 @@ def pictures(tmp_path_factory):
     path = Path(folder) if folder else tmp_path_factory.mktemp("pictures")
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def linked_seeds(seeds):
+    """The samples built into one graph and linked (the views and pages read it, never change it)."""
+    from policykg.graph.build import build
+    from policykg.graph.link import link
+    graph = build(seeds.values())
+    link(graph)
+    return graph
+
+
+# markup in document text: a page or picture that shows it must show these characters and run nothing
+HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
+
+
+def hostile_extraction(source: str = "evil.txt", task_text: str = f"内容 {HOSTILE}",
+                       attachment_title: str | None = None):
+    """One provincial notice (青政办〔2024〕1号) whose title, task, department and file name hold HOSTILE."""
+    from policykg.loaders.models import Department, Document, Extraction, Span, Task
+    span = Span(0, 10)
+    task = Task(path=["一"], title=f"任务{HOSTILE}", text=task_text,
+                departments=[Department(name=f"局{HOSTILE}", role="lead", canonical=f"局{HOSTILE}", span=span)],
+                span=span)
+    doc = Document(doc_number="青政办〔2024〕1号", doc_number_key="青政办〔2024〕1号",
+                   title=f"关于{HOSTILE}的通知", attachment_title=attachment_title, issuer="青海省人民政府办公厅",
+                   date="2024-01-02", published=None, level="province", region="青海省",
+                   region_path=["国家", "青海省"], tasks=[task], span=span)
+    return Extraction(source=source, documents=[doc])

@@ -16,16 +16,14 @@ import pytest
 from policykg.api import open_store
 from policykg.graph import EmbeddedStore, sync
 from policykg.graph.build import build, new_graph
-from policykg.loaders.models import Department, Document, Extraction, Span, Task
 from policykg.viz import lineage_documents
 from policykg.viz.alignment import task_links
 from policykg.viz.serve import app
 
-from tests.conftest import SAMPLES
+from tests.conftest import HOSTILE, SAMPLES, hostile_extraction
 
 QINGHAI_2022 = "doc:t:青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
 HAIDONG = "doc:n:东政办〔2023〕47号"
-HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
 
 
 def _free_port() -> int:
@@ -182,17 +180,9 @@ def test_the_explorer_in_a_browser_from_search_to_alignment(server, db, local_pa
 
 
 def test_document_text_served_to_the_explorer_runs_nothing(tmp_path, browser):
-    span = Span(0, 10)
-    task = Task(path=["一"], title=f"任务{HOSTILE}", text=f"内容 {HOSTILE}",
-                departments=[Department(name=f"局{HOSTILE}", role="lead", canonical=f"局{HOSTILE}", span=span)],
-                span=span)
-    doc = Document(doc_number="青政办〔2024〕1号", doc_number_key="青政办〔2024〕1号",
-                   title=f"关于{HOSTILE}的通知", attachment_title=None, issuer="青海省人民政府办公厅",
-                   date="2024-01-02", published=None, level="province", region="青海省",
-                   region_path=["国家", "青海省"], tasks=[task], span=span)
     db = tmp_path / "hostile.lbug"
     with EmbeddedStore(db) as store:
-        assert sync.apply(store, new_graph(), build([Extraction(source="evil.txt", documents=[doc])])).failed == []
+        assert sync.apply(store, new_graph(), build([hostile_extraction()])).failed == []
     running = Running(db)
     try:
         context = browser.new_context()

@@ -25,7 +25,7 @@ from policykg.viz.coverage import coverage
 from policykg.viz.scene import MIN_TEXT
 from policykg.viz.svg import segments
 
-from tests.conftest import SAMPLES
+from tests.conftest import HOSTILE, SAMPLES, hostile_extraction
 
 QINGHAI_2022 = "doc:t:青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
 HAIDONG = "doc:n:东政办〔2023〕47号"
@@ -33,10 +33,8 @@ SANMING = "doc:n:明医改组〔2024〕4号"
 
 
 @pytest.fixture(scope="module")
-def G(seeds):
-    graph = build(seeds.values())
-    link(graph)
-    return graph
+def G(linked_seeds):
+    return linked_seeds
 
 
 @pytest.fixture(scope="module")
@@ -248,19 +246,8 @@ def test_coverage_page_shows_a_cell_per_task_and_document(store, tmp_path, offli
     assert offline_page.blocked == [] and offline_page.errors == []
 
 
-HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
-
-
 def test_document_text_in_a_cascade_page_is_text_and_runs_nothing(tmp_path, offline_page):
-    span = Span(0, 10)
-    task = Task(path=["一"], title=f"任务{HOSTILE}", text=f"内容 {HOSTILE}",
-                departments=[Department(name=f"局{HOSTILE}", role="lead", canonical=f"局{HOSTILE}", span=span)],
-                span=span)
-    doc = Document(doc_number="青政办〔2024〕1号", doc_number_key="青政办〔2024〕1号",
-                   title=f"关于{HOSTILE}的通知", attachment_title=f"方案{HOSTILE}", issuer="青海省人民政府办公厅",
-                   date="2024-01-02", published=None, level="province", region="青海省",
-                   region_path=["国家", "青海省"], tasks=[task], span=span)
-    G = build([Extraction(source=f"evil{HOSTILE}.txt", documents=[doc])])
+    G = build([hostile_extraction(f"evil{HOSTILE}.txt", attachment_title=f"方案{HOSTILE}")])
     page_file = viz.make(G, out=tmp_path / "hostile.html", svg=tmp_path / "hostile.svg").written[0]
     _open(offline_page, page_file)
     _click(offline_page, "doc:n:青政办〔2024〕1号")

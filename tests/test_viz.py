@@ -7,12 +7,10 @@ from click.testing import CliRunner
 from policykg.cli import main
 from policykg.errors import ViewError
 from policykg.graph.build import build
-from policykg.graph.link import link
-from policykg.loaders.models import Department, Document, Extraction, Span, Task
 from policykg.viz import department_view, layered_positions, trace_view, write_html
 from policykg.viz.layout import BAND
 
-from tests.conftest import SAMPLES
+from tests.conftest import HOSTILE, SAMPLES, hostile_extraction
 
 QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
 HAIDONG = "doc:n:东政办〔2023〕47号"
@@ -20,10 +18,8 @@ TASK_6 = "task:n:东政办〔2023〕47号#一/（二）/6"
 
 
 @pytest.fixture(scope="module")
-def G(seeds):
-    graph = build(seeds.values())
-    link(graph)
-    return graph
+def G(linked_seeds):
+    return linked_seeds
 
 
 def _load(page, path):
@@ -102,19 +98,9 @@ def test_search_and_filters_change_what_is_shown(G, tmp_path, offline_page):
     assert "海东市人民政府办公室" in offline_page.inner_text("#details")
 
 
-HOSTILE = '<script>window.__xss = 1</script><img src=x onerror="window.__xss = 2">'
-
-
 def test_document_text_is_shown_as_text_and_runs_nothing(tmp_path, offline_page):
-    span = Span(0, 10)
-    task = Task(path=["一"], title=f"任务{HOSTILE}", text=f"内容 {HOSTILE} </script><script>window.__xss=3</script>",
-                departments=[Department(name=f"局{HOSTILE}", role="lead", canonical=f"局{HOSTILE}", span=span)],
-                span=span)
-    doc = Document(doc_number="青政办〔2024〕1号", doc_number_key="青政办〔2024〕1号",
-                   title=f"关于{HOSTILE}的通知", attachment_title=None, issuer="青海省人民政府办公厅",
-                   date="2024-01-02", published=None, level="province", region="青海省",
-                   region_path=["国家", "青海省"], tasks=[task], span=span)
-    hostile = build([Extraction(source=f"evil{HOSTILE}.txt", documents=[doc])])
+    hostile = build([hostile_extraction(f"evil{HOSTILE}.txt",
+                                        f"内容 {HOSTILE} </script><script>window.__xss=3</script>")])
     _load(offline_page, write_html(hostile, tmp_path / "hostile.html", f"title {HOSTILE}"))
     _click_node(offline_page, "doc:n:青政办〔2024〕1号")
     assert HOSTILE in offline_page.inner_text("#details")
