@@ -137,3 +137,9 @@ def hostile_extraction(source: str = "evil.txt", task_text: str = f"内容 {HOST
                    date="2024-01-02", published=None, level="province", region="青海省",
                    region_path=["国家", "青海省"], tasks=[task], span=span)
     return Extraction(source=source, documents=[doc])
+
+
+def open_page(page, path) -> None:
+    """Open a written page in the browser and wait until it has drawn (it sets body[data-drawn])."""
+    page.goto(path.resolve().as_uri())
+    page.wait_for_selector("body[data-drawn=yes]", timeout=30000)

@@ -25,7 +25,7 @@ from policykg.viz.coverage import coverage
 from policykg.viz.scene import MIN_TEXT
 from policykg.viz.svg import segments
 
-from tests.conftest import HOSTILE, SAMPLES, hostile_extraction
+from tests.conftest import HOSTILE, SAMPLES, hostile_extraction, open_page
 
 QINGHAI_2022 = "doc:t:青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
 HAIDONG = "doc:n:东政办〔2023〕47号"
@@ -170,11 +170,6 @@ def test_a_cascade_past_what_a_page_can_show_is_refused_with_advice(G, monkeypat
 
 # ---------------------------------------------------------------- in the browser
 
-def _open(page, path):
-    page.goto(path.resolve().as_uri())
-    page.wait_for_selector("body[data-drawn=yes]", timeout=30000)
-
-
 def _smallest_text_px(page, selector):
     return page.evaluate(f"""Math.min(...[...document.querySelectorAll("{selector}")]
         .filter(t => t.textContent.trim()).map(t => t.getBoundingClientRect().height))""")
@@ -189,7 +184,7 @@ def test_cascade_page_reads_at_its_opening_size_and_a_click_lists_a_tasks_depart
     result = viz.make(G, out=tmp_path / "cascade.html")
     page_file = result.written[0]
     assert "http://" not in page_file.read_text("utf-8").replace('xmlns="http://www.w3.org/2000/svg"', "")
-    _open(offline_page, page_file)
+    open_page(offline_page, page_file)
     # the glyphs' boxes, measured by the browser: every document label and band label is ≥ 12 px
     assert _smallest_text_px(offline_page, "#picture g.box.document text") >= 12
     bands = offline_page.eval_on_selector_all("#picture g.band text", "els => els.map(e => e.textContent)")
@@ -215,7 +210,7 @@ def test_cascade_page_reads_at_its_opening_size_and_a_click_lists_a_tasks_depart
 
 def test_alignment_page_links_join_the_right_tasks(G, tmp_path, offline_page, pictures):
     page_file = viz.make(G, align=(QINGHAI_2022, "东政办〔2023〕47号"), out=tmp_path / "align.html").written[0]
-    _open(offline_page, page_file)
+    open_page(offline_page, page_file)
     assert _smallest_text_px(offline_page, "#picture text") >= 12
     drawn = offline_page.eval_on_selector_all("#picture g.link", "els => els.map(e => [e.dataset.source, e.dataset.target])")
     assert sorted(map(tuple, drawn)) == sorted((v, u) for u, v, _ in task_links(G, QINGHAI_2022, HAIDONG))
@@ -237,7 +232,7 @@ def test_alignment_page_links_join_the_right_tasks(G, tmp_path, offline_page, pi
 
 def test_coverage_page_shows_a_cell_per_task_and_document(store, tmp_path, offline_page, pictures):
     page_file = policykg.visualize(coverage=QINGHAI_2022, out=tmp_path / "coverage.html", db=store).written[0]
-    _open(offline_page, page_file)
+    open_page(offline_page, page_file)
     assert _smallest_text_px(offline_page, "#picture text") >= 12
     empty = offline_page.eval_on_selector_all("#picture g.box.not-carried", "els => els.map(e => e.dataset.id)")
     G = policykg.read_graph(store)
@@ -249,7 +244,7 @@ def test_coverage_page_shows_a_cell_per_task_and_document(store, tmp_path, offli
 def test_document_text_in_a_cascade_page_is_text_and_runs_nothing(tmp_path, offline_page):
     G = build([hostile_extraction(f"evil{HOSTILE}.txt", attachment_title=f"方案{HOSTILE}")])
     page_file = viz.make(G, out=tmp_path / "hostile.html", svg=tmp_path / "hostile.svg").written[0]
-    _open(offline_page, page_file)
+    open_page(offline_page, page_file)
     _click(offline_page, "doc:n:青政办〔2024〕1号")
     offline_page.locator("#tasks button").first.click()
     assert HOSTILE in offline_page.inner_text("#details")

@@ -10,7 +10,7 @@ from policykg.graph.build import build
 from policykg.viz import department_view, layered_positions, trace_view, write_html
 from policykg.viz.layout import BAND
 
-from tests.conftest import HOSTILE, SAMPLES, hostile_extraction
+from tests.conftest import HOSTILE, SAMPLES, hostile_extraction, open_page
 
 QINGHAI_2022 = "青海省人民政府办公厅关于印发青海省2022年综合医改重点工作任务的通知"
 HAIDONG = "doc:n:东政办〔2023〕47号"
@@ -20,11 +20,6 @@ TASK_6 = "task:n:东政办〔2023〕47号#一/（二）/6"
 @pytest.fixture(scope="module")
 def G(linked_seeds):
     return linked_seeds
-
-
-def _load(page, path):
-    page.goto(path.resolve().as_uri())
-    page.wait_for_selector("body[data-drawn=yes]", timeout=30000)
 
 
 def test_layers_run_top_down_by_level_with_tasks_under_their_document(G):
@@ -57,7 +52,7 @@ def test_whole_graph_page_loads_offline_with_every_node_and_edge(G, tmp_path, of
     page_file = write_html(G, tmp_path / "lineage.html", "seeds")
     html = page_file.read_text("utf-8")
     assert "http://" not in html.split("<script>", 1)[0] and "cdn." not in html
-    _load(offline_page, page_file)
+    open_page(offline_page, page_file)
     counts = offline_page.evaluate("[policykg.nodes.length, policykg.edges.length]")
     assert counts == [G.number_of_nodes(), G.number_of_edges()]
     assert offline_page.inner_text("#counts") == f"{G.number_of_nodes()} nodes, {G.number_of_edges()} edges"
@@ -74,7 +69,7 @@ def _click_node(page, node_id):
 
 
 def test_clicking_a_task_shows_its_departments_and_source(G, tmp_path, offline_page):
-    _load(offline_page, write_html(G, tmp_path / "lineage.html", "seeds"))
+    open_page(offline_page, write_html(G, tmp_path / "lineage.html", "seeds"))
     _click_node(offline_page, TASK_6)
     details = offline_page.inner_text("#details")
     assert details.startswith("一/（二）/6 提高县域医共体建设质量")
@@ -85,7 +80,7 @@ def test_clicking_a_task_shows_its_departments_and_source(G, tmp_path, offline_p
 
 
 def test_search_and_filters_change_what_is_shown(G, tmp_path, offline_page):
-    _load(offline_page, write_html(G, tmp_path / "lineage.html", "seeds"))
+    open_page(offline_page, write_html(G, tmp_path / "lineage.html", "seeds"))
     offline_page.uncheck("input.type[value=Target]")
     targets = sum(1 for _, d in G.nodes(data=True) if d["label"] == "Target")
     assert offline_page.inner_text("#counts").startswith(f"{G.number_of_nodes() - targets} nodes")
@@ -101,7 +96,7 @@ def test_search_and_filters_change_what_is_shown(G, tmp_path, offline_page):
 def test_document_text_is_shown_as_text_and_runs_nothing(tmp_path, offline_page):
     hostile = build([hostile_extraction(f"evil{HOSTILE}.txt",
                                         f"内容 {HOSTILE} </script><script>window.__xss=3</script>")])
-    _load(offline_page, write_html(hostile, tmp_path / "hostile.html", f"title {HOSTILE}"))
+    open_page(offline_page, write_html(hostile, tmp_path / "hostile.html", f"title {HOSTILE}"))
     _click_node(offline_page, "doc:n:青政办〔2024〕1号")
     assert HOSTILE in offline_page.inner_text("#details")
     _click_node(offline_page, "task:n:青政办〔2024〕1号#一")
@@ -115,7 +110,7 @@ def test_trace_screenshot_and_png_cascade(G, pictures, offline_page):
     from PIL import Image
     cascade = trace_view(G, QINGHAI_2022, depth=3)
     page_file = write_html(cascade, pictures / "trace.html", "青海省2022年综合医改重点工作任务 → 海东市2023", full=G)
-    _load(offline_page, page_file)
+    open_page(offline_page, page_file)
     _click_node(offline_page, "task:n:东政办〔2023〕47号#一/（三）/11")
     offline_page.evaluate("policykg.network.fit({animation: false})")
     offline_page.screenshot(path=str(pictures / "network-view.png"))
