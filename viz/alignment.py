@@ -8,6 +8,7 @@ import networkx as nx
 
 from ..errors import ViewError
 from ..graph.build import tasks_of
+from ..graph.lineage import document_name, implements
 from . import details
 from .scene import Box, Line, Link, Scene, fit
 
@@ -16,10 +17,6 @@ GUTTER = 320
 TOP = 150
 ROW = 58
 BOX_H = 50
-
-
-def _implements(G, u, v) -> dict | None:
-    return next((e for _, w, k, e in G.out_edges(u, keys=True, data=True) if k == "IMPLEMENTS" and w == v), None)
 
 
 def task_links(G: nx.MultiDiGraph, parent: str, child: str) -> list[tuple[str, str, dict]]:
@@ -57,16 +54,16 @@ def _task_box(G, t, x, y, state: str) -> Box:
 
 
 def alignment_scene(G: nx.MultiDiGraph, parent: str, child: str) -> Scene:
-    link = _implements(G, child, parent)
+    link = next((e for v, e in implements(G, child) if v == parent), None)
     if link is None:
-        raise ViewError(f"{details.name_of(G.nodes[child])} is not linked as carrying down "
-                        f"{details.name_of(G.nodes[parent])}; `policykg links --explain` says why")
+        raise ViewError(f"{document_name(G, child)} is not linked as carrying down "
+                        f"{document_name(G, parent)}; `policykg links --explain` says why")
     pairs = task_links(G, parent, child)
     ptasks, ctasks = tasks_of(G, parent), tasks_of(G, child)
     carried = {v for _, v, _ in pairs}
     with_parent = {u for u, _, _ in pairs}
     pd, cd = G.nodes[parent], G.nodes[child]
-    title = f"{details.name_of(pd)} → {details.name_of(cd)} · task alignment"
+    title = f"{document_name(G, parent)} → {document_name(G, child)} · task alignment"
     scene = Scene(title=title, width=20 + 2 * COL_W + GUTTER + 20,
                   height=TOP + max(len(ptasks), len(ctasks), 1) * ROW + 30)
     left, right = 20, 20 + COL_W + GUTTER

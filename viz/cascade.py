@@ -13,6 +13,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..graph.lineage import document_name
 from . import details
 from .scene import Band, Box, Line, Link, Scene, fit, wrap
 
@@ -214,7 +215,7 @@ def cascade_scene(G: nx.MultiDiGraph, docs: set[str] | None, title: str, task_de
         label = f"{e.get('method')} {e['score']:.2f}" if e.get("method") != "stated" and e.get("score") is not None else ""
         via = _detour(scene.boxes, boxes[child], boxes[parent], x1, y1, x2, y2) if vertical else []
         scene.links.append(Link(child, parent, (x1, y1, x2, y2), vertical, color, width, dashed, label,
-                                f"{details.name_of(G.nodes[child])} → {details.name_of(G.nodes[parent])}\n"
+                                f"{document_name(G, child)} → {document_name(G, parent)}\n"
                                 + details.evidence_text(e), f"implements {e.get('method')}", via))
     for doc in docs:
         scene.details[doc] = details.document(G, doc)

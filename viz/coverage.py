@@ -11,7 +11,7 @@ import networkx as nx
 
 from ..errors import ViewError
 from ..graph.build import tasks_of
-from ..graph.lineage import descendants
+from ..graph.lineage import descendants, document_name
 from . import details
 from .scene import Box, Line, Scene, fit
 
@@ -33,7 +33,7 @@ class Coverage:
 def coverage(G: nx.MultiDiGraph, directive: str, depth: int = 3) -> Coverage:
     tasks = tasks_of(G, directive)
     if not tasks:
-        raise ViewError(f"{details.name_of(G.nodes[directive])} has no tasks to follow down")
+        raise ViewError(f"{document_name(G, directive)} has no tasks to follow down")
     docs = [d for d in descendants(G, directive, depth) if not G.nodes[d].get("placeholder")]
     docs.sort(key=lambda n: (LEVEL_ORDER.get(G.nodes[n].get("level"), 4), G.nodes[n].get("region") or "",
                              G.nodes[n].get("date") or "", n))
@@ -68,7 +68,7 @@ def _shade(score: float) -> str:
 def coverage_scene(G: nx.MultiDiGraph, directive: str, depth: int = 3) -> Scene:
     cov = coverage(G, directive, depth)
     d0 = G.nodes[directive]
-    scene = Scene(title=f"{details.name_of(d0)} · coverage 承接矩阵",
+    scene = Scene(title=f"{document_name(G, directive)} · coverage 承接矩阵",
                   width=20 + HEAD_W + max(len(cov.documents), 1) * CELL_W + 170,
                   height=TOP + (len(cov.tasks) + 1) * CELL_H + 40)
     scene.notes.append((20, 30, Line(fit(d0.get("attachment_title") or d0.get("title"), HEAD_W + 600, 15), 15, True)))
@@ -99,7 +99,7 @@ def coverage_scene(G: nx.MultiDiGraph, directive: str, depth: int = 3) -> Scene:
         for j, doc in enumerate(cov.documents):
             x = 20 + HEAD_W + j * CELL_W
             cell = cov.cells.get((t, doc))
-            name = f"{dt.get('path')} × {details.name_of(G.nodes[doc])}"
+            name = f"{dt.get('path')} × {document_name(G, doc)}"
             if cell:
                 score, hops = cell
                 scene.boxes.append(Box(f"cell:{t}|{doc}", x, y, CELL_W - 4, CELL_H - 4,

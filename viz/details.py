@@ -7,6 +7,7 @@ import json
 import networkx as nx
 
 from ..graph.build import tasks_of
+from ..graph.lineage import document_name
 
 
 def out_of(G, node, rel):
@@ -42,10 +43,6 @@ def evidence_text(e: dict) -> str:
     return "\n".join(lines)
 
 
-def name_of(d: dict) -> str:
-    return d.get("doc_number") or d.get("title") or d.get("id") or ""
-
-
 def document(G: nx.MultiDiGraph, doc: str) -> dict:
     d = G.nodes[doc]
     return {"kind": "document", "heading": " ".join(x for x in (d.get("doc_number"), d.get("title")) if x),
@@ -56,7 +53,7 @@ def document(G: nx.MultiDiGraph, doc: str) -> dict:
                        ("来源 source", source(d))],
             "tasks": [[t, f"{G.nodes[t].get('path')} {G.nodes[t].get('title') or ''}".strip()]
                       for t in tasks_of(G, doc)],
-            "parents": [[v, name_of(G.nodes[v])] for _, v, k in G.out_edges(doc, keys=True)
+            "parents": [[v, document_name(G, v)] for _, v, k in G.out_edges(doc, keys=True)
                         if k == "IMPLEMENTS" and G.nodes[v]["label"] == "Document"],
             "search": " ".join(str(x) for x in (d.get("doc_number"), d.get("title"), d.get("attachment_title"),
                                                 d.get("issuer"), d.get("region")) if x)}
@@ -64,9 +61,8 @@ def document(G: nx.MultiDiGraph, doc: str) -> dict:
 
 def task(G: nx.MultiDiGraph, t: str) -> dict:
     d = G.nodes[t]
-    doc = G.nodes[d["document"]] if d.get("document") in G else {}
     return {"kind": "task", "heading": f"{d.get('path')} {d.get('title') or ''}".strip(),
-            "fields": [("文件 document", name_of(doc)), ("任务 task", d.get("title")), ("内容 text", d.get("text")),
+            "fields": [("文件 document", document_name(G, d["document"]) if d.get("document") in G else None), ("任务 task", d.get("title")), ("内容 text", d.get("text")),
                        ("时限 deadline", d.get("deadline")),
                        ("指标 targets", [G.nodes[x]["text"] for x in out_of(G, t, "HAS_TARGET")]),
                        ("责任单位 departments (role)", departments(G, t)), ("来源 source", source(d))],
