@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .errors import NotFoundError, QueryError, StoreError, first_line
 from .loaders import extract, extract_many
-from .loaders.extract import iter_paths
+from .loaders.extraction import iter_paths
 
 
 def sample_paths() -> list:
@@ -91,7 +91,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     from .graph.cypher import SOURCE_HASHES
     from .graph.link import affected_documents, link
     from .graph.sync import apply
-    from .loaders.extract import content_hash, source_name
+    from .loaders.extraction import content_hash, source_name
 
     files = list(iter_paths(paths))
     if not files:

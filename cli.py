@@ -11,7 +11,7 @@ import click
 
 from .api import summary_lines
 from .loaders import extract_many
-from .loaders.extract import iter_paths
+from .loaders.extraction import iter_paths
 
 
 def _dump(obj) -> str:

@@ -15,7 +15,7 @@ import platform
 import time
 from pathlib import Path
 
-from policykg.loaders.extract import extract_text
+from policykg.loaders.extraction import extract_text
 
 CASES = {
     "spaced characters (中 中 中 …)": lambda n: "中 " * n,

@@ -1,4 +1,4 @@
-"""The lineage graph: build it from extraction records (build), link the lineage (link), keep it in
+"""The lineage graph: build it from extraction records (graph.build), link the lineage (graph.link), keep it in
 a store (EmbeddedStore: LadybugDB on disk; Neo4jStore: a Neo4j 5 server), walk it (lineage).
 
 open_store(url) opens either: a path is the embedded store, a bolt:// or neo4j:// URL (and their
@@ -8,9 +8,7 @@ from __future__ import annotations
 import os
 
 from ..errors import StoreError
-from .build import build
 from .embedded import EmbeddedStore, default_db_path
-from .link import link
 from .neo4j_store import Neo4jStore
 from .store import GraphStore, Store
 
@@ -33,5 +31,5 @@ def open_store(url: str | os.PathLike | None = None, read_only: bool = False) ->
     return EmbeddedStore(text, read_only=True) if read_only else staged(text)
 
 
-__all__ = ["EmbeddedStore", "GraphStore", "Neo4jStore", "STORES", "Store", "StoreError", "build", "default_db_path",
-           "link", "open_store"]
+__all__ = ["EmbeddedStore", "GraphStore", "Neo4jStore", "STORES", "Store", "StoreError", "default_db_path",
+           "open_store"]

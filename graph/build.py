@@ -18,7 +18,7 @@ from collections.abc import Iterable
 import networkx as nx
 
 from ..loaders.citations import doc_number_key, title_key
-from ..loaders.clean import normalise
+from ..loaders.cleaning import normalise
 from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate

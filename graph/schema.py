@@ -20,7 +20,7 @@ NODES: dict[str, dict[str, str]] = {
         # every key the document is known by ("n:" 文号, "t:" title): |k1|k2|
         "match_keys": "STRING",
         **PROVENANCE,
-        # of the source file's bytes and the extractor's rules (loaders.extract.content_hash): a
+        # of the source file's bytes and the extractor's rules (loaders.extraction.content_hash): a
         # file whose hash is stored is not read again
         "source_hash": "STRING",
     },

@@ -1,7 +1,7 @@
 """Read policy documents into structured records: clean, segment, extract."""
 from ..errors import ReadError
-from .clean import clean
-from .extract import extract, extract_many, extract_text
+from .cleaning import clean
+from .extraction import extract, extract_many, extract_text
 from .models import Citation, Department, Document, Extraction, LedgerRow, Target, Task
 from .readers import read
 

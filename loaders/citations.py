@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
-from .clean import Block, is_doc_number_line, label_of, normalise
+from .cleaning import Block, is_doc_number_line, label_of, normalise
 from .models import Citation, Document, Span
 from .normal import year_digits
 from .regions import LEVEL_DEPTH, Location, locate

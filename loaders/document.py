@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import patterns as P
 from .citations import find_citations, own_title_keys, title_key
-from .clean import Block
+from .cleaning import Block
 from .ledger import assign_ledger, ledger_rows
 from .metadata import metadata, prefix_level, signature_date_block
 from .models import Document, Task

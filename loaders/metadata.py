@@ -12,7 +12,7 @@ from rapidfuzz import fuzz
 
 from . import patterns as P
 from .citations import doc_number_key, looks_like_issuer_code, title_key
-from .clean import Block, is_doc_number_line, is_signature_date, label_of
+from .cleaning import Block, is_doc_number_line, is_signature_date, label_of
 from .models import Document, Span
 from .normal import normalise
 from .regions import Location, disambiguate, locate, place_from_code, places_in

@@ -1,6 +1,6 @@
 """Every document rule of the extractor, in one place: the regular expressions and word tables that
 say how Chinese official documents are printed. They run on the *normalised* view of
-the text (see clean.py): brackets, colons and commas full-width, simplified characters, no spaces
+the text (see cleaning.py): brackets, colons and commas full-width, simplified characters, no spaces
 between Chinese characters. Written by hand because no library knows the shapes of Chinese
 official documents (文号, numbering schemes, responsibility lists)."""
 from __future__ import annotations
@@ -12,7 +12,7 @@ CIRCLED = "".join(chr(0x2460 + i) for i in range(20))          # ① .. ⑳
 
 # ---------------------------------------------------------------- noise inside printed lines
 _PINYIN_SYLLABLE = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}"
-# dropped from a line (clean.py): pinyin glosses after a character (發(fā), 地(dì / de), 局(ju)(ju)),
+# dropped from a line (cleaning.py): pinyin glosses after a character (發(fā), 地(dì / de), 局(ju)(ju)),
 # HTML tags and entities left in a page's text, runs of '|' that separate flattened cells
 MARKUP_NOISE = re.compile(
     rf"(?<=[\u3400-\u9fff])(?:[(（]{_PINYIN_SYLLABLE}(?:\s*/\s*{_PINYIN_SYLLABLE})*[)）])+"

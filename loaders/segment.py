@@ -8,7 +8,7 @@ from rapidfuzz import fuzz
 
 from . import patterns as P
 from .citations import title_key
-from .clean import Block, is_doc_number_line, is_page_furniture, label_of
+from .cleaning import Block, is_doc_number_line, is_page_furniture, label_of
 
 
 def is_toc(block: Block) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 
 from . import patterns as P
-from .clean import Block, column_role, label_of, normalise
+from .cleaning import Block, column_role, label_of, normalise
 from .departments import parse_list
 from .models import LedgerRow, Span, Task
 from .targets import find_targets

@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from . import patterns as P
-from .clean import Block, is_org_list_line, label_of, normalise
+from .cleaning import Block, is_org_list_line, label_of, normalise
 from .departments import (
     field_role,
     find_in_prose,

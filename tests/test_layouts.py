@@ -5,7 +5,7 @@ and what the extractor must read from it. No text is copied from a real document
 import re
 
 import pytest
-from policykg.loaders.extract import extract_text
+from policykg.loaders.extraction import extract_text
 from policykg.loaders.normal import normalise
 
 

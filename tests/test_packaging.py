@@ -53,6 +53,25 @@ def test_every_declared_dependency_is_imported_or_says_why_not():
     assert _declared() - _imported() - set(NEEDED_BY_OTHERS) == set()
 
 
+def test_no_package_attribute_hides_a_submodule_of_the_same_name():
+    # `from .build import build` in a package's __init__ made policykg.graph.build the function,
+    # so policykg.graph.build.new_graph raised AttributeError
+    import importlib
+    import pkgutil
+    import types
+
+    import policykg
+    hidden = []
+    for info in pkgutil.walk_packages(policykg.__path__, "policykg."):
+        if info.name.startswith(("policykg.tests", "policykg.benchmarks")):
+            continue
+        importlib.import_module(info.name)
+        parent, _, leaf = info.name.rpartition(".")
+        if not isinstance(getattr(importlib.import_module(parent), leaf), types.ModuleType):
+            hidden.append(info.name)
+    assert hidden == []
+
+
 def test_the_tree_is_lint_clean():
     # ruff with the rules pyproject.toml names, over the package, its tests and benchmarks
     import shutil

@@ -1,9 +1,9 @@
 """Unit tests per pattern, table-driven: each row is an input and what must come out."""
 import pytest
 from policykg.loaders.citations import doc_number_key
-from policykg.loaders.clean import clean, label_of, lines_of, normalise
+from policykg.loaders.cleaning import clean, label_of, lines_of, normalise
 from policykg.loaders.departments import canonical, parse_list
-from policykg.loaders.extract import extract_text
+from policykg.loaders.extraction import extract_text
 from policykg.loaders.targets import find_targets
 
 
@@ -184,7 +184,7 @@ def test_signature_on_one_line_gives_issuer_and_date():
 @pytest.mark.parametrize("module", ["clean", "tables"])
 def test_header_like_lines_are_looked_at_a_bounded_number_of_times(monkeypatch, module):
     import importlib
-    C = importlib.import_module("policykg.loaders.clean")
+    C = importlib.import_module("policykg.loaders.cleaning")
     T = importlib.import_module("policykg.loaders.tables")
     calls = []
     real = C.column_role

@@ -11,7 +11,7 @@ from policykg.graph import EmbeddedStore, cypher
 from policykg.graph.build import build, new_graph
 from policykg.graph.link import link
 from policykg.graph.sync import apply
-from policykg.loaders.extract import source_name
+from policykg.loaders.extraction import source_name
 
 from tests.conftest import ROOT, SAMPLES
 
@@ -46,7 +46,7 @@ def test_reingesting_the_same_files_changes_nothing(tmp_path, monkeypatch):
     assert first.failed == [] and first.counts["nodes_created"] > 300
     before = snapshot(policykg.read_graph(db))
     # other extraction rules: every file is read, built, linked and compared again
-    E = sys.modules["policykg.loaders.extract"]
+    E = sys.modules["policykg.loaders.extraction"]
     monkeypatch.setattr(E, "_rules_fingerprint", lambda: b"other rules")
     again = policykg.ingest([SAMPLES], db=db)
     assert again.failed == [] and again.unchanged == 0 and again.documents == first.documents
@@ -60,7 +60,7 @@ def test_reingesting_the_same_files_changes_nothing(tmp_path, monkeypatch):
 
 
 def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path, monkeypatch):
-    E = sys.modules["policykg.loaders.extract"]
+    E = sys.modules["policykg.loaders.extraction"]
     folder = tmp_path / "docs"
     shutil.copytree(SAMPLES, folder)
     db = tmp_path / "g.lbug"

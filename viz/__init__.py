@@ -20,7 +20,7 @@ from ..errors import FontError, ViewError
 from ..graph.lineage import ancestors, descendants
 from .alignment import alignment_scene
 from .cascade import cascade_scene
-from .coverage import coverage, coverage_scene
+from .coverage import coverage_scene
 from .html import render_html, summary, write_html
 from .layout import department_view, find_document, layered_positions, trace_view
 from .page import render_page, write_page
@@ -155,7 +155,6 @@ __all__ = [
     "Scene",
     "ViewError",
     "VizResult",
-    "coverage",
     "department_view",
     "draw",
     "draw_scene",

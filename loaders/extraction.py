@@ -8,7 +8,7 @@ from collections.abc import Iterable, Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from .clean import clean
+from .cleaning import clean
 from .document import document
 from .models import Extraction
 from .readers import SUFFIXES, ReadError, read
