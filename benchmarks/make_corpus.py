@@ -239,6 +239,33 @@ def make(provinces: int, cities: int, counties: int, years: int, seed: int, out:
     return truth
 
 
+NOTICE_COUNTIES = ["尤溪县", "将乐县", "泰宁县", "建宁县", "宁化县", "清流县", "明溪县", "大田县", "沙县区", "永安市"]
+NOTICE_TASKS = ["加强基层服务", "推进家庭医生签约", "提升医疗服务能力", "做好疾病预防", "完善药品供应"]
+
+
+def same_subject_notices(n: int, seed: int = 1) -> dict[str, str]:
+    """n short notices of one city (三明市) and its counties on one subject (做好医疗卫生服务工作),
+    over three years, every second one with two tasks: the shape that made linking quadratic, since
+    every county notice has every city notice of its years as a candidate parent. File name → text."""
+    rng = random.Random(seed)
+    out = {}
+    for i in range(n):
+        year, month, day = rng.choice([2022, 2023, 2024]), rng.randint(1, 12), rng.randint(1, 28)
+        if i % 3 == 0:
+            issuer, code, lead, to = "三明市卫生健康委员会", "明卫", "市卫生健康委员会", "各县（市、区）卫生健康局："
+        else:
+            county = rng.choice(NOTICE_COUNTIES)
+            issuer, code, lead, to = f"{county}卫生健康局", county[0] + "卫", "县卫生健康局", "各乡镇卫生院："
+        tasks = ""
+        if i % 2 == 0:
+            for k, topic in enumerate(rng.sample(NOTICE_TASKS, 2)):
+                tasks += (f"{'一二'[k]}、{topic}\n（{'一二'[k]}）{topic}，到{year + 1}年，覆盖率达到"
+                          f"{rng.randint(50, 99)}%。（{lead}牵头）\n")
+        out[f"notice-{i:05d}.txt"] = (f"{issuer}关于做好{year}年医疗卫生服务工作的通知\n{code}〔{year}〕{i + 1}号\n{to}\n"
+                                      f"为做好医疗卫生服务工作，现通知如下。\n{tasks}{issuer}\n{year}年{month}月{day}日\n")
+    return out
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--provinces", type=int, default=31)

@@ -57,3 +57,36 @@ def test_a_copy_job_that_stops_using_cpu_is_killed_as_stalled(monkeypatch):
     assert run._finished(idle) is False and idle.returncode is not None
     done = subprocess.Popen([sys.executable, "-c", "print(1)"], stdout=subprocess.PIPE)
     assert run._finished(done) is True
+
+
+def _date_tests_per_notice(monkeypatch, n: int) -> tuple[float, list]:
+    from policykg.graph import link as L
+    from policykg.graph.build import build
+    from policykg.loaders import extract_text
+    texts = make_corpus.same_subject_notices(n)
+    G = build(extract_text(text, source=name) for name, text in texts.items())
+    calls = []
+    real = L._years_apart
+    monkeypatch.setattr(L, "_years_apart", lambda a, b: calls.append(1) or real(a, b))
+    links = L.find_links(G, workers=1)
+    monkeypatch.setattr(L, "_years_apart", real)
+    return len(calls) / n, links
+
+
+def test_same_subject_notices_of_one_region_are_weighed_a_bounded_number_at_a_time(monkeypatch):
+    # every county notice had every city notice of its years as a candidate: the date tests per
+    # notice grew with the corpus (quadratic linking); blocked and bounded, they do not
+    small, small_links = _date_tests_per_notice(monkeypatch, 300)
+    large, large_links = _date_tests_per_notice(monkeypatch, 1200)
+    assert large <= small * 1.25, (small, large)
+    inferred = [u for u, v, k, a in large_links if k == "IMPLEMENTS" and a["method"] == "inferred"]
+    assert len(inferred) == 800      # every county notice (two in three) still finds its city parent
+
+
+def test_the_bound_on_candidates_changes_no_link_where_the_nearest_win(monkeypatch):
+    from policykg.graph import link as L
+    _, bounded = _date_tests_per_notice(monkeypatch, 400)
+    monkeypatch.setattr(L, "CANDIDATES_PER_BLOCK", 10 ** 9)
+    _, unbounded = _date_tests_per_notice(monkeypatch, 400)
+    key = lambda e: (e[0], e[1], e[2], sorted(e[3].items()))
+    assert sorted(map(key, bounded)) == sorted(map(key, unbounded))
