@@ -7,10 +7,14 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import NotFoundError, QueryError, StoreError, first_line
 from .loaders import extract, extract_many
 from .loaders.extraction import iter_paths
+
+if TYPE_CHECKING:     # networkx is imported where a graph is built (a query need not pay for it)
+    import networkx as nx
 
 
 def sample_paths() -> list:
@@ -53,7 +57,7 @@ class IngestReport:
     counts: dict[str, int] = field(default_factory=dict)
     unchanged: int = 0                                              # files skipped: read before, unchanged
     relinked: int | None = None                                     # documents relinked (None: all)
-    graph: object = None                                            # the networkx graph now stored
+    graph: nx.MultiDiGraph | None = None                            # the networkx graph now stored
     timings: dict[str, float] = field(default_factory=dict)         # seconds per phase
 
     def lines(self) -> list[str]:
@@ -119,7 +123,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
                 report.failed.append((str(path), error.reason))
                 if on_error:
                     on_error(str(error))
-            else:
+            elif extraction is not None:
                 add_extraction(new, extraction, stored)
                 report.documents += len(extraction.documents)
             collector.young()
@@ -376,7 +380,7 @@ def export(out, fmt: str = "ttl", base_iri: str | None = None, db=None, neo4j=No
     from .ontology import DEFAULT_BASE, validate
     from .ontology import export as write_rdf
     count = write_rdf(read_graph(db, neo4j), out, fmt, base_iri or DEFAULT_BASE, licence, progress)
-    result = {"triples": count, "conforms": None, "report": None}
+    result: dict[str, object] = {"triples": count, "conforms": None, "report": None}
     if check:
         result["conforms"], result["report"] = validate(out, fmt)
     return result
@@ -423,8 +427,8 @@ def sparql_result(query: str, rdf: str | Path | None = None, db=None, neo4j=None
         raise QueryError(str(error).strip().splitlines()[0][:300] if str(error).strip() else type(error).__name__) from None
     if result.type != "SELECT":
         return ["result"], [[bool(result.askAnswer)]] if result.type == "ASK" else [[len(result)]]
-    columns = [str(v) for v in result.vars]
-    return columns, [[(r[v].toPython() if r[v] is not None else None) for v in result.vars] for r in result]
+    variables = result.vars or []
+    return [str(v) for v in variables], [[O.python_value(row.get(v)) for v in variables] for row in result.bindings]
 
 
 def sparql(query: str, rdf: str | Path | None = None, db=None, neo4j=None, **params) -> list[dict]:
@@ -521,11 +525,12 @@ def _rebuild(files: list[str], report: CheckReport, workers: int | None):
     report.missing = [f for f in files if not Path(f).is_file()]
     if report.missing:
         return None
-    G, stored = new_graph(), {}
+    G = new_graph()
+    stored: dict[str, list[str]] = {}
     for path, extraction, error in extract_many(files, workers=workers):
         if error is not None:
             report.missing.append(f"{path} ({error.reason})")
-        else:
+        elif extraction is not None:
             add_extraction(G, extraction, stored)
     if report.missing:
         return None

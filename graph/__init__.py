@@ -6,6 +6,8 @@ open_store(url) opens either: a path is the embedded store, a bolt:// or neo4j:/
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
+from contextlib import AbstractContextManager
 
 from ..errors import StoreError
 from .embedded import EmbeddedStore, default_db_path
@@ -13,18 +15,18 @@ from .neo4j_store import Neo4jStore
 from .store import GraphStore, Store
 
 # URL scheme -> the store class that opens it; anything without a scheme is an embedded store's path
-STORES: dict[str, type[GraphStore]] = {scheme: Neo4jStore for scheme in
+STORES: dict[str, Callable[[str], GraphStore]] = {scheme: Neo4jStore for scheme in
                                        ("bolt", "bolt+s", "bolt+ssc", "neo4j", "neo4j+s", "neo4j+ssc")}
 
 
-def open_store(url: str | os.PathLike | None = None, read_only: bool = False) -> Store:
+def open_store(url: str | os.PathLike | None = None, read_only: bool = False) -> AbstractContextManager[Store]:
     """The store at `url`: a Neo4j server for a bolt:// or neo4j:// URL, else the embedded store at
-    that path (default ./policykg.lbug or $POLICYKG_DB). An embedded store opened to write is a
+    that path (default ./policykg.lbug or $POLICYKG_DB), to be used in a `with` block. An embedded store opened to write is a
     staged copy that replaces the store when its `with` block ends without an error."""
     from .embedded import staged
     text = os.fspath(url) if url is not None else None
-    scheme = text.split("://", 1)[0].lower() if text and "://" in text else None
-    if scheme is not None:
+    if text is not None and "://" in text:
+        scheme = text.split("://", 1)[0].lower()
         if scheme not in STORES:
             raise StoreError(f"{text}: no store for {scheme}:// (known: {', '.join(sorted(STORES))}, or a file path)")
         return STORES[scheme](text)

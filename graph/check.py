@@ -37,7 +37,10 @@ def fact_problems(G: nx.MultiDiGraph) -> list[Problem]:
     document, a target not of exactly one task, a department or document in two regions, a region
     inside two, an edge to a node that is not there."""
     found: list[Problem] = []
-    part_of, has_target, in_region, within = Counter(), Counter(), Counter(), Counter()
+    part_of: Counter[str] = Counter()
+    has_target: Counter[str] = Counter()
+    in_region: Counter[str] = Counter()
+    within: Counter[str] = Counter()
     for u, v, rel in G.edges(keys=True):
         if rel == "PART_OF":
             part_of[u] += 1

@@ -294,7 +294,8 @@ def copy_statements(changes: ChangeSet, folder: Path) -> list[str]:
     """Write the nodes and edges that `changes` creates into CSV files in `folder` and return the
     COPY FROM statements that load them (nodes first, so that edges find their ends)."""
     import csv
-    jobs = [(label, None, list(NODES[label]), rows) for label, rows in changes.create_nodes.items()]
+    jobs: list[tuple[str, tuple[str, str] | None, list[str], list[dict]]] = [
+        (label, None, list(NODES[label]), rows) for label, rows in changes.create_nodes.items()]
     jobs += [(rel, (src, dst), ["src", "dst"] + list(RELS[rel]["props"]), rows)
              for (rel, src, dst), rows in changes.create_edges.items()]
     # at most one node group per COPY: in LadybugDB 0.22 a COPY of more rows into the Target table

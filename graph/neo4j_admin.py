@@ -61,7 +61,7 @@ def write(G: nx.MultiDiGraph, folder: str | os.PathLike, database: str = "neo4j"
     folder = Path(folder)
     (folder / "nodes").mkdir(parents=True, exist_ok=True)
     (folder / "relationships").mkdir(parents=True, exist_ok=True)
-    counts = {"nodes": {}, "relationships": {}}
+    counts: dict = {"nodes": {}, "relationships": {}}
     for label, props in NODES.items():
         columns = [p for p in props if p != "id"]
         rows = ([n, *(d.get(p) for p in columns), label]

@@ -67,7 +67,7 @@ def node_row(data: dict) -> dict:
 
 def edge_row(u: str, v: str, rel: str, data: dict) -> dict:
     get = data.get
-    row = {"src": u, "dst": v}
+    row: dict[str, object] = {"src": u, "dst": v}
     for p in _EDGE_PROPS[rel]:
         row[p] = get(p)
     return row
@@ -270,6 +270,7 @@ class _Writer:
             return
         merged = _merge(run)
         own = _complete(merged, self.new, self.present, self.waiting)    # present changes only on a commit
+        assert self.bulk is not None    # runs are gathered for a store that bulk-loads only
         try:
             self.bulk(merged)
         except Exception:

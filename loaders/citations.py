@@ -159,8 +159,9 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
             stop = m.end()
             if tm:
                 dm = P.CITED_NUMBER.search(after, tm.start(1))
-                number = text[m.end() + dm.start():m.end() + dm.end()]
-                stop = m.end() + tm.end()
+                if dm:
+                    number = text[m.end() + dm.start():m.end() + dm.end()]
+                    stop = m.end() + tm.end()
             issuer = _issuer_before(n, text, m.start())
             c = Citation(title=title, doc_number=number, doc_number_key=doc_number_key(number), issuer=issuer,
                          span=Span(*b.span_of(m.start(), stop)))
@@ -198,8 +199,7 @@ def find_citations(blocks: list[Block], start: int, end: int, doc: Document,
                     before = [is_basis for at, is_basis in cues if at < a - sm.start()]
                     c.basis = bool(before and before[-1])
             if P.REPEAL_CUE.search(sentence[inside[-1][2] - sm.start():]):
-                for c, _, _ in inside:
-                    repeals.append(c.doc_number or c.title)
+                repeals.extend(name for c, _, _ in inside if (name := c.doc_number or c.title))
         citations.extend(c for c, _, _ in found)
     merged = _merge(citations)
     citing = Location(doc.level, doc.region, list(doc.region_path or []))
@@ -244,7 +244,7 @@ def _within_citing(head: str | None, code: str | None, citing: Location) -> Loca
     rank = LEVEL_DEPTH.get(level) if level else None
     # a region path is 国家/province/city/county, except in a municipality (国家/北京市/朝阳区):
     # there only the province is where the rank says
-    regular = LEVEL_DEPTH.get(citing.level) == len(citing.path) - 1
+    regular = citing.level is not None and LEVEL_DEPTH.get(citing.level) == len(citing.path) - 1
     if rank is None or rank == 0 or rank >= len(citing.path) or (rank > 1 and not regular):
         return Location(None, None)
     return Location(level, citing.path[rank], citing.path[:rank + 1])

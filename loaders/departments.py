@@ -269,7 +269,7 @@ def list_spans(norm: str) -> list[tuple[int, int]]:
 
 
 def find_lists(norm: str, text: str) -> list[Found]:
-    found = []
+    found: list[Found] = []
     if "（" not in norm and "〔" not in norm and "[" not in norm and "［" not in norm:
         return found
     for m in P.RESP_BRACKET.finditer(norm):
@@ -283,8 +283,9 @@ def find_lists(norm: str, text: str) -> list[Found]:
             f.start, f.end = m.start(), m.end()
             shifted(f.departments, m.start(g))
             found.append(f)
-    m = P.RESP_BRACKET_CUT.search(norm)
-    if m and not any(f.start <= m.start() < f.end for f in found):
+    cut = P.RESP_BRACKET_CUT.search(norm)
+    if cut and not any(f.start <= cut.start() < f.end for f in found):
+        m = cut
         f = _bracket_list(text[m.start(1):m.end(1)], cut=True)
         if f:
             f.start, f.end = m.start(), m.end()

@@ -41,7 +41,7 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
         elif tuple(t.path) not in known:
             known.add(tuple(t.path))
             doc.tasks.append(t)
-    doc.ledger = table_ledger or line_ledger or ledger_rows(source, doc.span)
+    doc.ledger = table_ledger or line_ledger or (ledger_rows(source, doc.span) if doc.span else [])
     if doc.level is None:
         doc.level = level_from_departments(doc)
     for t in doc.tasks:
@@ -77,7 +77,7 @@ def level_from_departments(doc: Document) -> str | None:
                 counts[level] = counts.get(level, 0) + 1
     if not counts:
         return None
-    best = max(counts, key=counts.get)
+    best = max(counts, key=lambda level: counts[level])
     return best if counts[best] * 2 > sum(counts.values()) else None
 
 

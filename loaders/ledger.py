@@ -68,7 +68,7 @@ def _ledger_row(num: int, chunk: str) -> LedgerRow | None:
         sep = "nl"
     if not cells:
         return None
-    deadline_parts = []
+    deadline_parts: list[tuple[str, str]] = []
     while cells and P.LEDGER_DEADLINE.match(cells[-1][0]):
         deadline_parts.insert(0, cells.pop())
     empty_coop = any(c[0] in ("—", "-") for c in deadline_parts)

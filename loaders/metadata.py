@@ -25,12 +25,19 @@ def _iso(year: int, month: int, day: int) -> str | None:
     return f"{year:04d}-{month:02d}-{day:02d}" if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
+def _cn_int(text: str) -> int:
+    value = cn_number(text)
+    if value is None:
+        raise ValueError(f"not a number: {text}")
+    return int(value)
+
+
 def _date(m: re.Match) -> str | None:
     y, mo, d = m.group(1), m.group(2), m.group(3)
     try:
         year = int(y) if y.isdigit() else int("".join(str(int(cn_number(c) or 0)) for c in y.replace("○", "〇").replace("Ｏ", "〇")))
-        month = int(mo) if mo.isdigit() else int(cn_number(mo))
-        day = int(d) if d.isdigit() else int(cn_number(d))
+        month = int(mo) if mo.isdigit() else _cn_int(mo)
+        day = int(d) if d.isdigit() else _cn_int(d)
     except (TypeError, ValueError):
         return None
     return _iso(year, month, day)
@@ -97,7 +104,8 @@ def _split_title(text: str) -> tuple[str, str | None]:
     """A title printed with its 文号 before or after it: (title, 文号). A site's note in front of
     it (（转载）) is not part of it."""
     text = re.sub(r"\s", "", text)
-    text = text[P.TITLE_SITE_NOTE.match(normalise(text)).end():]
+    note = P.TITLE_SITE_NOTE.match(normalise(text))
+    text = text[note.end():] if note else text
     norm = normalise(text)
     doubled = P.DOUBLED_HEADING.match(norm)        # 国务院办公厅关于发展银发经济 国务院办公厅关于发展…
     if doubled:
@@ -312,7 +320,8 @@ def _doc_number(blocks, head, header_end, table) -> str | None:
         n = blocks[i].norm
         if is_doc_number_line(n) or P.GARBLED_DOC_NUMBER_LINE.match(n):
             dm = P.DOC_NUMBER.search(n) or P.GARBLED_DOC_NUMBER_LINE.match(n)
-            return blocks[i].text[dm.start():dm.end()]
+            if dm:
+                return blocks[i].text[dm.start():dm.end()]
         lead = P.ISSUED_BY_NUMBER.match(n)
         dm = P.DOC_NUMBER.match(n, lead.end()) if lead else None
         if dm:
@@ -348,7 +357,8 @@ def _dates(blocks, head, header_end, date_i, table) -> tuple[str | None, str | N
         for i in range(head, header_end):
             n = blocks[i].norm
             if is_doc_number_line(n) and P.ISO_DATE.search(n):
-                date = _any_date(n[P.DOC_NUMBER.search(n).end():])
+                number = P.DOC_NUMBER.search(n)
+                date = _any_date(n[number.end() if number else 0:])
                 break
     if "date" in table:
         date = _any_date(table["date"].value) or date
@@ -502,7 +512,8 @@ def _issued_plan(blocks, start, stop) -> str | None:
         m = P.ISSUES_PLAN_ALL.search(blocks[i].norm)      # 制定了《X》，现印发给你们
         if m:
             t = P.TITLE.search(blocks[i].norm, m.start(1))
-            return blocks[i].text[t.start(1):t.end(1)]
+            if t:
+                return blocks[i].text[t.start(1):t.end(1)]
     return None
 
 

@@ -91,7 +91,7 @@ class Document:
 
     @property
     def basis(self) -> list[str]:
-        return [c.doc_number or c.title for c in self.citations if c.basis]
+        return [name for c in self.citations if c.basis and (name := c.doc_number or c.title)]
 
 
 @dataclass

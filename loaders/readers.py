@@ -68,7 +68,8 @@ def read(path: str | Path) -> SourceText:
         raise ReadError(path, f"cannot be read ({exc.strerror or type(exc).__name__})") from None
     if not data.strip():
         raise ReadError(path, "empty file")
-    enc, layout = None, []
+    enc: str | None = None
+    layout: list = []           # OCR lines (loaders.ocr.OcrLine), where OCR read the text
     if suffix in TEXT_SUFFIXES:
         text, enc = decode_text(data, path)
         kind = "txt"
@@ -156,12 +157,12 @@ def decode_text(data: bytes, path: Path) -> tuple[str, str]:
         if enc.replace("_", "").lower() in {"gb2312", "gbk", "gb18030", "hz"}:
             enc = "gb18030"
         try:
-            text = data.decode(enc)
+            guessed: str | None = data.decode(enc)
         except (UnicodeDecodeError, LookupError):
-            text = None
+            guessed = None
         # a guessed single-byte encoding that yields no Chinese is a wrong guess, not a document
-        if text is not None and _looks_like_text(text) and _cjk_share(text) >= 0.3:
-            return text, enc
+        if guessed is not None and _looks_like_text(guessed) and _cjk_share(guessed) >= 0.3:
+            return guessed, enc
     raise ReadError(path, "cannot tell the text encoding (not UTF-8, UTF-16 or GB18030)")
 
 

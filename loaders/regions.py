@@ -132,7 +132,7 @@ def locate(issuer: str | None) -> Location:
     if not path:
         return Location(None, None)
     level = "county" if county else "city" if city else "province"
-    full = county or city or province
+    full = path[-1]     # the lowest of the three named
     printed = P.PRINTED_PLACE.match(issuer)
     region = full
     if issuer.startswith(full):
@@ -195,6 +195,8 @@ def places_in(text: str) -> list[Location]:
     norm = normalise(printed)
     out = []
     for loc in _places_in(norm):
+        if not loc.region:
+            continue
         k = norm.find(loc.region)
         name = printed[k:k + len(loc.region)] if k >= 0 and len(norm) == len(printed) else loc.region
         out.append(Location(loc.level, name, loc.path))

@@ -80,7 +80,7 @@ def segment(blocks: list[Block]) -> list[tuple[int, int | None, int]]:
         docs[k][2] = docs[k + 1][0]
     for d in docs:
         d[2] = _document_end(blocks, d[1], d[2])
-    return [tuple(d) for d in docs]
+    return [(d[0], d[1], d[2]) for d in docs]
 
 
 def _document_end(blocks: list[Block], title: int, end: int) -> int:

@@ -42,10 +42,10 @@ def cell_tables(blocks: list[Block], start: int, end: int) -> list[tuple[dict[in
         cells = b.lines[0].cells if b.lines and b.lines[0].cells is not None else None
         if cells is not None and sum(1 for c in P.TABLE_COLUMNS if c in "".join(cells)) >= 2:
             roles = column_roles(cells)
-            rows, row_blocks = [], []
+            rows: list[list[str]] = []
+            row_blocks: list[Block] = []
             j = i + 1
-            while j < end and blocks[j].lines[0].cells is not None:
-                row = blocks[j].lines[0].cells
+            while j < end and (row := blocks[j].lines[0].cells) is not None:
                 if not is_table_header(blocks[j]):   # a header repeated on a new page
                     rows.append(row)
                     row_blocks.append(blocks[j])
@@ -99,7 +99,7 @@ def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[L
                 t = seen[key]
                 t.text += get("measures")
                 t.departments = dedupe(t.departments + depts)
-                t.span = Span(t.span.start, rb.end)
+                t.span = Span(t.span.start if t.span else rb.start, rb.end)
                 continue
             t = Task(path=path, title=title, text=text, departments=dedupe(depts),
                      deadline=deadline_of(get("deadline") or None, normalise(text)),
@@ -109,7 +109,7 @@ def tasks_and_ledger_from_tables(blocks, start, end) -> tuple[list[Task], list[L
     for t in tasks:   # after continuation rows have been merged in
         t.targets = [x for x, _, _ in find_targets(t.text, normalise(t.text))]
         for x in t.targets:
-            x.span = Span(t.span.start, t.span.end)
+            x.span = Span(t.span.start, t.span.end) if t.span else None
     return tasks, ledger
 
 
@@ -207,8 +207,8 @@ def line_cell_tables(blocks: list[Block], start: int, end: int) -> tuple[list[Ta
                 kept = close(row, at_end=False)
                 previous_names = kept if kept is not None else previous_names
                 row = None
-                lab = label_of(n)
-                group = label_display(lab[0], lab[1])
+                style, number, _ = label_of(n) or ("", "", "")
+                group = label_display(style, number)
             elif row is not None and P.DEADLINE_FIELD.match(n) is None and "deadline" in roles \
                     and P.LEDGER_DEADLINE.match(n):
                 row["deadline"] = b.text

@@ -37,7 +37,8 @@ def mask_spans(norm: str, spans: list[tuple[int, int]]) -> str:
     every offset; the pieces are joined once, so many spans cost no more than one."""
     if not spans:
         return norm
-    out, done = [], 0
+    out: list[str] = []
+    done = 0
     for a, b in sorted(spans):
         a = max(a, done)
         if b > a:

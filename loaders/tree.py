@@ -3,6 +3,7 @@ lists attached to items, targets and deadlines."""
 from __future__ import annotations
 
 import re
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from . import patterns as P
@@ -40,7 +41,8 @@ class Node:
 
     @property
     def path(self) -> list[str]:
-        out, n = [], self
+        out: list[str] = []
+        n: Node | None = self
         while n is not None and n.style != "root":
             out.append(n.label)
             n = n.parent
@@ -78,7 +80,7 @@ def is_table_header(block: Block) -> bool:
     return len(hits) >= 2 and len(n) - sum(map(len, hits)) <= max(12, len(n) // 3)
 
 
-def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool, skip: set[int] = frozenset()) -> Node:
+def build_tree(blocks: list[Block], start: int, end: int, table_mode: bool, skip: Set[int] = frozenset()) -> Node:
     root = Node("root", 0, "", start)
     stack: list[Node] = [root]
     last_value: dict[str, int] = {}
@@ -232,7 +234,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None, notice_e
                                   or P.SUPPORT_SECTIONS.search(normalise(_top(node).title))
                                   or any(n.style in ("article", "chapter") for n in _ancestry(node)))
         found = lists[id(node)] or (find_in_prose(norm, text) if prose else [])
-        depts = []
+        depts: list[Department] = []
         for f in found:
             at_source(f.departments, node.offsets)
             if first_is_lead and all(d.role == "responsible" for d in f.departments):
@@ -294,7 +296,7 @@ def tasks_from_tree(root: Node, doc_title: str, attachment: str | None, notice_e
     return tasks
 
 
-def _ancestry(node: Node):
+def _ancestry(node: Node | None):
     while node is not None and node.style != "root":
         yield node
         node = node.parent

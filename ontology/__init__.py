@@ -220,8 +220,8 @@ def dataset_triples(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, licence: str |
     yield ds, DCTERMS.title, Literal("policykg lineage graph", lang="en")
     yield ds, DCTERMS.creator, Literal(f"policykg {__version__}")
     # the day, not the time: two exports of one store on one day are the same file
-    day = os.environ.get("SOURCE_DATE_EPOCH")
-    day = (datetime.datetime.fromtimestamp(int(day), datetime.UTC).date() if day
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    day = (datetime.datetime.fromtimestamp(int(epoch), datetime.UTC).date() if epoch
            else datetime.date.today())
     yield ds, DCTERMS.issued, Literal(day.isoformat(), datatype=XSD.date)
     if licence:
@@ -385,11 +385,18 @@ def sparql_params(text: str) -> list[str]:
     return list(dict.fromkeys(re.findall(r"\?(\w+)", first))) if first.startswith("#") else []
 
 
+def python_value(node):
+    """A SPARQL answer's value in Python: a literal's value, an IRI or blank node as its text."""
+    if node is None:
+        return None
+    return node.toPython() if isinstance(node, Literal) else str(node)
+
+
 def run_sparql(g: Graph, name: str, **bindings) -> list[dict]:
     """Run a SPARQL version of a named question with its variables bound (never pasted in)."""
     result = g.query(sparql(name), initBindings={k: v if isinstance(v, (URIRef, Literal)) else Literal(v)
                                                   for k, v in bindings.items()})
-    return [{str(k): (r[k].toPython() if r[k] is not None else None) for k in result.vars} for r in result]
+    return [{str(k): python_value(row.get(k)) for k in result.vars or ()} for row in result.bindings]
 
 
 __all__ = [

@@ -100,7 +100,7 @@ def trace_down_tree(root: str, rows: list[dict], head: str | None = None) -> lis
     # a document carrying down several documents of the tree (a county plan naming the national,
     # provincial and city plans) is shown once, under the nearest of them (the lowest level),
     # and names the others there
-    rank = lambda doc: LEVEL_RANK.get((info.get(doc) or {}).get("child_level"), -1)
+    rank = lambda doc: LEVEL_RANK.get((info.get(doc) or {}).get("child_level") or "", -1)
     parents_of: dict[str, list[str]] = {}
     for parent, kids in children.items():
         for child in kids:

@@ -82,6 +82,18 @@ def test_the_tree_is_lint_clean():
     assert result.returncode == 0, result.stdout[-3000:]
 
 
+def test_the_package_type_checks(tmp_path):
+    # mypy with pyproject.toml's settings, over the package as `policykg` (the repository root is
+    # the package: a link named policykg lets mypy see it by that name)
+    import subprocess
+    (tmp_path / "policykg").symlink_to(ROOT, target_is_directory=True)
+    result = subprocess.run([sys.executable, "-m", "mypy", "-p", "policykg", "--config-file", str(ROOT / "pyproject.toml"),
+                             "--cache-dir", str(tmp_path / "cache")], cwd=tmp_path, capture_output=True, text=True,
+                            check=False)
+    assert "No module named mypy" not in result.stderr, "mypy is a test dependency: pip install -e '.[test]'"
+    assert result.returncode == 0, result.stdout[-3000:]
+
+
 def test_every_error_is_a_policykg_error_and_an_unknown_document_is_one_kind_everywhere(tmp_path):
     import policykg
     from policykg import errors

@@ -209,12 +209,12 @@ def cascade_scene(G: nx.MultiDiGraph, docs: set[str] | None, title: str, task_de
                                    "left": (b.x, b.y + b.h * f, False),
                                    "right": (b.x + b.w, b.y + b.h * f, False)}[side]
     for child, parent, e in links:
-        color, width, dashed, _ = LINK_STYLE.get(e.get("method"), ("#7f8c8d", 1.4, True, ""))
+        color, line_width, dashed, _ = LINK_STYLE.get(e.get("method") or "", ("#7f8c8d", 1.4, True, ""))
         x1, y1, vertical = anchor[(child, (child, parent))]
         x2, y2, _ = anchor[(parent, (child, parent))]
         label = f"{e.get('method')} {e['score']:.2f}" if e.get("method") != "stated" and e.get("score") is not None else ""
         via = _detour(scene.boxes, boxes[child], boxes[parent], x1, y1, x2, y2) if vertical else []
-        scene.links.append(Link(child, parent, (x1, y1, x2, y2), vertical, color, width, dashed, label,
+        scene.links.append(Link(child, parent, (x1, y1, x2, y2), vertical, color, line_width, dashed, label,
                                 f"{document_name(G, child)} → {document_name(G, parent)}\n"
                                 + details.evidence_text(e), f"implements {e.get('method')}", via))
     for doc in docs:

@@ -35,7 +35,7 @@ KINDS = {
     "Department": Kind("Department", "Department 部门", "#8e44ad", "diamond", 10),
     "Region": Kind("Region", "Region 地区", "#6c757d", "hexagon", 14),
 }
-EDGE_STYLE = {
+EDGE_STYLE: dict[str, dict] = {
     "IMPLEMENTS": {"color": "#c0392b", "width": 2},
     "DERIVED_FROM": {"color": "#2a9d8f", "width": 2},
     "CITES": {"color": "#95a5a6", "width": 1, "dashes": [2, 4]},
