@@ -13,7 +13,7 @@ on the order documents are added.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
 import networkx as nx
 
@@ -23,6 +23,7 @@ from ..loaders.departments import is_collective, level_prefix, split_names
 from ..loaders.models import Document, Extraction, Span
 from ..loaders.regions import locate
 from .ids import department_id, document_id, moved, region_id, target_id, task_id
+from .index import document_index, reindex, split_keys
 from .schema import DERIVED_RELS, LEVEL_RANK, NODES, REGION_LEVELS, RELS
 
 ROLE_STRENGTH = {"lead": 3, "responsible": 2, "cooperate": 1}
@@ -33,18 +34,13 @@ _MIN_TITLE_KEY = 6  # shorter titles (工作方案) are too generic to identify 
 
 
 def new_graph() -> nx.MultiDiGraph:
-    G = nx.MultiDiGraph()
-    G.graph["doc_keys"] = {}
-    return G
+    return nx.MultiDiGraph()
 
 
 def copy_graph(G: nx.MultiDiGraph) -> nx.MultiDiGraph:
-    """A copy of G to change without changing G (networkx's copy shares the document index);
-    what building touches in the copy is the copy's own (see _touch)."""
-    copy = G.copy()
-    copy.graph["doc_keys"] = dict(G.graph["doc_keys"])
-    copy.graph["touched"] = set()
-    return copy
+    """A copy of G to change without changing G: its document index, built when first needed, is
+    its own, and so is what building touches in it (graph.index)."""
+    return G.copy()
 
 
 def build(extractions: Iterable[Extraction], G: nx.MultiDiGraph | None = None) -> nx.MultiDiGraph:
@@ -169,33 +165,21 @@ def join_keys(keys) -> str:
     return "|" + "|".join(sorted(set(keys))) + "|"
 
 
-def _split_keys(joined: str | None) -> list[str]:
-    return [k for k in (joined or "").split("|") if k]
-
-
 def _keys_of(G, node_id: str) -> list[str]:
-    return _split_keys(G.nodes[node_id].get("match_keys"))
+    return split_keys(G.nodes[node_id].get("match_keys"))
 
 
 def _index(G, node_id: str) -> None:
-    for k in _keys_of(G, node_id):
-        G.graph["doc_keys"][k] = node_id
+    document_index(G).add(node_id, _keys_of(G, node_id))
 
 
-def rebuild_index(G) -> None:
-    G.graph["doc_keys"] = {}
-    for n, data in G.nodes(data=True):
-        if data.get("label") == "Document":
-            _index(G, n)
-
-
-def _find(G, keys: list[str], weak: list[str] = (), date: str | None = None) -> list[str]:
+def _find(G, keys: list[str], weak: Sequence[str] = (), date: str | None = None) -> list[str]:
     """Existing document nodes sharing a key, skipping any whose 文号 differs from ours. A `weak`
     key (a title without its issuer, which plans of many places share) finds only placeholders:
     what a citation without the issuer named. With `date` (a document being ingested), an
     ingested document of another date is another document unless a 文号 says otherwise: a
     county's 关于做好春耕生产工作的通知 of 2030 and of 2031 are two, a reprint of either is the same."""
-    index = G.graph["doc_keys"]
+    index = document_index(G)
     ours = {k for k in keys if k.startswith("n:")}
     found = []
     for k in [*keys, *weak]:
@@ -218,7 +202,7 @@ def _find(G, keys: list[str], weak: list[str] = (), date: str | None = None) -> 
 def _touch(G, *nodes: str) -> None:
     """Note documents changed other than by reading their own file (merged, renamed), for
     link.affected_documents."""
-    G.graph.setdefault("touched", set()).update(nodes)
+    document_index(G).touch(*nodes)
 
 
 def _merge_into(G, keep: str, other: str) -> None:
@@ -272,15 +256,14 @@ def forget_documents(G, source: str, ids: list[str]) -> None:
         forgotten.append(n)
     # a forgotten document is known and described by what still cites it, as it would be had it
     # never been read
-    index = G.graph["doc_keys"]
+    index = document_index(G)
     for n in forgotten:
         mentions = [data for _, _, rel, data in G.in_edges(n, keys=True, data=True) if rel in ("CITES", "REPEALS")]
         for data in mentions:
             _describe(G.nodes[n], _described_by(data))
-        keys = sorted({k for data in mentions for k in _split_keys(data.get("keys"))})
+        keys = sorted({k for data in mentions for k in split_keys(data.get("keys"))})
         for k in set(_keys_of(G, n)) - set(keys):
-            if index.get(k) == n:
-                del index[k]
+            index.forget(k, n)
         G.nodes[n]["match_keys"] = join_keys(keys)
 
 
@@ -392,7 +375,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
             # the same document cited twice (by 文号, then by title): both say what it is
             edge = G.edges[doc_id, cited, "CITES"]
             edge["basis"] = edge["basis"] or citation.basis
-            edge["keys"] = join_keys(sorted(set(_split_keys(edge.get("keys"))) | set(ckeys)))
+            edge["keys"] = join_keys(sorted(set(split_keys(edge.get("keys"))) | set(ckeys)))
             merged = _described_by(edge)
             _describe(merged, described)
             edge.update(_cited(merged))
@@ -554,7 +537,7 @@ def canonicalise_ids(G: nx.MultiDiGraph) -> None:
             node["document"] = mapping.get(node["document"], node["document"])
         if node["label"] == "Target":
             node["task"] = mapping.get(node["task"], node["task"])
-    rebuild_index(G)
+    reindex(G)
 
 
 def prune(G: nx.MultiDiGraph) -> None:
@@ -569,7 +552,7 @@ def prune(G: nx.MultiDiGraph) -> None:
         if not drop:
             break
         G.remove_nodes_from(drop)
-    rebuild_index(G)
+    reindex(G)
 
 
 def documents(G: nx.MultiDiGraph, ingested_only: bool = True) -> list[str]:

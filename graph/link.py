@@ -21,6 +21,7 @@ import json
 import os
 import re
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +32,7 @@ from rapidfuzz import fuzz, process
 from ..loaders.citations import doc_number_parts, doc_number_year
 from ..loaders.normal import normalise
 from .build import _NOTICE_OF, documents, tasks_of
+from .index import document_index
 from .schema import DERIVED_RELS, LEVEL_RANK, RELS
 
 
@@ -129,7 +131,7 @@ def affected_documents(old: nx.MultiDiGraph, new: nx.MultiDiGraph, settings: Lin
         # what an ingest of the files `sources` can have changed: their documents (before and
         # after), the placeholders, and the documents building merged or renamed
         # (build.touched); the others' signatures cannot differ, so they are not computed
-        touched = new.graph.get("touched", set())
+        touched = document_index(new).touched
         maybe = [d for d in new_docs if d not in old_docs or d in touched
                  or new._node[d].get("placeholder") or old._node[d].get("placeholder")
                  or new._node[d].get("source") in sources or old._node[d].get("source") in sources]
@@ -198,6 +200,7 @@ _FORKED: _Linker | None = None
 
 
 def _links_of_chunk(children: list[str]) -> list[Edge]:
+    assert _FORKED is not None     # set by find_links before the workers fork
     return [edge for child in children for edge in _FORKED.links_of(child)]
 
 
@@ -386,7 +389,7 @@ def _candidate_blocks(G, paths: dict[str, list[str]], subjects: dict[str, str]
         month = _month(_when(nodes[d], latest=False))
         if subjects[d] and month is not None:
             rows["/".join(path)][subjects[d]][LEVEL_RANK[nodes[d]["level"]]].append((month, d))
-    blocks = {}
+    blocks: dict[str, dict[str, dict[int, tuple[list[int], list[str]]]]] = {}
     for region, by_subject in rows.items():
         blocks[region] = {}
         for subject_key, by_rank in by_subject.items():
@@ -627,7 +630,7 @@ def _mix(h: np.ndarray) -> np.ndarray:
 class TaskAligner:
     """Scores every child task against every parent task of one document pair."""
 
-    def __init__(self, G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, keep: set[str] = frozenset()):
+    def __init__(self, G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, keep: Set[str] = frozenset()):
         self.G = G
         self.settings = settings
         self._scores: dict[tuple[str, str], np.ndarray] = {}

@@ -13,7 +13,7 @@ from typing import Protocol, runtime_checkable
 import networkx as nx
 
 from . import cypher as C
-from .build import new_graph, rebuild_index
+from .build import new_graph
 from .schema import NODES
 
 
@@ -76,7 +76,6 @@ class GraphStore:
             for row in self.rows(C.read_edges(rel, src, dst)):
                 u, v = row.pop("src"), row.pop("dst")
                 G.add_edge(u, v, key=rel, **row)
-        rebuild_index(G)
         return G
 
     def _ids(self, query: str, ids) -> set[str]:
@@ -107,5 +106,4 @@ class GraphStore:
                 u, v = row.pop("src"), row.pop("dst")
                 if u in G and v in G:        # a task link to a document outside the neighbourhood is not drawn
                     G.add_edge(u, v, key=key[0], **row)
-        rebuild_index(G)
         return G

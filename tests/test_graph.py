@@ -264,3 +264,32 @@ def test_node_ids_are_made_and_read_back_by_one_module():
     assert ids.parse(ids.region_id(["国家", "青海省"])).path == ("国家", "青海省")
     with pytest.raises(ValueError):
         ids.parse("no id")
+
+
+DIRECTIVE_TEXT = ("国务院关于推进数字乡村建设的指导意见\n国发〔2031〕3号\n各省、自治区、直辖市人民政府：\n"
+            "为推进数字乡村建设，现提出如下意见。\n一、夯实数字基础设施\n（一）推进网络覆盖。\n国务院\n2031年2月1日\n")
+CITING_TEXT = ("甘肃省人民政府关于推进数字乡村建设的实施意见\n甘政发〔2031〕20号\n各市、自治州人民政府：\n"
+          "为贯彻落实《国务院关于推进数字乡村建设的指导意见》（国发〔2031〕3号），提出如下实施意见。\n"
+          "一、夯实数字基础设施\n（一）推进网络覆盖。（省通信管理局牵头）\n甘肃省人民政府\n2031年4月1日\n")
+
+
+def test_the_document_index_is_each_graphs_own_and_any_graph_has_one():
+    import pickle
+
+    import networkx as nx
+    from policykg.graph.build import add_extraction, copy_graph, finish
+    from policykg.graph.index import document_index
+    # a plain MultiDiGraph, never made by new_graph (it used to raise KeyError: 'doc_keys')
+    G = build([extract_text(CITING_TEXT, source="gansu.txt")], nx.MultiDiGraph())
+    placeholder = document_index(G).get("n:国发〔2031〕3号")
+    assert placeholder is not None and G.nodes[placeholder]["placeholder"]
+    # networkx's copy shared the index: a document added to the copy was found in the original
+    for copy in (G.copy(), copy_graph(G)):
+        add_extraction(copy, extract_text(DIRECTIVE_TEXT, source="national.txt"))
+        finish(copy)
+        assert document_index(copy) is not document_index(G)
+        assert not G.nodes[document_index(G).get("n:国发〔2031〕3号")].get("source")
+        assert copy.nodes[document_index(copy).get("n:国发〔2031〕3号")]["source"] == "national.txt"
+    # an unpickled graph (a worker's, a cache's) rebuilds its index from the nodes
+    again = pickle.loads(pickle.dumps(G))
+    assert document_index(again).get("n:国发〔2031〕3号") == placeholder
