@@ -19,9 +19,7 @@ import networkx as nx
 
 from ..loaders.citations import doc_number_key, title_key
 from ..loaders.cleaning import normalise
-from ..loaders.departments import is_collective, level_prefix, split_names
-from ..loaders.models import Document, Extraction, Span
-from ..loaders.regions import locate
+from ..loaders.models import Department, Document, Extraction, Span
 from .ids import department_id, document_id, moved, region_id, target_id, task_id
 from .index import document_index, reindex, split_keys
 from .schema import DERIVED_RELS, LEVEL_RANK, NODES, REGION_LEVELS, RELS
@@ -356,12 +354,10 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
     region_path = doc.region_path or []
     if region_path:
         _edge(G, doc_id, _add_region(G, region_path), "IN_REGION")
-    if doc.issuer:
-        for name in split_names(doc.issuer, trim=False) or [doc.issuer]:
-            dept = _add_department(G, name, doc.region, doc.region, region_path)
-            _edge(G, doc_id, dept, "ISSUED_BY", printed=name, **_span(doc.span, source))
+    for issuer in doc.issuers:
+        _edge(G, doc_id, _add_department(G, issuer), "ISSUED_BY", printed=issuer.name, **_span(issuer.span, source))
 
-    _add_tasks(G, doc, doc_id, source, region_path)
+    _add_tasks(G, doc, doc_id, source)
 
     for citation in doc.citations:
         ckeys = mention_keys(citation.doc_number, citation.title)
@@ -414,35 +410,15 @@ def _add_region(G, path: list[str]) -> str:
     return region_id(path)
 
 
-def _department_region_path(region: str | None, doc_region: str | None, doc_path: list[str]) -> list[str]:
-    """The part of the issuing document's region path that a department's region names."""
-    if not doc_path:
-        loc = locate(region) if region else None
-        return loc.path if loc and loc.path else []
-    if not region or region == doc_region:
-        return doc_path
-    for depth in range(len(doc_path), 0, -1):
-        name = doc_path[depth - 1]
-        if name == region or name[:2] == region[:2]:
-            return doc_path[:depth]
-    return doc_path
-
-
-def full_department_name(name: str, region: str | None) -> str:
-    """市卫生健康委员会 in 海东市 -> 海东市卫生健康委员会; a name that already starts with a place stays."""
-    if not region or name.startswith(region) or region == "国家":
-        return name
-    prefix = level_prefix(name)
-    return region + name[len(prefix):] if prefix else region + name
-
-
-def _add_department(G, name: str, region: str | None, doc_region: str | None, doc_path: list[str]) -> str:
-    path = _department_region_path(region, doc_region, doc_path)
+def _add_department(G, dept: Department) -> str:
+    """The node of a body as the extractor placed it (loaders.document.place_departments)."""
+    name, path = dept.canonical or dept.name, dept.region_path
     node_id = department_id(path, name)
     if node_id not in G:
-        _node(G, node_id, "Department", name=name, full_name=full_department_name(name, region or doc_region),
+        # (a record made by hand, never placed, has no full name: it is stored as named)
+        _node(G, node_id, "Department", name=name, full_name=dept.full_name or name,
               region=path[-1] if path else None, level=_region_level(path) if path else None,
-              collective=is_collective(name))
+              collective=dept.collective)
         if path:
             _edge(G, node_id, _add_region(G, path), "IN_REGION")
     return node_id
@@ -457,7 +433,7 @@ def _responsible(G, dept_id: str, task: str, role: str, printed: str, span: dict
     _edge(G, dept_id, task, "RESPONSIBLE_FOR", role=role, printed=printed, **span)
 
 
-def _add_tasks(G, doc: Document, doc_id: str, source: str, region_path: list[str]) -> None:
+def _add_tasks(G, doc: Document, doc_id: str, source: str) -> None:
     task_ids = []
     seen: dict[str, int] = {}
     for ordinal, task in enumerate(doc.tasks):
@@ -472,19 +448,17 @@ def _add_tasks(G, doc: Document, doc_id: str, source: str, region_path: list[str
               **_span(task.span, source))
         _edge(G, tid, doc_id, "PART_OF", **_span(task.span, source))
         for dept in task.departments:
-            name = dept.canonical or dept.name
-            d = _add_department(G, name, dept.region or doc.region, doc.region, region_path)
-            _responsible(G, d, tid, dept.role, dept.name, _span(dept.span, source))
+            _responsible(G, _add_department(G, dept), tid, dept.role, dept.name, _span(dept.span, source))
         for i, target in enumerate(task.targets):
             target_node = target_id(tid, i + 1)
             _node(G, target_node, "Target", task=tid, text=target.text, measure=target.measure,
                   value=target.value, unit=target.unit, comparator=target.comparator, by=target.by,
                   **_span(target.span, source))
             _edge(G, tid, target_node, "HAS_TARGET", **_span(target.span, source))
-    _add_ledger(G, doc, task_ids, source, region_path)
+    _add_ledger(G, doc, task_ids, source)
 
 
-def _add_ledger(G, doc: Document, task_ids: list[str], source: str, region_path: list[str]) -> None:
+def _add_ledger(G, doc: Document, task_ids: list[str], source: str) -> None:
     """A 任务台账 row's 牵头/配合 bodies are responsible for the task the extractor found it restates
     (loaders.ledger.assign_ledger)."""
     for row in doc.ledger:
@@ -492,8 +466,7 @@ def _add_ledger(G, doc: Document, task_ids: list[str], source: str, region_path:
             continue
         tid = task_ids[row.task_index]
         for dept in row.departments:
-            d = _add_department(G, dept.canonical or dept.name, dept.region or doc.region, doc.region, region_path)
-            _responsible(G, d, tid, dept.role, dept.name, _span(dept.span, source))
+            _responsible(G, _add_department(G, dept), tid, dept.role, dept.name, _span(dept.span, source))
 
 
 # ---------------------------------------------------------------- identity and pruning

@@ -106,6 +106,14 @@ def is_collective(name: str) -> bool:
     return bool(P.COLLECTIVE.search(name))
 
 
+def full_department_name(name: str, region: str | None) -> str:
+    """市卫生健康委员会 in 海东市 -> 海东市卫生健康委员会; a name that already starts with a place stays."""
+    if not region or name.startswith(region) or region == "国家":
+        return name
+    prefix = level_prefix(name)
+    return region + name[len(prefix):] if prefix else region + name
+
+
 def level_prefix(name: str) -> str | None:
     m = P.NAME_LEVEL_PREFIX.match(name)
     return m.group(1) if m else None

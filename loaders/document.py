@@ -5,11 +5,12 @@ from __future__ import annotations
 from . import patterns as P
 from .citations import find_citations, own_title_keys, title_key
 from .cleaning import Block
+from .departments import full_department_name, is_collective, split_names
 from .ledger import assign_ledger, ledger_rows
 from .metadata import metadata, prefix_level, signature_date_block
-from .models import Document, Task
+from .models import Department, Document, Task
 from .normal import normalise
-from .regions import LEVEL_DEPTH
+from .regions import LEVEL_DEPTH, locate
 from .tables import line_cell_tables, tasks_and_ledger_from_tables
 from .tree import build_tree, dedupe, is_table_header, tasks_from_tree
 
@@ -48,6 +49,7 @@ def document(blocks: list[Block], source: str, start: int, title_i: int | None, 
         for d in t.departments:
             d.region = department_region(d.canonical, doc)
     assign_ledger(doc, lambda name: department_region(name, doc))
+    place_departments(doc)
     own_titles = own_title_keys(blocks, start, end, doc)
     doc.citations, doc.repeals = find_citations(blocks, start, end, doc, own_titles)
     return doc
@@ -64,6 +66,41 @@ def department_region(canonical: str, doc: Document) -> str | None:
         depth = LEVEL_DEPTH[level]
         return doc.region if depth == len(path) - 1 else path[depth]
     return doc.region
+
+
+def place_departments(doc: Document) -> None:
+    """Each body the document names, placed: its region path and its name with its place
+    (海东市卫生健康委员会), and the issuer as its bodies (国务院办公厅、教育部 are two). What the graph
+    stores of a department is read here, once."""
+    path = doc.region_path or []
+    for d in [d for t in doc.tasks for d in t.departments] + [d for row in doc.ledger for d in row.departments]:
+        region = d.region or doc.region
+        d.region_path = department_region_path(region, doc.region, path)
+        d.full_name = full_department_name(d.canonical or d.name, region)
+        # 各县区政府 read from a table cell came without the mark its name gives it
+        d.collective = d.collective or is_collective(d.canonical or d.name)
+    doc.issuers = []
+    if doc.issuer:
+        for name in split_names(doc.issuer, trim=False) or [doc.issuer]:
+            doc.issuers.append(Department(
+                name=name, role="issuer", canonical=name, collective=is_collective(name), region=doc.region,
+                span=doc.span, region_path=department_region_path(doc.region, doc.region, path),
+                full_name=full_department_name(name, doc.region)))
+
+
+def department_region_path(region: str | None, doc_region: str | None, doc_path: list[str]) -> list[str]:
+    """The part of the issuing document's region path that a department's region names (where
+    the document has no path, the gazetteer's path of the region)."""
+    if not doc_path:
+        loc = locate(region) if region else None
+        return loc.path if loc and loc.path else []
+    if not region or region == doc_region:
+        return doc_path
+    for depth in range(len(doc_path), 0, -1):
+        name = doc_path[depth - 1]
+        if name == region or name[:2] == region[:2]:
+            return doc_path[:depth]
+    return doc_path
 
 
 def level_from_departments(doc: Document) -> str | None:

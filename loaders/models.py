@@ -22,6 +22,8 @@ class Department:
     collective: bool = False        # 各县区政府, 市直相关部门: a set of bodies, not one
     region: str | None = None
     span: Span | None = None
+    region_path: list[str] = field(default_factory=list)   # where it is: 国家 > 青海省 > 海东市
+    full_name: str = ""             # its name with its place: 海东市卫生健康委员会
 
 
 @dataclass
@@ -88,6 +90,7 @@ class Document:
     tasks: list[Task] = field(default_factory=list)
     ledger: list[LedgerRow] = field(default_factory=list)
     span: Span | None = None
+    issuers: list[Department] = field(default_factory=list)   # the issuer's bodies, one each (role "issuer")
 
     @property
     def basis(self) -> list[str]:

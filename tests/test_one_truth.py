@@ -63,3 +63,13 @@ def test_the_graph_holds_what_the_extraction_read(path: Path):
             hits = [v for v in cited if keys & set((G.nodes[v].get("match_keys") or "").split("|"))]
             assert hits, (c.doc_number, c.title)
             assert not c.basis or any(cited[v]["basis"] for v in hits), (c.doc_number, c.title)
+        # each body as the extractor placed it: its name with its place, its region, whether it is
+        # a set of bodies; the issuer as the bodies the record splits it into
+        nodes_of = {(G.nodes[u]["name"], G.nodes[u]["region"]): G.nodes[u]
+                    for u, d in G.nodes(data=True) if d.get("label") == "Department"}
+        placed = [dept for _, dept in given] + doc.issuers
+        for dept in placed:
+            body = nodes_of[dept.canonical or dept.name, dept.region_path[-1] if dept.region_path else None]
+            assert (body["full_name"], body["collective"]) == (dept.full_name, dept.collective), dept
+        issued_by = sorted(e["printed"] for _, _, k, e in G.out_edges(node, keys=True, data=True) if k == "ISSUED_BY")
+        assert issued_by == sorted(i.name for i in doc.issuers)
