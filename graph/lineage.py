@@ -28,17 +28,16 @@ def implements(G: nx.MultiDiGraph, node: str) -> list[tuple[str, dict]]:
 
 
 def _linked(G: nx.MultiDiGraph, doc: str, step, depth: int | None) -> set[str]:
-    """The documents reached from doc by `step` links, level by level, to `depth` levels (all: None)."""
-    seen, frontier, level = set(), [doc], 0
-    while frontier and (depth is None or level < depth):
-        nxt = []
-        for node in frontier:
-            for u, _ in step(G, node):
-                if G.nodes[u]["label"] == "Document" and u not in seen and u != doc:
-                    seen.add(u)
-                    nxt.append(u)
-        frontier, level = nxt, level + 1
-    return seen
+    """The documents reached from doc by `step` links, to `depth` levels (all: None): networkx's
+    breadth-first search, told the neighbours by `step`. (Over nx.subgraph_view of the document
+    links the same search took 200 ms a call on the 10k store, sizing the filtered view, against
+    under 1 ms.)"""
+    nodes = G._node
+
+    def linked(node):
+        return [u for u, _ in step(G, node) if nodes[u]["label"] == "Document"]
+
+    return {v for _, v in nx.generic_bfs_edges(G, doc, neighbors=linked, depth_limit=depth)} - {doc}
 
 
 def descendants(G: nx.MultiDiGraph, doc: str, depth: int | None = None) -> set[str]:

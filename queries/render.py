@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+from tabulate import tabulate
 from wcwidth import wcswidth
 
 from ..graph.schema import LEVEL_RANK
@@ -41,17 +42,12 @@ def _clip(text: str, limit: int) -> str:
     return out + "…"
 
 
-def _pad(text: str, width: int) -> str:
-    return text + " " * (width - _width(text))
-
-
 def table(columns: list[str], rows: list[list]) -> str:
-    """Columns padded by display width: a Chinese character takes two columns of a terminal."""
+    """Columns padded by display width (tabulate's wide-character mode: a Chinese character takes
+    two columns of a terminal), cells as printed (no number parsing), long cells cut."""
     cells = [[_clip(_cell(v), MAX_CELL) for v in row] for row in rows]
-    widths = [max([_width(c)] + [_width(r[i]) for r in cells]) for i, c in enumerate(columns)]
-    lines = ["  ".join(_pad(c, w) for c, w in zip(columns, widths)).rstrip(),
-             "  ".join("-" * w for w in widths)]
-    lines += ["  ".join(_pad(c, w) for c, w in zip(r, widths)).rstrip() for r in cells]
+    body = tabulate(cells, headers=columns, tablefmt="simple", disable_numparse=True, stralign="left")
+    lines = [line.rstrip() for line in body.splitlines()]
     lines.append(f"({len(rows)} row{'s' if len(rows) != 1 else ''})")
     return "\n".join(lines)
 
