@@ -206,7 +206,7 @@ MUST_BE_DOCUMENTS = ("doc", "parent")     # gaps --param child= may name a regio
 def _resolve_document(store, value: str) -> str:
     """A document named by 文号 in any bracket style or by title becomes its id; anything else
     (a region name for `gaps --param child=海东市`) is passed on as it is."""
-    from .graph.build import mention_keys
+    from .loaders.keys import mention_keys
     for key in mention_keys(value, value):
         rows = store.rows("MATCH (d:Document) WHERE d.match_keys CONTAINS $key RETURN d.id AS id",
                           {"key": f"|{key}|"})

@@ -12,13 +12,12 @@ on the order documents are added.
 """
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 
 import networkx as nx
 
-from ..loaders.citations import doc_number_key, title_key
-from ..loaders.cleaning import normalise
+from ..loaders.citations import doc_number_key
+from ..loaders.keys import mention_keys, title_keys
 from ..loaders.models import Department, Document, Extraction, Span
 from .ids import department_id, document_id, moved, region_id, target_id, task_id
 from .index import document_index, reindex, split_keys
@@ -26,9 +25,6 @@ from .schema import DERIVED_RELS, LEVEL_RANK, NODES, REGION_LEVELS, RELS
 
 ROLE_STRENGTH = {"lead": 3, "responsible": 2, "cooperate": 1}
 FACT_RELS_OF_DOCUMENT = ("CITES", "REPEALS", "ISSUED_BY", "IN_REGION")
-# 关于印发《X》的通知 / 关于印发X的通知: X is what other documents cite
-_NOTICE_OF = re.compile(r"关于(?:印发|转发|公布)(.+?)的(?:通知|函)$")
-_MIN_TITLE_KEY = 6  # shorter titles (工作方案) are too generic to identify a document
 
 
 def new_graph() -> nx.MultiDiGraph:
@@ -82,43 +78,6 @@ def finish(G: nx.MultiDiGraph) -> None:
 
 
 # ---------------------------------------------------------------- keys and ids
-
-def _title_variants(title: str | None, issuerless: bool = True) -> list[str]:
-    if not title:
-        return []
-    t = normalise(re.sub(r"\s+", "", title))
-    out = [t]
-    m = _NOTICE_OF.search(t)
-    if m:
-        out.append(m.group(1))
-    i = t.find("关于")
-    if issuerless and i > 0:
-        out.append(t[i:])   # the title without its issuer: 关于印发…的通知
-    return out
-
-
-def title_keys(*titles: str | None, issuerless: bool = True) -> list[str]:
-    keys = []
-    for title in titles:
-        for variant in _title_variants(title, issuerless):
-            k = title_key(variant)
-            if len(k) >= _MIN_TITLE_KEY and k not in keys:
-                keys.append(k)
-    return keys
-
-
-def mention_keys(doc_number: str | None, *titles: str | None, issuerless: bool = False) -> list[str]:
-    """The keys a 文号 and titles name a document by. A title is taken as printed: a citation with
-    its issuer (兰州市人民政府关于推进X的实施方案) does not name every 关于推进X的实施方案 of
-    other places; a document's own keys add its title without the issuer (`issuerless`) so that
-    a citation printed without one (省政府《关于推进X的实施意见》) still finds it."""
-    keys = []
-    n = doc_number_key(doc_number)
-    if n:
-        keys.append("n:" + n)
-    keys.extend("t:" + k for k in title_keys(*titles, issuerless=issuerless))
-    return keys
-
 
 def canonical_doc_id(keys: list[str], own_title_key: str | None = None) -> str:
     """The 文号 when known; else the document's own title (ingested) or its smallest title key."""

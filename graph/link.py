@@ -23,15 +23,14 @@ import re
 from collections import defaultdict
 from collections.abc import Set
 from dataclasses import dataclass
-from functools import lru_cache
 
 import networkx as nx
 import numpy as np
 from rapidfuzz import fuzz, process
 
 from ..loaders.citations import doc_number_parts, doc_number_year
-from ..loaders.normal import normalise
-from .build import _NOTICE_OF, documents, tasks_of
+from ..loaders.keys import department_core, measure_core, subject, task_numbers, task_text
+from .build import documents, tasks_of
 from .index import document_index
 from .schema import DERIVED_RELS, LEVEL_RANK, RELS
 
@@ -64,9 +63,6 @@ class LinkSettings:
 
 
 DEFAULTS = LinkSettings()
-_YEAR = re.compile(r"(?:19|20)\d{2}(?:[—–-](?:19|20)\d{2})?年度?|[（(](?:19|20)\d{2}[—–-](?:19|20)\d{2}年?[)）]")
-_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
-_LEVEL_PREFIX = re.compile(r"^(省|市|县|区|州)")
 
 
 Edge = tuple[str, str, str, dict]     # (from, to, type, properties)
@@ -454,28 +450,6 @@ def _link(u, v, method, score, evidence, **props) -> Edge:
     return u, v, "IMPLEMENTS", attrs
 
 
-def subject(title: str | None, attachment_title: str | None, places: list[str]) -> str:
-    """What a plan is about: its attachment title (or the X of 关于印发X的通知) without place names
-    and years, so 青海省2022年综合医改重点工作任务 and 海东市2023年综合医改重点工作任务 compare equal."""
-    # simplified script, so a traditional-script mirror has the subject of the simplified original
-    text = normalise(attachment_title or title or "")
-    places = [normalise(p) for p in places]
-    m = _NOTICE_OF.search(text)
-    if m and not attachment_title:
-        text = m.group(1)
-    text = re.sub(r"[《》〈〉“”\s]", "", text)
-    text = _ISSUER_ABOUT.sub("", text)      # 山西省人民政府关于进一步… → 进一步…
-    for place in sorted(places, key=len, reverse=True):
-        if place and place != "国家":
-            text = text.replace(place, "")
-            if len(place) > 2:
-                text = text.replace(place[:2] + place[-1], "").replace(place[:2], "")
-    return _YEAR.sub("", text)
-
-
-_ISSUER_ABOUT = re.compile(r"^.{0,40}?关于|的(?=(?:实施)?(?:意见|方案|办法|措施)$)")
-
-
 def _placed(G) -> tuple[dict[str, list[str]], dict[str, str]]:
     """The documents that can be given or be an inferred parent (ingested, at a level): their
     region paths and their subjects."""
@@ -614,7 +588,7 @@ class NgramCounts:
         return products.reshape(child.n, parent.n).astype(float, copy=False)   # float when nothing is shared
 
 
-_WHITE = re.compile(r"\s\s+")
+_WHITE = re.compile(r"\s\s+")     # TfidfVectorizer's own preprocessing (lowercase, spaces collapsed)
 
 
 def _mix(h: np.ndarray) -> np.ndarray:
@@ -657,21 +631,20 @@ class TaskAligner:
 
     def _text(self, task: str) -> str:
         node = self.G.nodes[task]
-        # simplified script: a traditional-script mirror's tasks share their n-grams with the original's
-        return normalise(f"{node.get('title') or ''}。{node.get('text') or ''}")
+        return task_text(node.get("title"), node.get("text"))
 
     def _departments(self, task: str) -> set[str]:
         # compared without the level prefix: 省卫生健康委员会 and 市卫生健康委员会 do the same job
         if task not in self._departments_of:
             nodes = self.G._node
             self._departments_of[task] = {
-                _LEVEL_PREFIX.sub("", nodes[u]["name"]) for u, keys in self.G._pred[task].items()
+                department_core(nodes[u]["name"]) for u, keys in self.G._pred[task].items()
                 if "RESPONSIBLE_FOR" in keys and not nodes[u].get("collective")}
         return self._departments_of[task]
 
     def _numbers(self, task: str) -> set[str]:
         if task not in self._numbers_of:
-            self._numbers_of[task] = set(_NUMBER.findall(self.G._node[task].get("text") or ""))
+            self._numbers_of[task] = task_numbers(self.G._node[task].get("text"))
         return self._numbers_of[task]
 
     def scores(self, child_doc: str, parent_doc: str) -> np.ndarray:
@@ -736,17 +709,6 @@ def _printed_order(target: dict) -> tuple:
     start = target.get("span_start")
     number = target["id"].rpartition("#")[2]
     return (start if start is not None else -1, int(number) if number.isdigit() else 0, target["id"])
-
-
-# what a measure says without its numbers and the words around them (达到, 以上, 左右 …): two
-# measures restate each other when what remains is alike
-_MEASURE_NOISE = re.compile(r"年内|到\d{4}年|达到|提高到|降低到|以上|以下|左右|不低于|不少于|不超过|超过|力争|"
-                            r"[\d.]+\s*[%％]?|[、，,和及与]")
-
-
-@lru_cache(maxsize=65536)
-def measure_core(measure: str | None) -> str:
-    return _MEASURE_NOISE.sub("", measure or "")
 
 
 def _occurrences(G, targets: list[str]) -> dict[str, int]:

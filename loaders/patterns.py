@@ -383,3 +383,22 @@ NATIONAL_CODE = re.compile(r"^(?:国|中发|中办|中委)")
 # scope words: a count right after them describes who takes part, not what is to be achieved
 SCOPE_BEFORE = re.compile(r"((?<!稳定)(?<!控制)(?<!保持)在|国家|我省|我市|支持|帮扶|支援|对口|推动|包括|其中|涉及|依托|以|"
                           r"选取|确定|遴选出|共有|现有|全省|全市)$")
+
+# ---------------------------------------------------------------- keys and subjects (loaders/keys.py)
+SPACES = re.compile(r"\s+")
+# 关于印发《X》的通知 / 关于印发X的通知: X is what other documents cite
+NOTICE_OF = re.compile(r"关于(?:印发|转发|公布)(.+?)的(?:通知|函)$")
+# what a subject is said without: the issuer before 关于 (山西省人民政府关于进一步… → 进一步…) and
+# the 的 before the kind of document (…建设的实施意见 → …建设实施意见)
+ISSUER_ABOUT = re.compile(r"^.{0,40}?关于|的(?=(?:实施)?(?:意见|方案|办法|措施)$)")
+SUBJECT_MARKS = re.compile(r"[《》〈〉“”\s]")
+# a year or span of years in a title: 2022年, 2021—2025年, （2023-2025年）
+TITLE_YEARS = re.compile(r"(?:19|20)\d{2}(?:[—–-](?:19|20)\d{2})?年度?|[（(](?:19|20)\d{2}[—–-](?:19|20)\d{2}年?[)）]")
+# the numbers a task states (35%, 1.5), compared between a task and the task it carries down
+TASK_NUMBER = re.compile(r"\d+(?:\.\d+)?%?")
+# the level a department's name starts with: 省卫生健康委员会 and 市卫生健康委员会 do one job
+DEPARTMENT_LEVEL = re.compile(r"^(省|市|县|区|州)")
+# what a target's measure says without its numbers and the words around them (达到, 以上, 左右 …):
+# two measures restate each other when what remains is alike
+MEASURE_NOISE = re.compile(r"年内|到\d{4}年|达到|提高到|降低到|以上|以下|左右|不低于|不少于|不超过|超过|力争|"
+                           r"[\d.]+\s*[%％]?|[、，,和及与]")

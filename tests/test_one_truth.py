@@ -6,8 +6,9 @@ the records give them. No text rule runs between the two."""
 from pathlib import Path
 
 import pytest
-from policykg.graph.build import ROLE_STRENGTH, build, mention_keys
+from policykg.graph.build import ROLE_STRENGTH, build
 from policykg.loaders import extract
+from policykg.loaders.keys import mention_keys
 from policykg.loaders.readers import SUFFIXES
 
 from tests.conftest import SAMPLES, SHARED

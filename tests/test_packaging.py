@@ -72,6 +72,26 @@ def test_no_package_attribute_hides_a_submodule_of_the_same_name():
     assert hidden == []
 
 
+def test_no_text_rule_outside_the_loaders():
+    # the graph, queries, views and ontology read the records' fields; a regular expression with
+    # Chinese in it, or the text normaliser, belongs to loaders/ (patterns.py and the modules that
+    # apply its patterns), where a rule is one named thing in one place
+    import re
+    cjk = re.compile(r"[\u4e00-\u9fff]")
+    regex_calls = {"compile", "sub", "subn", "search", "match", "fullmatch", "findall", "finditer", "split"}
+    found = []
+    files = [ROOT / "api.py", ROOT / "cli.py"] + [p for d in PACKAGE_DIRS if d != "loaders" for p in (ROOT / d).rglob("*.py")]
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in regex_calls
+                    and isinstance(node.func.value, ast.Name) and node.func.value.id == "re" and node.args
+                    and isinstance(node.args[0], ast.Constant) and cjk.search(str(node.args[0].value))):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} regex {node.args[0].value[:30]}")
+            if isinstance(node, ast.ImportFrom) and any(a.name == "normalise" for a in node.names):
+                found.append(f"{path.relative_to(ROOT)}:{node.lineno} imports normalise")
+    assert found == []
+
+
 def test_the_tree_is_lint_clean():
     # ruff with the rules pyproject.toml names, over the package, its tests and benchmarks
     import shutil

@@ -36,7 +36,7 @@ def _rel_out(G, node, rel):
 
 
 def find_document(G: nx.MultiDiGraph, name: str) -> str:
-    from ..graph.build import mention_keys
+    from ..loaders.keys import mention_keys
     if name in G and G.nodes[name].get("label") == "Document":
         return name
     keys = set(mention_keys(name, name))
