@@ -1,10 +1,11 @@
 // name: stats
-// description: What the graph holds: nodes by type, documents by level and region, links by method, and documents with citations of documents not ingested.
+// description: What the graph holds: nodes by type, documents by level and by region (the gazetteer's name, so 互助县 and 互助土族自治县 count as one), links by method, and documents with citations of documents not ingested.
 MATCH (n:Document) WHERE n.placeholder = false
 RETURN 'documents by level' AS kind, n.level AS key, count(*) AS count
 UNION ALL
 MATCH (n:Document) WHERE n.placeholder = false
-RETURN 'documents by region' AS kind, n.region AS key, count(*) AS count
+OPTIONAL MATCH (n)-[:IN_REGION]->(r:Region)
+RETURN 'documents by region' AS kind, r.name AS key, count(*) AS count
 UNION ALL
 MATCH (n:Document) WHERE n.placeholder = true
 RETURN 'nodes' AS kind, 'Document (cited, not ingested)' AS key, count(*) AS count

@@ -315,6 +315,7 @@ def test_the_sparql_verb_answers_named_questions_over_a_file_or_the_store(db, ex
                                       "child_task", "child_value", "unit", "change")),
     ("portfolio", {"department": "海东市卫生健康委员会"}, ("department", "role", "document", "task")),
     ("owners", {"phrase": "住院量占比"}, ("department", "role", "document", "task")),
+    ("stats", {}, ("kind", "key", "count")),
 ])
 def test_every_sparql_version_answers_what_its_cypher_query_answers(db, exported, name, params, key):
     cypher = policykg.query(name, db=db, **params)
