@@ -58,6 +58,8 @@ class IngestReport:
     unchanged: int = 0                                              # files skipped: read before, unchanged
     relinked: int | None = None                                     # documents relinked (None: all)
     graph: nx.MultiDiGraph | None = None                            # the networkx graph now stored
+    lineage: tuple[int, int] | None = None                          # (document, task) links, where no graph was read whole
+    fallback: str | None = None                                     # why a few files' ingest read the whole store
     timings: dict[str, float] = field(default_factory=dict)         # seconds per phase
 
     def lines(self) -> list[str]:
@@ -74,6 +76,8 @@ class IngestReport:
             tasks = sum(1 for u, v, k in self.graph.edges(keys=True)
                         if k == "IMPLEMENTS" and self.graph.nodes[u]["label"] == "Task")
             out.append(f"  lineage: {len(links)} document link(s), {tasks} task link(s)")
+        elif self.lineage is not None:
+            out.append(f"  lineage: {self.lineage[0]} document link(s), {self.lineage[1]} task link(s)")
         return out
 
 
@@ -84,7 +88,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     the difference to the store, one transaction per file. A file that cannot be read is reported
     (on_error gets one line naming it and the reason) and the others go on. Big folders are
     extracted in `workers` processes (None: one per core)."""
-    from .graph import collector
+    from .graph import collector, local
     from .graph.build import (
         add_extraction,
         copy_graph,
@@ -114,30 +118,68 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         clock.lap("compare hashes")
         if not files:
             return report       # nothing to read, link or write
-        old = store.read_graph()
-        new = copy_graph(old)
-        stored = documents_by_source(new)
-        clock.lap("read store")
-        for path, extraction, error in extract_many(files, workers=workers):
-            if error is not None:
-                report.failed.append((str(path), error.reason))
-                if on_error:
-                    on_error(str(error))
-            elif extraction is not None:
+        sources = {source_name(p) for p in files}
+
+        def read_files():
+            for path, extraction, error in extract_many(files, workers=workers):
+                if error is not None:
+                    report.failed.append((str(path), error.reason))
+                    if on_error:
+                        on_error(str(error))
+                elif extraction is not None:
+                    report.documents += len(extraction.documents)
+                    yield extraction
+                collector.young()
+                if progress:
+                    progress(str(path))
+
+        def built(old, extractions):
+            new = copy_graph(old)
+            stored = documents_by_source(new)
+            for extraction in extractions:
                 add_extraction(new, extraction, stored)
-                report.documents += len(extraction.documents)
-            collector.young()
-            if progress:
-                progress(str(path))
-        clock.lap("extract and build")
-        finish(new)
+            finish(new)
+            return new
+
+        extractions = None
+        if stored_hashes and len(files) <= local.MAX_FILES:
+            # a few files into a store: read only the part of it they can change
+            extractions = list(read_files())
+            clock.lap("extract")
+            nb = local.neighbourhood(store, extractions) if extractions else None
+            clock.lap("read neighbourhood")
+            if nb is not None:
+                new = built(nb.graph, extractions)
+                only = affected_documents(nb.graph, new, sources=sources)
+                link(new, workers=1, only=only)
+                clock.lap("build and link")
+                reason = local.check(nb, new, only)
+                if reason is None:
+                    report.relinked = len(only)
+                    sync = apply(store, nb.graph, new)
+                    clock.lap("store")
+                    _finish_report(report, sync, on_error)
+                    report.lineage = _stored_lineage(store)
+                    return report
+                report.fallback = reason
+        old = store.read_graph()
+        clock.lap("read store")
+        if extractions is None:
+            new = copy_graph(old)
+            stored = documents_by_source(new)
+            for extraction in read_files():
+                add_extraction(new, extraction, stored)
+            clock.lap("extract and build")
+            finish(new)
+        else:
+            new = built(old, extractions)
         clock.lap("finish")
 
         def linking() -> None:
             # only the documents whose links can have changed are relinked; the others keep the
             # links they had (the same as relinking all: tests/test_incremental.py)
             started = time.perf_counter()
-            only = (affected_documents(old, new, sources={source_name(p) for p in files})
+            only = (affected_documents(old, new, sources=sources)
                     if documents(old, ingested_only=False) else None)
             report.timings["find affected"] = time.perf_counter() - started
             report.relinked = len(only) if only is not None else None
@@ -147,13 +189,23 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         # the facts are written while the lineage is linked; the links are written last
         sync = apply(store, old, new, meanwhile=linking)
         clock.lap("link and store")
-        for owner, reason in sync.failed:
-            report.failed.append((owner, f"not stored: {reason}"))
-            if on_error:
-                on_error(f"{owner}: not stored: {reason}")
-        report.counts = dict(sync.counts)
+        _finish_report(report, sync, on_error)
         report.graph = new if not sync.failed else store.read_graph()
     return report
+
+
+def _finish_report(report: IngestReport, sync, on_error) -> None:
+    for owner, reason in sync.failed:
+        report.failed.append((owner, f"not stored: {reason}"))
+        if on_error:
+            on_error(f"{owner}: not stored: {reason}")
+    report.counts = dict(sync.counts)
+
+
+def _stored_lineage(store) -> tuple[int, int]:
+    """(document links, task links) in the store."""
+    from .graph.cypher import LINK_COUNTS
+    return tuple(store.rows(query)[0]["n"] for query in LINK_COUNTS)
 
 
 class _PhaseClock:

@@ -188,8 +188,10 @@ def _remove_document_facts(G, doc_id: str) -> None:
     tasks = [u for u, _, rel in G.in_edges(doc_id, keys=True) if rel == "PART_OF"]
     targets = [v for t in tasks for _, v, rel in G.out_edges(t, keys=True) if rel == "HAS_TARGET"]
     G.remove_nodes_from(tasks + targets)
+    # its own links go too (it is relinked from its new facts): a link left to a placeholder it no
+    # longer cites kept that placeholder from being pruned until some later ingest
     for _, v, rel in list(G.out_edges(doc_id, keys=True)):
-        if rel in FACT_RELS_OF_DOCUMENT:
+        if rel in FACT_RELS_OF_DOCUMENT or rel in DERIVED_RELS:
             G.remove_edge(doc_id, v, rel)
 
 
@@ -473,11 +475,14 @@ def canonicalise_ids(G: nx.MultiDiGraph) -> None:
 
 
 def prune(G: nx.MultiDiGraph) -> None:
-    """Drop placeholders nobody cites, departments with no task or document, unused regions."""
+    """Drop placeholders nobody cites, departments with no task or document, unused regions. A node
+    flagged `_outside` has such edges in a store beyond what was read of it (graph/local.py)."""
     while True:
         drop = []
         for n, data in G.nodes(data=True):
             label = data.get("label")
+            if data.get("_outside"):
+                continue
             if label == "Document" and data.get("placeholder") and G.in_degree(n) == 0 or label == "Department" and G.in_degree(n) == 0 and not any(
                     r == "RESPONSIBLE_FOR" for _, _, r in G.out_edges(n, keys=True)) or label == "Region" and G.in_degree(n) == 0:
                 drop.append(n)

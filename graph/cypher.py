@@ -167,6 +167,61 @@ AROUND_EDGES = {
 }
 
 
+# ---------------------------------------------------------------- neighbourhoods (ingest, graph/local.py)
+# a light table of every document: what choosing a few files' neighbourhood needs to know of each
+LIGHT_DOCUMENTS = ("MATCH (d:Document) OPTIONAL MATCH (d)-[:IN_REGION]->(r:Region) "
+                   "RETURN d.id AS id, d.match_keys AS match_keys, d.placeholder AS placeholder, d.source AS source, "
+                   "d.level AS level, d.title AS title, d.attachment_title AS attachment_title, "
+                   "d.doc_number AS doc_number, r.path AS path")
+POINTING_AT = ("MATCH (a:Document)-[:CITES|REPEALS|IMPLEMENTS]->(b:Document) WHERE b.id IN $ids "
+               "RETURN DISTINCT a.id AS id")
+CITING = "MATCH (a:Document)-[:CITES]->(b:Document) WHERE b.id IN $ids RETURN DISTINCT a.id AS id"
+CITED_BY = ("MATCH (a:Document)-[:CITES|REPEALS|IMPLEMENTS]->(b:Document) WHERE a.id IN $ids "
+            "RETURN DISTINCT b.id AS id")
+_OF_TASKS = "(d:Document)<-[:PART_OF]-"
+# every edge of the documents $ids, their tasks and their targets, each way
+LOCAL_EDGES = [
+    (("PART_OF", "Task", "Document"), "(a:Task)-[e:PART_OF]->(b:Document) WHERE b.id IN $ids"),
+    (("HAS_TARGET", "Task", "Target"), f"{_OF_TASKS}(a:Task)-[e:HAS_TARGET]->(b:Target) WHERE d.id IN $ids"),
+    (("RESPONSIBLE_FOR", "Department", "Task"),
+     f"{_OF_TASKS}(b:Task)<-[e:RESPONSIBLE_FOR]-(a:Department) WHERE d.id IN $ids"),
+    (("ISSUED_BY", "Document", "Department"), "(a:Document)-[e:ISSUED_BY]->(b:Department) WHERE a.id IN $ids"),
+    (("IN_REGION", "Document", "Region"), "(a:Document)-[e:IN_REGION]->(b:Region) WHERE a.id IN $ids"),
+    *[((rel, "Document", "Document"), f"(a:Document)-[e:{rel}]->(b:Document) WHERE {end}.id IN $ids")
+      for rel in ("CITES", "REPEALS", "IMPLEMENTS") for end in ("a", "b")],
+    (("IMPLEMENTS", "Task", "Task"), f"{_OF_TASKS}(a:Task)-[e:IMPLEMENTS]->(b:Task) WHERE d.id IN $ids"),
+    (("IMPLEMENTS", "Task", "Task"), f"{_OF_TASKS}(b:Task)<-[e:IMPLEMENTS]-(a:Task) WHERE d.id IN $ids"),
+    (("DERIVED_FROM", "Target", "Target"),
+     f"{_OF_TASKS}(:Task)-[:HAS_TARGET]->(a:Target)-[e:DERIVED_FROM]->(b:Target) WHERE d.id IN $ids"),
+    (("DERIVED_FROM", "Target", "Target"),
+     f"{_OF_TASKS}(:Task)-[:HAS_TARGET]->(b:Target)<-[e:DERIVED_FROM]-(a:Target) WHERE d.id IN $ids"),
+]
+LOCAL_EDGES = [(key, f"MATCH {pattern} RETURN {_edge_columns(key[0])}") for key, pattern in LOCAL_EDGES]
+# the edges pruning counts, in the store, of boundary nodes $ids
+COUNT_IN = {
+    "Document": ["MATCH (a:Document)-[e:CITES|REPEALS|IMPLEMENTS]->(b:Document) WHERE b.id IN $ids "
+                 "RETURN b.id AS id, count(e) AS n",
+                 "MATCH (a:Task)-[e:PART_OF]->(b:Document) WHERE b.id IN $ids RETURN b.id AS id, count(e) AS n"],
+    "Region": [f"MATCH (a:{src})-[e:{rel}]->(b:Region) WHERE b.id IN $ids RETURN b.id AS id, count(e) AS n"
+               for rel, src in (("IN_REGION", "Document"), ("IN_REGION", "Department"), ("WITHIN", "Region"))],
+    "Department": ["MATCH (a:Document)-[e:ISSUED_BY]->(b:Department) WHERE b.id IN $ids RETURN b.id AS id, count(e) AS n",
+                   "MATCH (b:Department)-[e:RESPONSIBLE_FOR]->(t:Task) WHERE b.id IN $ids "
+                   "RETURN b.id AS id, count(e) AS n"],
+}
+
+
+LINK_COUNTS = ["MATCH (:Document)-[l:IMPLEMENTS]->(:Document) RETURN count(l) AS n",
+               "MATCH (:Task)-[l:IMPLEMENTS]->(:Task) RETURN count(l) AS n"]
+
+
+def read_nodes_by_id(label: str) -> str:
+    return f"MATCH (n:{label}) WHERE n.id IN $ids RETURN {_node_columns(label)}"
+
+
+LOCAL = ([LIGHT_DOCUMENTS, POINTING_AT, CITING, CITED_BY, *LINK_COUNTS] + [q for _, q in LOCAL_EDGES]
+         + [q for qs in COUNT_IN.values() for q in qs] + [read_nodes_by_id(label) for label in NODES])
+
+
 def read_nodes_around(label: str) -> str:
     return f"MATCH {AROUND_NODES[label]} RETURN DISTINCT {_node_columns(label)}"
 
@@ -182,7 +237,7 @@ NEIGHBOURHOOD = ([LINKED_DOWN, LINKED_UP, SEARCH_DOCUMENTS, SEARCH_DEPARTMENTS, 
 
 def neo4j_statements() -> list[str]:
     """Every statement Neo4jStore can send (for the linter test)."""
-    out = neo4j_constraints() + [SOURCE_HASHES] + NEIGHBOURHOOD
+    out = neo4j_constraints() + [SOURCE_HASHES] + NEIGHBOURHOOD + LOCAL
     for label in NODES:
         out += [read_nodes(label), neo4j_merge_nodes(label), delete_nodes(label), clear_label(label)]
     for rel, src, dst in all_pairs():

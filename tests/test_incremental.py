@@ -81,3 +81,14 @@ def test_links_of_documents_nothing_touched_are_kept_not_recomputed(folder, tmp_
     monkeypatch.setattr(L._Linker, "links_of", lambda self, child: seen.append(child) or real(self, child))
     policykg.ingest([folder], db=db, workers=1)
     assert seen and not any("甘政" in c or "兰政" in c or "国发〔2031〕3号" in c for c in seen), seen
+
+
+def test_a_document_read_again_from_a_file_sorting_first_leaves_no_stale_placeholder(folder, tmp_path):
+    # the same 文号 in a later file: the read of the file sorting first stands; the placeholder only
+    # the other read cited must go at once (its stale link kept it until some later ingest)
+    db = tmp_path / "g.lbug"
+    (folder / "zz_reworded.txt").write_text(TEXTS["shanxi.txt"].replace("推进数字乡村建设", "加强农田水利建设"), "utf-8")
+    policykg.ingest([folder], db=db)
+    (folder / "shanxi.txt").write_text(TEXTS["shanxi.txt"], "utf-8")
+    policykg.ingest([folder], db=db)
+    assert fingerprint(policykg.read_graph(db)) == _scratch(folder, tmp_path, "both")

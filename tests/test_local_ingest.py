@@ -1,0 +1,62 @@
+"""A few files into a store read only their neighbourhood (graph/local.py). After every single-file
+ingest, in three orders of a folder, the store must equal the store the same ingests make when they
+read the whole store, node for node and edge for edge; and the neighbourhood must really be what
+was read, most of the time (else this compares the whole-store path with itself)."""
+import random
+import shutil
+
+import policykg
+import pytest
+from policykg.graph import local
+from policykg.graph.check import fingerprint
+
+from tests.conftest import SAMPLES
+from tests.test_cascades import TEXTS
+
+
+@pytest.fixture
+def files(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)        # sources are named relative to here, the same for both stores
+    src = tmp_path / "files"
+    src.mkdir()
+    for name, text in TEXTS.items():
+        (src / name).write_text(text, "utf-8")
+    for sample in sorted(SAMPLES.glob("*.txt")):
+        shutil.copy(sample, src / sample.name)
+    # a plan reworded and a 文号 corrected, read after the first versions
+    (src / "zz_shanxi_reworded.txt").write_text(TEXTS["shanxi.txt"].replace("推进数字乡村建设", "加强农田水利建设"), "utf-8")
+    return sorted(src.iterdir())
+
+
+def _grow(files, db, monkeypatch, neighbourhood: bool):
+    monkeypatch.setattr(local, "MAX_FILES", 50 if neighbourhood else -1)
+    monkeypatch.setattr(local, "MAX_SHARE", 1.0)      # small stores: the neighbourhood is much of them
+    prints, used = [], 0
+    for path in files:
+        report = policykg.ingest([path], db=db)
+        assert report.failed == []
+        used += "read neighbourhood" in report.timings and report.fallback is None
+        prints.append(fingerprint(policykg.read_graph(db)))
+    return prints, used
+
+
+@pytest.mark.parametrize("order", ["sorted", "reversed", "shuffled"])
+def test_each_file_read_by_its_neighbourhood_gives_the_store_the_whole_read_gives(files, tmp_path, monkeypatch, order):
+    files = {"sorted": files, "reversed": files[::-1], "shuffled": random.Random(7).sample(files, len(files))}[order]
+    near, used = _grow(files, tmp_path / "near.lbug", monkeypatch, neighbourhood=True)
+    whole, _ = _grow(files, tmp_path / "whole.lbug", monkeypatch, neighbourhood=False)
+    for i, (a, b) in enumerate(zip(near, whole)):
+        assert a == b, f"after {files[i].name}"
+    assert used >= len(files) - 4, used       # the first file goes into an empty store
+
+
+def test_a_decision_past_the_neighbourhood_reads_the_whole_store(files, tmp_path, monkeypatch):
+    monkeypatch.setattr(local, "MAX_SHARE", 1.0)
+    monkeypatch.setattr(local, "check", lambda nb, new, relinked: "forced")
+    db = tmp_path / "g.lbug"
+    for path in files[:4]:
+        report = policykg.ingest([path], db=db)
+    assert report.fallback == "forced" and "read store" in report.timings
+    scratch = tmp_path / "scratch.lbug"
+    policykg.ingest(files[:4], db=scratch)
+    assert fingerprint(policykg.read_graph(db)) == fingerprint(policykg.read_graph(scratch))
