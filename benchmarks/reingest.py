@@ -36,9 +36,14 @@ def run_size(size: int, root: Path) -> dict:
     new = first.with_name("new_" + first.name)
     new.write_text(first.read_text("utf-8").replace("〕", "〕1", 1), "utf-8")
     one_new = timed(["ingest", str(docs), "--db", str(db)])
+    # the same new file alone, into this store and into an empty one
+    newer = work / "newer.txt"
+    newer.write_text(first.read_text("utf-8").replace("〕", "〕2", 1), "utf-8")
+    one_file = timed(["ingest", str(newer), "--db", str(db)])
+    empty = timed(["ingest", str(newer), "--db", str(work / "empty.lbug")])
     shutil.rmtree(work)
     return {"size": size, "files": len(bench.files_of(folder)), "fresh": fresh, "unchanged": unchanged,
-            "one_new": one_new}
+            "one_new": one_new, "one_file": one_file, "empty": empty}
 
 
 def markdown(results: list[dict], command: str) -> str:
@@ -47,16 +52,19 @@ def markdown(results: list[dict], command: str) -> str:
              "Each figure is one whole `policykg ingest DIR` process (wall seconds; peak MB of the "
              "policykg process, extraction and linking workers not counted). A file is not read again when the store "
              "holds its content hash (its bytes and the extractor's rules).", "",
-             "| documents | first ingest | same folder again | ratio | folder + 1 new file | ratio |",
-             "|---|---|---|---|---|---|"]
+             "| documents | first ingest | same folder again | ratio | folder + 1 new file | ratio "
+             "| 1 file into the store | 1 file into an empty store |",
+             "|---|---|---|---|---|---|---|---|"]
     for r in results:
-        f, u, o = r["fresh"], r["unchanged"], r["one_new"]
+        f, u, o, one, empty = r["fresh"], r["unchanged"], r["one_new"], r["one_file"], r["empty"]
         lines.append(f"| {r['files']} | {f[0]:.1f} s, {f[1]:.0f} MB | {u[0]:.1f} s, {u[1]:.0f} MB | "
-                     f"{u[0] / f[0]:.3f} | {o[0]:.1f} s, {o[1]:.0f} MB | {o[0] / f[0]:.2f} |")
-    lines += ["", "A folder with one new file relinks only the documents its file can change, but it still "
-              "reads the whole store into memory, copies it, and compares the old and new graphs to find "
-              "what to write. Those whole-store steps are what remain between this and a one-file ingest "
-              "that costs the same at any store size."]
+                     f"{u[0] / f[0]:.3f} | {o[0]:.1f} s, {o[1]:.0f} MB | {o[0] / f[0]:.2f} "
+                     f"| {one[0]:.1f} s, {one[1]:.0f} MB | {empty[0]:.1f} s, {empty[1]:.0f} MB |")
+    lines += ["", "A few new or changed files (up to graph.local.MAX_FILES) are built, linked and written on "
+              "their neighbourhood in the store (graph/local.py), not on the whole store read into memory; "
+              "what is left of a one-file ingest at 10k documents is mostly fixed cost: the neighbourhood's "
+              "queries (a national plan's neighbourhood holds every document citing it), the staged copy "
+              "of the store and its checkpoint, and the extractor's first call."]
     return "\n".join(lines) + "\n"
 
 

@@ -341,9 +341,13 @@ def markdown(results: list[dict], command: str) -> str:
         verdict = "met" if ratio <= 3.5 else "**missed**"
         lines.append(f"- linking at 30k ≤ 3.5× linking at 10k: {verdict} ({big[-1]['size']:,} docs take "
                      f"{ratio:.2f}× the time of {big[0]['size']:,}, {size_ratio:.1f}× the documents)")
-    findings = Path(__file__).with_name("findings.md")
-    if findings.exists():      # what profiling found, written by hand, kept with the figures
-        lines += ["", findings.read_text("utf-8").strip()]
+    # the figures of the benchmarks run apart (a file into a grown store, many notices of one
+    # subject), as they last wrote them, and what profiling found, written by hand
+    for name, shift in (("reingest.md", True), ("same_subject.md", True), ("findings.md", False)):
+        part = Path(__file__).with_name(name)
+        if part.exists():
+            text = part.read_text("utf-8").strip()
+            lines += ["", "#" + text if shift and text.startswith("# ") else text]
     return "\n".join(lines) + "\n"
 
 
@@ -360,7 +364,14 @@ def main(argv=None) -> list[dict]:
                     help="where generated corpora are kept between runs")
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--shape", help="provinces,cities,counties,years for every size (default: by size)")
+    ap.add_argument("--from-json", type=Path,
+                    help="write the tables again from the figures of an earlier run (no benchmark is run)")
     args = ap.parse_args(argv)
+    if args.from_json:
+        earlier = json.loads(args.from_json.read_text("utf-8"))
+        command = f"python benchmarks/run.py --sizes {','.join(str(r['requested_size']) for r in earlier)}"
+        args.out.write_text(markdown(earlier, command + f" (figures from {args.from_json.name})"), encoding="utf-8")
+        return earlier
     shape = tuple(int(x) for x in args.shape.split(",")) if args.shape else None
     results = [run_size(int(s), args.corpora, args.seed, shape=shape) for s in args.sizes.split(",")]
     command = "python benchmarks/run.py " + " ".join(argv)
