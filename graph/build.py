@@ -272,13 +272,28 @@ def mention_document(G, keys: list[str], **props) -> str:
     return node_id
 
 
-def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
-                 source_hash: str | None = None) -> str:
-    own_title = title_keys(doc.title)
+def document_keys(doc: Document, source: str, index: int = 0) -> tuple[list[str], list[str]]:
+    """The keys the `index`-th document of file `source` is looked up by: its own (文号, titles)
+    and the weak ones (its titles without the issuer, which find placeholders only)."""
     keys = mention_keys(doc.doc_number, doc.title, doc.attachment_title)
     weak = [k for k in mention_keys(None, doc.title, doc.attachment_title, issuerless=True) if k not in keys]
     if not keys:
         keys = [f"s:{source}#{index}"]   # neither 文号 nor title: known by its place in the file
+    return keys, weak
+
+
+def repeal_mention(named: str) -> tuple[dict, list[str]]:
+    """What a repealed document is described by and its keys: the extractor gives it by its 文号,
+    or by its title where none is printed."""
+    if doc_number_key(named) is not None:
+        return {"doc_number": named}, mention_keys(named)
+    return {"title": named}, mention_keys(None, named)
+
+
+def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
+                 source_hash: str | None = None) -> str:
+    own_title = title_keys(doc.title)
+    keys, weak = document_keys(doc, source, index)
     found = _find(G, keys, weak, date=doc.date)
     strong, keys = keys, keys + weak
     if found:
@@ -340,10 +355,7 @@ def add_document(G: nx.MultiDiGraph, doc: Document, source: str, index: int = 0,
             _edge(G, doc_id, cited, "CITES", printed=printed, basis=citation.basis, keys=join_keys(ckeys),
                   **_cited(described), **_span(citation.span, source))
     for named in doc.repeals:
-        # the extractor gives a repealed document by its 文号, or by its title where none is printed
-        is_number = doc_number_key(named) is not None
-        described = {"doc_number": named} if is_number else {"title": named}
-        rkeys = mention_keys(named) if is_number else mention_keys(None, named)
+        described, rkeys = repeal_mention(named)
         if not rkeys:
             continue
         repealed = mention_document(G, rkeys, **described)

@@ -180,7 +180,7 @@ CITED_BY = ("MATCH (a:Document)-[:CITES|REPEALS|IMPLEMENTS]->(b:Document) WHERE 
             "RETURN DISTINCT b.id AS id")
 _OF_TASKS = "(d:Document)<-[:PART_OF]-"
 # every edge of the documents $ids, their tasks and their targets, each way
-LOCAL_EDGES = [
+_LOCAL_EDGE_PATTERNS = [
     (("PART_OF", "Task", "Document"), "(a:Task)-[e:PART_OF]->(b:Document) WHERE b.id IN $ids"),
     (("HAS_TARGET", "Task", "Target"), f"{_OF_TASKS}(a:Task)-[e:HAS_TARGET]->(b:Target) WHERE d.id IN $ids"),
     (("RESPONSIBLE_FOR", "Department", "Task"),
@@ -196,7 +196,7 @@ LOCAL_EDGES = [
     (("DERIVED_FROM", "Target", "Target"),
      f"{_OF_TASKS}(:Task)-[:HAS_TARGET]->(b:Target)<-[e:DERIVED_FROM]-(a:Target) WHERE d.id IN $ids"),
 ]
-LOCAL_EDGES = [(key, f"MATCH {pattern} RETURN {_edge_columns(key[0])}") for key, pattern in LOCAL_EDGES]
+LOCAL_EDGES = [(key, f"MATCH {pattern} RETURN {_edge_columns(key[0])}") for key, pattern in _LOCAL_EDGE_PATTERNS]
 # the edges pruning counts, in the store, of boundary nodes $ids
 COUNT_IN = {
     "Document": ["MATCH (a:Document)-[e:CITES|REPEALS|IMPLEMENTS]->(b:Document) WHERE b.id IN $ids "

@@ -273,16 +273,12 @@ class _Linker:
         return at_latest[0] if len(at_latest) == 1 else None
 
     def _similar_subjects(self, region: str, c_subject: str) -> list[tuple[str, float]]:
-        """The subjects of the region's documents like c_subject (fuzz.ratio ≥ subject_min), with
-        their similarity; rapidfuzz compares the child's subject with all of them in one call."""
+        """The subjects of the region's documents like c_subject, with their similarity."""
         key = (region, c_subject)
         if key not in self._subject_scores:
-            # the cutoff a hair low and the bar tested as score / 100, as a single comparison
-            # would (0.6 * 100 is 60.00000000000001 in floating point)
-            found = process.extract(c_subject, list(self.blocks[region]), scorer=fuzz.ratio,
-                                    score_cutoff=self.settings.subject_min * 100 - 1e-6, limit=None)
-            self._subject_scores[key] = [(p_subject, score / 100) for p_subject, score, _ in found
-                                         if score / 100 >= self.settings.subject_min]
+            subjects = list(self.blocks[region])
+            self._subject_scores[key] = [(subjects[i], score)
+                                         for i, score in similar_subjects(c_subject, subjects, self.settings)]
         return self._subject_scores[key]
 
     def _inferred_parent(self, child: str, stated: list[str]) -> tuple[str, float, dict] | None:
@@ -394,6 +390,17 @@ def _candidate_blocks(G, paths: dict[str, list[str]], subjects: dict[str, str]
                 entries.sort()
                 blocks[region][subject_key][rank] = ([m for m, _ in entries], [d for _, d in entries])
     return blocks
+
+
+def similar_subjects(subject_key: str, subjects: list[str], settings: LinkSettings = DEFAULTS
+                     ) -> list[tuple[int, float]]:
+    """The positions in `subjects` of those like subject_key (fuzz.ratio / 100 ≥ subject_min), with
+    that similarity: rapidfuzz compares it with all of them in one call. The cutoff is a hair low
+    and the bar tested as score / 100, as a single comparison would (0.6 * 100 is
+    60.00000000000001 in floating point)."""
+    found = process.extract(subject_key, subjects, scorer=fuzz.ratio,
+                            score_cutoff=settings.subject_min * 100 - 1e-6, limit=None)
+    return [(i, score / 100) for _, score, i in found if score / 100 >= settings.subject_min]
 
 
 def rejected_parents(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS) -> list[dict]:

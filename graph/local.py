@@ -27,15 +27,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import networkx as nx
-from rapidfuzz import fuzz, process
 
 from ..loaders.citations import doc_number_parts
 from ..loaders.keys import mention_keys, subject
 from ..loaders.models import Extraction
 from . import cypher as C
-from .build import build, new_graph
+from .build import build, document_keys, new_graph, repeal_mention
 from .index import split_keys
-from .link import DEFAULTS
+from .link import similar_subjects
 from .schema import LEVEL_RANK, NODES
 
 # above this many files an ingest reads the whole store: their neighbourhoods cover much of it
@@ -47,8 +46,7 @@ MAX_SHARE = 0.25
 @dataclass
 class Neighbourhood:
     graph: nx.MultiDiGraph
-    relink: set[str]                     # documents read whole whose links may be recomputed
-    whole: set[str]                      # every document read whole (relink and parents)
+    whole: set[str]                      # the documents read whole: those whose links may change, and their parents
     boundary: set[str]                   # nodes read with their attributes only
     unloaded_names: set[str] = field(default_factory=set)   # ids (before any @date) of documents not read
 
@@ -81,14 +79,12 @@ def _looked_up(extractions: list[Extraction]) -> set[str]:
     keys: set[str] = set()
     for extraction in extractions:
         for i, doc in enumerate(extraction.documents):
-            keys.update(mention_keys(doc.doc_number, doc.title, doc.attachment_title))
-            keys.update(mention_keys(None, doc.title, doc.attachment_title, issuerless=True))
-            keys.add(f"s:{extraction.source}#{i}")
+            strong, weak = document_keys(doc, extraction.source, i)
+            keys.update(strong + weak)
             for c in doc.citations:
                 keys.update(mention_keys(c.doc_number, c.title))
             for named in doc.repeals:
-                keys.update(mention_keys(named))
-                keys.update(mention_keys(None, named))
+                keys.update(repeal_mention(named)[1])
     return keys
 
 
@@ -103,10 +99,7 @@ class _Subjects:
     def like(self, subject_key: str) -> list[_Doc]:
         if not subject_key:
             return []
-        # the same bar as linking's, a hair low (0.6 * 100 is 60.00000000000001)
-        found = process.extract(subject_key, self.subjects, scorer=fuzz.ratio,
-                                score_cutoff=DEFAULTS.subject_min * 100 - 1e-6, limit=None)
-        return [self.placed[i] for _, _, i in found]
+        return [self.placed[i] for i, _ in similar_subjects(subject_key, self.subjects)]
 
 
 def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
@@ -174,7 +167,7 @@ def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
     G, boundary = _read(store, whole, build(extractions))
     loaded = {n for n, d in G._node.items() if d["label"] == "Document"}
     unloaded = {d.id.split("@")[0] for d in docs if d.id not in loaded}
-    return Neighbourhood(G, relink, whole, boundary, unloaded)
+    return Neighbourhood(G, whole, boundary, unloaded)
 
 
 def _ids(store, query: str, ids: set[str]) -> set[str]:
