@@ -138,7 +138,9 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
             stored = documents_by_source(new)
             for extraction in extractions:
                 add_extraction(new, extraction, stored)
+            clock.lap("extract and build")
             finish(new)
+            clock.lap("finish")
             return new
 
         extractions = None
@@ -152,7 +154,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
                 new = built(nb.graph, extractions)
                 only = affected_documents(nb.graph, new, sources=sources)
                 link(new, workers=1, only=only)
-                clock.lap("build and link")
+                clock.lap("link")
                 reason = local.check(nb, new, only)
                 if reason is None:
                     report.relinked = len(only)
@@ -164,16 +166,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
                 report.fallback = reason
         old = store.read_graph()
         clock.lap("read store")
-        if extractions is None:
-            new = copy_graph(old)
-            stored = documents_by_source(new)
-            for extraction in read_files():
-                add_extraction(new, extraction, stored)
-            clock.lap("extract and build")
-            finish(new)
-        else:
-            new = built(old, extractions)
-        clock.lap("finish")
+        # the files are read while the graph is built from them, unless they were read above
+        new = built(old, read_files() if extractions is None else extractions)
 
         def linking() -> None:
             # only the documents whose links can have changed are relinked; the others keep the
