@@ -46,7 +46,8 @@ MAX_SHARE = 0.25
 @dataclass
 class Neighbourhood:
     graph: nx.MultiDiGraph
-    whole: set[str]                      # the documents read whole: those whose links may change, and their parents
+    whole: set[str]                      # the documents read whole: those whose links may change
+    heads: set[str]                      # their parents, read without the edges other documents point at them with
     boundary: set[str]                   # nodes read with their attributes only
     unloaded_names: set[str] = field(default_factory=set)   # ids (before any @date) of documents not read
 
@@ -59,33 +60,49 @@ class _Doc:
     source: str | None
     level: str | None
     path: list[str]
-    subject: str
     doc_number: str | None
+    title: str | None
+    attachment_title: str | None
+    placed: bool
+    _subject: str | None = None
+
+    @property
+    def subject(self) -> str:
+        """Its subject key ("" unless placed), worked out when first asked: a few files' ingest asks
+        it of the documents above and below their places only (on the 10k benchmark store,
+        working it out for every document took 0.45 s of an ingest)."""
+        if self._subject is None:
+            self._subject = subject(self.title, self.attachment_title, self.path) if self.placed else ""
+        return self._subject
 
 
 def _light(store) -> list[_Doc]:
     out = []
     for r in store.rows(C.LIGHT_DOCUMENTS):
         path = r["path"].split("/") if r["path"] else []
-        placed = not r["placeholder"] and r["level"] in LEVEL_RANK and path
+        placed = bool(not r["placeholder"] and r["level"] in LEVEL_RANK and path)
         out.append(_Doc(r["id"], split_keys(r["match_keys"]), bool(r["placeholder"]), r["source"], r["level"], path,
-                        subject(r["title"], r["attachment_title"], path) if placed else "", r["doc_number"]))
+                        r["doc_number"], r["title"], r["attachment_title"], placed))
     return out
 
 
-def _looked_up(extractions: list[Extraction]) -> set[str]:
-    """Every key building the files' records looks documents up by (build.add_document,
-    build.mention_document)."""
-    keys: set[str] = set()
+def _looked_up(extractions: list[Extraction]) -> tuple[set[str], set[str], set[str]]:
+    """Every key building the files' records looks documents up by: those of their own documents
+    (build.add_document), strong and weak, and those of the documents they cite or repeal
+    (build.mention_document)."""
+    own: set[str] = set()
+    own_weak: set[str] = set()
+    named: set[str] = set()
     for extraction in extractions:
         for i, doc in enumerate(extraction.documents):
             strong, weak = document_keys(doc, extraction.source, i)
-            keys.update(strong + weak)
+            own.update(strong)
+            own_weak.update(weak)
             for c in doc.citations:
-                keys.update(mention_keys(c.doc_number, c.title))
-            for named in doc.repeals:
-                keys.update(repeal_mention(named)[1])
-    return keys
+                named.update(mention_keys(c.doc_number, c.title))
+            for repealed in doc.repeals:
+                named.update(repeal_mention(repealed)[1])
+    return own, own_weak, named
 
 
 class _Subjects:
@@ -93,13 +110,25 @@ class _Subjects:
     linking: those above a place on a subject like a given one, and those below it."""
 
     def __init__(self, docs: list[_Doc]):
-        self.placed = [d for d in docs if d.subject]
-        self.subjects = [d.subject for d in self.placed]
+        self.placed = [d for d in docs if d.placed]
 
-    def like(self, subject_key: str) -> list[_Doc]:
-        if not subject_key:
-            return []
-        return [self.placed[i] for i, _ in similar_subjects(subject_key, self.subjects)]
+    @staticmethod
+    def _like(subject_key: str, docs: list[_Doc]) -> set[str]:
+        docs = [d for d in docs if d.subject]
+        if not subject_key or not docs:
+            return set()
+        return {docs[i].id for i, _ in similar_subjects(subject_key, [d.subject for d in docs])}
+
+    def above(self, path: list[str], subject_key: str) -> set[str]:
+        return self._like(subject_key, [p for p in self.placed
+                                        if len(p.path) < len(path) and path[:len(p.path)] == p.path])
+
+    def below(self, path: list[str], subject_key: str, level: str | None) -> set[str]:
+        if not path or level not in LEVEL_RANK:
+            return set()
+        rank = LEVEL_RANK[level]
+        return self._like(subject_key, [c for c in self.placed if c.path[:len(path)] == path
+                                        and LEVEL_RANK.get(c.level or "", -1) > rank])
 
 
 def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
@@ -113,32 +142,35 @@ def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
         for k in d.keys:
             holders.setdefault(k, set()).add(d.id)
     sources = {e.source for e in extractions}
+    own_keys, weak_keys, cited_keys = _looked_up(extractions)
+    # the documents the files can change: those read from them before, those their documents can
+    # become (a weak key, a title without its issuer that plans of many places share, finds only
+    # placeholders: build._find), and the placeholders they cite (a citation describes one, and
+    # can merge two). A document they cite that was read from a file only gains the citing edge:
+    # its facts, and so the links of the documents citing it, stay as they are
+    # (link.affected_documents)
     named = {d.id for d in docs if d.source in sources}
-    for k in _looked_up(extractions):
+    for k in own_keys:
         named |= holders.get(k, set())
+    for k in weak_keys - own_keys:
+        named |= {n for n in holders.get(k, ()) if by_id[n].placeholder}
+    cited: set[str] = set()
+    for k in cited_keys:
+        cited |= holders.get(k, set())
+    named |= {n for n in cited if by_id[n].placeholder}
     subjects = _Subjects(docs)
 
     # the places and subjects the files' documents will have, for their candidate children
     new_places = [(doc.region_path or [], subject(doc.title, doc.attachment_title, doc.region_path or []), doc.level)
                   for e in extractions for doc in e.documents]
 
-    def below(path: list[str], subject_key: str, level: str | None) -> set[str]:
-        if not path or level not in LEVEL_RANK:
-            return set()
-        rank = LEVEL_RANK[level]
-        return {c.id for c in subjects.like(subject_key) if c.path[:len(path)] == path
-                and LEVEL_RANK.get(c.level or "", -1) > rank}
-
-    def above(path: list[str], subject_key: str) -> set[str]:
-        return {p.id for p in subjects.like(subject_key) if len(p.path) < len(path) and path[:len(p.path)] == p.path}
-
     relink = set(named)
     relink |= _ids(store, C.POINTING_AT, named)
     for n in list(named):
         if n in by_id:
-            relink |= below(by_id[n].path, by_id[n].subject, by_id[n].level)
+            relink |= subjects.below(by_id[n].path, by_id[n].subject, by_id[n].level)
     for path, subject_key, level in new_places:
-        relink |= below(path, subject_key, level)
+        relink |= subjects.below(path, subject_key, level)
     # a yearless 文号 one of them answers: the documents citing it
     answered = {(p[0], p[2]) for n in named if n in by_id
                 for p in [doc_number_parts(by_id[n].doc_number)] if p and p[1] is not None}
@@ -148,12 +180,12 @@ def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
                 for p in [doc_number_parts(d.doc_number)] if p and p[1] is None and (p[0], p[2]) in answered}
     relink |= _ids(store, C.CITING, yearless)
 
-    parents = _ids(store, C.CITED_BY, relink)
+    parents = _ids(store, C.CITED_BY, relink) | cited
     for n in relink:
         if n in by_id and by_id[n].subject:
-            parents |= above(by_id[n].path, by_id[n].subject)
+            parents |= subjects.above(by_id[n].path, by_id[n].subject)
     for path, subject_key, _ in new_places:      # the files' own documents: their candidate parents
-        parents |= above(path, subject_key)
+        parents |= subjects.above(path, subject_key)
     # the documents of a yearless 文号's code and number, for the one it names (link._Linker._dated)
     cited_yearless = {(p[0], p[2]) for d in parents if d in by_id and by_id[d].placeholder
                       for p in [doc_number_parts(by_id[d].doc_number)] if p and p[1] is None}
@@ -161,32 +193,37 @@ def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
                        for p in [doc_number_parts(c.doc_number)] if p and p[1] is None}
     parents |= {d.id for d in docs for p in [doc_number_parts(d.doc_number)]
                 if p and p[1] is not None and (p[0], p[2]) in cited_yearless}
-    whole = relink | parents
-    if len(whole) > MAX_SHARE * len(docs):
+    heads = parents - relink
+    if len(relink | heads) > MAX_SHARE * len(docs):
         return None
-    G, boundary = _read(store, whole, build(extractions))
+    G, boundary = _read(store, relink, heads, build(extractions))
     loaded = {n for n, d in G._node.items() if d["label"] == "Document"}
     unloaded = {d.id.split("@")[0] for d in docs if d.id not in loaded}
-    return Neighbourhood(G, whole, boundary, unloaded)
+    return Neighbourhood(G, relink, heads, boundary, unloaded)
 
 
 def _ids(store, query: str, ids: set[str]) -> set[str]:
     return {r["id"] for r in store.rows(query, {"ids": sorted(ids)})} if ids else set()
 
 
-def _read(store, whole: set[str], dry: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, set[str]]:
-    """The documents `whole` with all they hold and every edge of it; their edges' other ends, the
-    departments and regions the new records name (`dry`: them built alone) and every region as the
-    boundary."""
-    params = {"ids": sorted(whole)}
+def _read(store, whole: set[str], heads: set[str], dry: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph, set[str]]:
+    """The documents `whole` with all they hold and every edge of it; the documents `heads` with
+    all they hold and the edges leaving it (a national plan is cited by thousands: those edges
+    change only where the citing document is one of `whole`, which reads them); their edges' other
+    ends, the departments and regions the new records name (`dry`: them built alone) and every
+    region as the boundary."""
+    params = {"ids": sorted(whole | heads)}
     rows: dict[str, dict[str, dict]] = {label: {} for label in NODES}
     for label in C.AROUND_NODES:
         for r in store.rows(C.read_nodes_around(label), params):
             rows[label][r["id"]] = r
     inner = set(rows["Document"]) | set(rows["Task"]) | set(rows["Target"])
     edges = []
-    for key, query in C.LOCAL_EDGES:
+    for key, query in C.LOCAL_EDGES_OUT:
         for r in store.rows(query, params):
+            edges.append((key, r))
+    for key, query in C.LOCAL_EDGES_IN:
+        for r in store.rows(query, {"ids": sorted(whole)}):
             edges.append((key, r))
     ends: dict[str, set[str]] = {label: set() for label in NODES}
     for (rel, src, dst), r in edges:
@@ -219,12 +256,13 @@ def _read(store, whole: set[str], dry: nx.MultiDiGraph) -> tuple[nx.MultiDiGraph
         if u in G and v in G and not G.has_edge(u, v, rel):
             G.add_edge(u, v, key=rel, **r)
     boundary = set(G) - inner
-    _mark_outside(store, G, boundary)
+    # a head the store holds more edges into than were read is flagged as a boundary node is
+    _mark_outside(store, G, boundary | heads)
     return G, boundary
 
 
 def _mark_outside(store, G: nx.MultiDiGraph, boundary: set[str]) -> None:
-    """Flag the boundary nodes the store holds more of the edges pruning counts for than were read:
+    """Flag the nodes `boundary` the store holds more of the edges pruning counts for than were read:
     a placeholder someone else cites, a department another document's task names, a region
     another document is in."""
     by_label: dict[str, list[str]] = {}
@@ -251,6 +289,9 @@ def check(nb: Neighbourhood, new: nx.MultiDiGraph, relinked: set[str] | None) ->
     """Why the ingest must read the whole store after all (None: it need not): a decision reached
     past the neighbourhood."""
     old = nb.graph
+    for n in nb.heads:
+        if n not in new:
+            return f"{n} would be removed"
     for n in nb.boundary:
         if n not in new:
             return f"{n} would be removed"

@@ -60,3 +60,31 @@ def test_a_decision_past_the_neighbourhood_reads_the_whole_store(files, tmp_path
     scratch = tmp_path / "scratch.lbug"
     policykg.ingest(files[:4], db=scratch)
     assert fingerprint(policykg.read_graph(db)) == fingerprint(policykg.read_graph(scratch))
+
+
+def test_a_document_cited_from_outside_the_neighbourhood_is_kept_when_the_file_read_drops_it(tmp_path, monkeypatch):
+    """兰州 and 太原 both cite the national opinion, which is not in the store (a placeholder). 兰州's
+    file is edited to cite nothing: the placeholder is one of 兰州's parents, read without the
+    edges pointing at it, and 太原's citation of it (not read: 太原 is neither below 兰州 nor
+    the same document) must keep it."""
+    from tests.test_cascades import TASKS
+    monkeypatch.chdir(tmp_path)
+    cite = "为贯彻落实《国务院关于推进数字乡村建设的指导意见》（国发〔2031〕3号），制定本方案。\n"
+    texts = {"lanzhou.txt": "兰州市人民政府关于推进数字乡村建设的实施方案\n兰政发〔2031〕11号\n各县、区人民政府：\n"
+                            + cite + TASKS + "兰州市人民政府\n2031年7月1日\n",
+             "taiyuan.txt": "太原市人民政府关于推进数字乡村建设的实施方案\n并政发〔2031〕12号\n各县（市、区）人民政府：\n"
+                            + cite + TASKS + "太原市人民政府\n2031年8月1日\n"}
+    src = tmp_path / "files"
+    src.mkdir()
+    stores = {}
+    for name, neighbourhood in (("near", True), ("whole", False)):
+        for file, text in texts.items():
+            (src / file).write_text(text, "utf-8")
+        prints, used = _grow(sorted(src.iterdir()), tmp_path / f"{name}.lbug", monkeypatch, neighbourhood)
+        (src / "lanzhou.txt").write_text(texts["lanzhou.txt"].replace(cite, "为推进数字乡村建设，制定本方案。\n"), "utf-8")
+        prints, used = _grow([src / "lanzhou.txt"], tmp_path / f"{name}.lbug", monkeypatch, neighbourhood)
+        stores[name] = prints[-1]
+        assert used == neighbourhood
+    assert stores["near"] == stores["whole"]
+    G = policykg.read_graph(tmp_path / "near.lbug")
+    assert any(d.get("doc_number") == "国发〔2031〕3号" and d.get("placeholder") for _, d in G.nodes(data=True))
