@@ -268,6 +268,10 @@ class _Writer:
     def _flush(self, run: list[ChangeSet]) -> None:
         if not run:
             return
+        if sum(_rows(cs) for cs in run) < self.store.bulk_min_rows:
+            for cs in run:
+                self._one(cs)
+            return
         merged = _merge(run)
         own = _complete(merged, self.new, self.present, self.waiting)    # present changes only on a commit
         assert self.bulk is not None    # runs are gathered for a store that bulk-loads only

@@ -20,6 +20,13 @@ QINGHAI_FILE = SAMPLES / "001_2134d2f2c0bab840.txt"
 NATIONAL = ROOT / "tests" / "fixtures" / "invented_national_notice.txt"
 
 
+@pytest.fixture(autouse=True)
+def bulk_at_any_size(monkeypatch):
+    """These graphs are small: the bulk path (COPY FROM), which a store takes for 5,000 rows or
+    more, is taken at any size here so that it is the path tested."""
+    monkeypatch.setattr(EmbeddedStore, "bulk_min_rows", 0)
+
+
 def snapshot(G):
     nodes = {n: dict(d) for n, d in G.nodes(data=True)}
     edges = {(u, v, k): dict(d) for u, v, k, d in G.edges(keys=True, data=True)}
@@ -106,7 +113,7 @@ def test_a_placeholder_in_the_store_becomes_the_ingested_document(tmp_path):
 def test_a_failing_file_leaves_no_half_document_and_the_others_land(tmp_path, monkeypatch):
     db = tmp_path / "g.lbug"
     real_write, real_bulk = EmbeddedStore.write_changes, EmbeddedStore.write_bulk
-    real_edges = cypher.ladybug_create_edges
+    real_edge = cypher.ladybug_create_edge
     failing = {"on": False}
 
     def write_bulk(self, changes):
@@ -122,13 +129,13 @@ def test_a_failing_file_leaves_no_half_document_and_the_others_land(tmp_path, mo
         failing["on"] = changes.owner == source_name(HAIDONG_FILE)
         return real_write(self, changes)
 
-    def create_edges(rel, src, dst):
+    def create_edge(rel, src, dst):
         # break a statement that runs after this file's nodes were already created
-        return "THIS IS NOT CYPHER" if failing["on"] and rel == "HAS_TARGET" else real_edges(rel, src, dst)
+        return "THIS IS NOT CYPHER" if failing["on"] and rel == "HAS_TARGET" else real_edge(rel, src, dst)
 
     monkeypatch.setattr(EmbeddedStore, "write_bulk", write_bulk)
     monkeypatch.setattr(EmbeddedStore, "write_changes", write_changes)
-    monkeypatch.setattr(cypher, "ladybug_create_edges", create_edges)
+    monkeypatch.setattr(cypher, "ladybug_create_edge", create_edge)
     report = policykg.ingest([HAIDONG_FILE, QINGHAI_FILE], db=db)
     assert [f for f, _ in report.failed] == [source_name(HAIDONG_FILE)]
     G = policykg.read_graph(db)
@@ -391,3 +398,23 @@ def test_open_store_takes_a_path_or_a_server_url_and_every_store_keeps_the_contr
         open_store("bolt://127.0.0.1:1")
     with pytest.raises(StoreError, match="^localhost:7687: not a Neo4j URL"):
         policykg.query("stats", neo4j="localhost:7687")
+
+
+def test_a_small_change_goes_row_by_row_and_a_big_one_by_copy(linked, tmp_path, monkeypatch):
+    """Fewer rows than bulk_min_rows are written file by file with write_changes (no COPY, whose
+    checkpoint costs about a second in a big store); the store holds the same either way."""
+    monkeypatch.undo()
+    assert EmbeddedStore.bulk_min_rows == 5_000
+    used = []
+    real_bulk, real_write = EmbeddedStore.write_bulk, EmbeddedStore.write_changes
+    monkeypatch.setattr(EmbeddedStore, "write_bulk", lambda self, cs: (used.append("copy"), real_bulk(self, cs))[1])
+    monkeypatch.setattr(EmbeddedStore, "write_changes", lambda self, cs: (used.append("rows"), real_write(self, cs))[1])
+    snapshots = {}
+    for name, minimum in (("small", 10**9), ("big", 0)):
+        monkeypatch.setattr(EmbeddedStore, "bulk_min_rows", minimum)
+        used.clear()
+        with EmbeddedStore(tmp_path / f"{name}.lbug") as store:
+            assert apply(store, new_graph(), linked).failed == []
+            snapshots[name] = snapshot(store.read_graph())
+        assert set(used) == ({"rows"} if name == "small" else {"copy"}), (name, used)
+    assert snapshots["small"] == snapshots["big"] == snapshot(linked)
