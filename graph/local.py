@@ -110,7 +110,15 @@ class _Subjects:
     linking: those above a place on a subject like a given one, and those below it."""
 
     def __init__(self, docs: list[_Doc]):
-        self.placed = [d for d in docs if d.placed]
+        # the placed documents by their region path and by every prefix of it, so that those above
+        # and below a place are looked up, not filtered out of all of them for every document
+        self.at: dict[tuple[str, ...], list[_Doc]] = {}
+        self.within: dict[tuple[str, ...], list[_Doc]] = {}
+        for d in docs:
+            if d.placed:
+                self.at.setdefault(tuple(d.path), []).append(d)
+                for k in range(1, len(d.path) + 1):
+                    self.within.setdefault(tuple(d.path[:k]), []).append(d)
 
     @staticmethod
     def _like(subject_key: str, docs: list[_Doc]) -> set[str]:
@@ -120,15 +128,14 @@ class _Subjects:
         return {docs[i].id for i, _ in similar_subjects(subject_key, [d.subject for d in docs])}
 
     def above(self, path: list[str], subject_key: str) -> set[str]:
-        return self._like(subject_key, [p for p in self.placed
-                                        if len(p.path) < len(path) and path[:len(p.path)] == p.path])
+        return self._like(subject_key, [p for k in range(1, len(path)) for p in self.at.get(tuple(path[:k]), ())])
 
     def below(self, path: list[str], subject_key: str, level: str | None) -> set[str]:
         if not path or level not in LEVEL_RANK:
             return set()
         rank = LEVEL_RANK[level]
-        return self._like(subject_key, [c for c in self.placed if c.path[:len(path)] == path
-                                        and LEVEL_RANK.get(c.level or "", -1) > rank])
+        return self._like(subject_key, [c for c in self.within.get(tuple(path), ())
+                                        if LEVEL_RANK.get(c.level or "", -1) > rank])
 
 
 def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
