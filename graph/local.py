@@ -34,7 +34,7 @@ from ..loaders.models import Extraction
 from . import cypher as C
 from .build import build, document_keys, new_graph, repeal_mention
 from .index import split_keys
-from .link import similar_subjects
+from .link import document_signature, similar_subjects
 from .schema import LEVEL_RANK, NODES
 
 # above this many files an ingest reads the whole store: their neighbourhoods cover much of it
@@ -150,12 +150,12 @@ def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
             holders.setdefault(k, set()).add(d.id)
     sources = {e.source for e in extractions}
     own_keys, weak_keys, cited_keys = _looked_up(extractions)
-    # the documents the files can change: those read from them before, those their documents can
-    # become (a weak key, a title without its issuer that plans of many places share, finds only
-    # placeholders: build._find), and the placeholders they cite (a citation describes one, and
-    # can merge two). A document they cite that was read from a file only gains the citing edge:
-    # its facts, and so the links of the documents citing it, stay as they are
-    # (link.affected_documents)
+    # the documents the files can change: those read from them before, and those their documents
+    # can become (a weak key, a title without its issuer that plans of many places share, finds
+    # only placeholders: build._find). A document they cite mostly just gains the citing edge, so
+    # it is read as a parent; where the citation does change it (describes a placeholder anew,
+    # adds a key, merges two), `check` sends the ingest to the whole store, as the documents
+    # citing it may then be linked anew
     named = {d.id for d in docs if d.source in sources}
     for k in own_keys:
         named |= holders.get(k, set())
@@ -164,7 +164,6 @@ def neighbourhood(store, extractions: list[Extraction]) -> Neighbourhood | None:
     cited: set[str] = set()
     for k in cited_keys:
         cited |= holders.get(k, set())
-    named |= {n for n in cited if by_id[n].placeholder}
     subjects = _Subjects(docs)
 
     # the places and subjects the files' documents will have, for their candidate children
@@ -299,6 +298,8 @@ def check(nb: Neighbourhood, new: nx.MultiDiGraph, relinked: set[str] | None) ->
     for n in nb.heads:
         if n not in new:
             return f"{n} would be removed"
+        if document_signature(old, n) != document_signature(new, n):
+            return f"{n} would change"
     for n in nb.boundary:
         if n not in new:
             return f"{n} would be removed"

@@ -88,3 +88,27 @@ def test_a_document_cited_from_outside_the_neighbourhood_is_kept_when_the_file_r
     assert stores["near"] == stores["whole"]
     G = policykg.read_graph(tmp_path / "near.lbug")
     assert any(d.get("doc_number") == "国发〔2031〕3号" and d.get("placeholder") for _, d in G.nodes(data=True))
+
+
+def test_a_citation_that_describes_a_placeholder_anew_reads_the_whole_store(tmp_path, monkeypatch):
+    """兰州 cites the national opinion by its 文号 alone; 太原 then cites it with its title too, which
+    describes the placeholder anew. The documents citing a placeholder are not read with it, so
+    the change sends the ingest to the whole store, and the store is what the whole read gives."""
+    from tests.test_cascades import TASKS
+    monkeypatch.chdir(tmp_path)
+    number_only = "为贯彻落实国发〔2031〕3号文件精神，制定本方案。\n"
+    with_title = "为贯彻落实《国务院关于推进数字乡村建设的指导意见》（国发〔2031〕3号），制定本方案。\n"
+    src = tmp_path / "files"
+    src.mkdir()
+    (src / "a_lanzhou.txt").write_text("兰州市人民政府关于推进数字乡村建设的实施方案\n兰政发〔2031〕11号\n各县、区人民政府：\n"
+                                       + number_only + TASKS + "兰州市人民政府\n2031年7月1日\n", "utf-8")
+    (src / "b_taiyuan.txt").write_text("太原市人民政府关于推进数字乡村建设的实施方案\n并政发〔2031〕12号\n各县（市、区）人民政府：\n"
+                                       + with_title + TASKS + "太原市人民政府\n2031年8月1日\n", "utf-8")
+    monkeypatch.setattr(local, "MAX_SHARE", 1.0)
+    db = tmp_path / "near.lbug"
+    policykg.ingest([src / "a_lanzhou.txt"], db=db)
+    report = policykg.ingest([src / "b_taiyuan.txt"], db=db)
+    assert report.fallback == "doc:n:国发〔2031〕3号 would change"
+    scratch = tmp_path / "scratch.lbug"
+    policykg.ingest([src], db=scratch)
+    assert fingerprint(policykg.read_graph(db)) == fingerprint(policykg.read_graph(scratch))
