@@ -15,7 +15,7 @@ TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".text"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".tif", ".tiff"}     # page images: read by OCR (loaders.ocr)
 # Word 97-2003, WPS Office, RTF and OpenDocument: LibreOffice turns them into DOCX, read as DOCX
 OFFICE_SUFFIXES = {".doc", ".wps", ".rtf", ".odt"}
-SUFFIXES = TEXT_SUFFIXES | IMAGE_SUFFIXES | OFFICE_SUFFIXES | {".pdf", ".docx", ".html", ".htm"}
+SUFFIXES = TEXT_SUFFIXES | IMAGE_SUFFIXES | OFFICE_SUFFIXES | {".pdf", ".docx", ".ofd", ".html", ".htm"}
 OFFICE_TIMEOUT = 120          # seconds LibreOffice may take to convert one file
 CELL_SEP = "\t"
 # no policy document comes near these; a file over one is refused before it is read into memory
@@ -32,7 +32,7 @@ class SourceText:
     path: str
     text: str
     encoding: str | None
-    kind: str           # txt | pdf | docx | html | ocr (a scanned PDF or an image)
+    kind: str           # txt | pdf | docx | ofd | doc | wps | rtf | odt | html | ocr (a scanned PDF or an image)
     sha256: str = ""    # of the file's bytes, as read
     layout: list = field(default_factory=list)   # OCR: each line's page, box and offset (loaders.ocr.OcrLine)
 
@@ -81,6 +81,8 @@ def read(path: str | Path) -> SourceText:
         kind = "ocr"
     elif suffix == ".docx":
         text, kind = read_docx(path), "docx"
+    elif suffix == ".ofd":
+        text, kind = read_ofd(path), "ofd"
     elif suffix in OFFICE_SUFFIXES:
         text, kind = read_office(path), suffix[1:]
     else:
@@ -249,15 +251,17 @@ def table_lines(rows: list[list[str | None]]) -> str:
     return "\n".join(out)
 
 
-def _check_docx_size(path: Path) -> None:
+def _check_zip_size(path: Path, what: str = "DOCX") -> None:
+    """A DOCX or an OFD is a zip package: refused before it is opened when its parts are too many
+    or would inflate to too much."""
     import zipfile
     try:
         with zipfile.ZipFile(path) as z:
             parts = z.infolist()
     except (zipfile.BadZipFile, OSError, ValueError) as exc:
-        raise ReadError(path, f"not a readable DOCX ({type(exc).__name__})") from None
+        raise ReadError(path, f"not a readable {what} ({type(exc).__name__})") from None
     if len(parts) > MAX_DOCX_PARTS:
-        raise ReadError(path, f"not a plausible DOCX ({len(parts)} parts; the limit is {MAX_DOCX_PARTS})")
+        raise ReadError(path, f"not a plausible {what} ({len(parts)} parts; the limit is {MAX_DOCX_PARTS})")
     inflated = sum(part.file_size for part in parts)
     if inflated > MAX_DOCX_INFLATED:
         raise ReadError(path, f"too large to be one document once unzipped ({inflated / 1e6:.0f} MB; "
@@ -268,7 +272,7 @@ def read_docx(path: Path) -> str:
     import docx
     from docx.table import Table
     from docx.text.paragraph import Paragraph
-    _check_docx_size(path)
+    _check_zip_size(path)
     try:
         document = docx.Document(str(path))
     except Exception as exc:  # python-docx raises zipfile/KeyError/ValueError for broken files
@@ -283,6 +287,38 @@ def read_docx(path: Path) -> str:
             table = Table(child, document)
             out.append(table_lines([[cell.text for cell in row.cells] for row in table.rows]))
     return "\n".join(out)
+
+
+# ofdkit joins the pieces of a printed line with three spaces where the gap between them is wider
+# than one and a half characters: the cells of a table row (or the columns of a 版记 line)
+_OFD_PIECE_GAP = re.compile(r"(?<=\S) {3}(?=\S)")
+
+
+def read_ofd(path: Path) -> str:
+    """An OFD file (GB/T 33190, the fixed-layout format many agencies publish in): each page's text
+    in reading order by ofdkit, which places every text object by its position and glyph advances
+    and reads the files of 数科 (Suwell), iOFD and WPS writers; a table row is one line with its
+    cells separated by tabs, as read_docx gives it. Page numbers (— 1 —) stay, for the cleaning
+    to drop as a PDF's."""
+    import zipfile
+
+    import ofdkit
+    with path.open("rb") as f:
+        head = f.read(4)
+    if head != b"PK\x03\x04":
+        raise ReadError(path, "not an OFD file (an OFD is a zip package; its first bytes are not one's)")
+    _check_zip_size(path, "OFD file")
+    try:
+        with ofdkit.open(path) as document:
+            if len(document.pages) > MAX_PDF_PAGES:
+                raise ReadError(path, f"too many pages to be one document ({len(document.pages)}; "
+                                      f"the limit is {MAX_PDF_PAGES})")
+            pages = [page.text() for page in document.pages]
+    except ofdkit.OFDLimitError as exc:
+        raise ReadError(path, f"too large to be one document ({exc})") from None
+    except (ofdkit.OFDError, zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        raise ReadError(path, f"not a readable OFD file ({str(exc).splitlines()[0] if str(exc) else type(exc).__name__})") from None
+    return "\n".join(_OFD_PIECE_GAP.sub(CELL_SEP, line) for page in pages for line in page.splitlines())
 
 
 # the first bytes of each office format: Word 97 and WPS are OLE compound files, ODF is a zip

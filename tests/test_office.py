@@ -11,6 +11,7 @@ from policykg.errors import ReadError
 from policykg.loaders import extract, ocr, read
 
 from tests.conftest import SAMPLES
+from tests.ofd_pages import write_ofd
 from tests.scans import image_pdf
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
@@ -88,15 +89,17 @@ def test_a_folder_of_every_format_ingests_every_readable_file_and_names_the_othe
     image_pdf("\n".join(notice), folder / "c_huzhu_scan.pdf")
     (folder / "d_broken.wps").write_bytes(b"not a document at all")
     (folder / "e_truncated.png").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    write_ofd((SAMPLES / "004_c18c4e8f45edc89e.txt").read_text("utf-8"), folder / "f_sanming.ofd")
+    (folder / "g_truncated.ofd").write_bytes((folder / "f_sanming.ofd").read_bytes()[:900])
     errors = []
     report = policykg.ingest([folder], db=tmp_path / "g.lbug", on_error=errors.append)
-    assert report.files == 5 and len(report.failed) == 2
-    assert sorted(f.rsplit("/", 1)[-1] for f, _ in report.failed) == ["d_broken.wps", "e_truncated.png"]
+    assert report.files == 7 and len(report.failed) == 3
+    assert sorted(f.rsplit("/", 1)[-1] for f, _ in report.failed) == ["d_broken.wps", "e_truncated.png", "g_truncated.ofd"]
     assert dict((f.rsplit("/", 1)[-1], why) for f, why in report.failed)["d_broken.wps"] == \
         "not a .wps file (its first bytes are not that format's)"
-    assert all(": " in line and "\n" not in line for line in errors) and len(errors) == 2
+    assert all(": " in line and "\n" not in line for line in errors) and len(errors) == 3
     G = policykg.read_graph(tmp_path / "g.lbug")
     ingested = {d["doc_number"] for _, d in G.nodes(data=True) if d["label"] == "Document" and not d["placeholder"]}
-    assert {"东政办〔2023〕47号", "互政办〔2025〕67号"} <= ingested
+    assert {"东政办〔2023〕47号", "互政办〔2025〕67号", "明医改组〔2024〕4号"} <= ingested
     assert any(d.get("title", "").startswith("青海省人民政府办公厅关于印发青海省2022年")
                for _, d in G.nodes(data=True) if d["label"] == "Document" and not d["placeholder"])
