@@ -308,6 +308,10 @@ def read_ofd(path: Path) -> str:
     if head != b"PK\x03\x04":
         raise ReadError(path, "not an OFD file (an OFD is a zip package; its first bytes are not one's)")
     _check_zip_size(path, "OFD file")
+    with zipfile.ZipFile(path) as z:
+        # GB/T 33190's encryption puts Encryptions.xml beside OFD.xml and enciphers the parts
+        if any(name.lower().lstrip("/") == "encryptions.xml" for name in z.namelist()):
+            raise ReadError(path, "encrypted OFD: it opens only with its key")
     try:
         with ofdkit.open(path) as document:
             if len(document.pages) > MAX_PDF_PAGES:

@@ -52,7 +52,13 @@ def test_what_is_not_a_readable_ofd_gets_one_line(files, tmp_path):
                 if part.endswith("Content.xml"):
                     content = b'<ofd:Page xmlns:ofd="http://www.ofdspec.org/2016"><ofd:Content/></ofd:Page>'
                 z.writestr(part, content)
+    with zipfile.ZipFile(tmp_path / "encrypted.ofd", "w") as z:      # GB/T 33190 encryption: Encryptions.xml beside OFD.xml
+        with zipfile.ZipFile(files["ofd"]) as source:
+            for part in source.namelist():
+                z.writestr(part, source.read(part))
+        z.writestr("Encryptions.xml", '<ofd:Encryptions xmlns:ofd="http://www.ofdspec.org/2016"/>')
     expected = {
+        "encrypted.ofd": r"encrypted OFD: it opens only with its key$",
         "truncated.ofd": r"not a readable OFD file \(",
         "renamed.ofd": r"not an OFD file \(an OFD is a zip package",
         "no_ofd_xml.ofd": r"not a readable OFD file \(not an OFD file: OFD.xml is missing\)",
