@@ -1,8 +1,8 @@
 """Publishing the lineage graph as linked data: the policykg ontology (policykg.ttl), SHACL shapes
 (shapes.ttl), an RDF export with stable IRIs, SPARQL versions of the named questions (sparql/).
 
-The export streams: Turtle, N-Triples and JSON-LD are written a batch of nodes at a time, so a big
-graph is never held twice in memory (once as networkx, once as RDF). RDF/XML is built in memory.
+The export streams: every format is written a batch of nodes at a time, so a big graph is never
+held twice in memory (once as networkx, once as RDF).
 """
 from __future__ import annotations
 
@@ -269,7 +269,7 @@ def to_graph(G: nx.MultiDiGraph, base: str = DEFAULT_BASE, licence: str | None =
 def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: str = DEFAULT_BASE,
            licence: str | None = None, progress=None) -> int:
     """Write G as RDF with its dataset description; returns the number of triples written.
-    Turtle, N-Triples and JSON-LD stream."""
+    Every format streams."""
     if fmt not in FORMATS:
         raise ExportError(f"unknown format {fmt!r} (one of {', '.join(FORMATS)})")
     if not base.endswith(("/", "#")):
@@ -387,11 +387,61 @@ def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: s
             f.write("\n]}\n")
         report(len(nodes))
     else:
-        g = to_graph(G, base, licence)
-        count = len(g)
-        g.serialize(destination=str(tmp), format=FORMATS[fmt])
+        # RDF/XML written as it is generated: the namespaces once, then one rdf:Description per run
+        # of a subject's triples, each property by its prefixed name (every predicate the export
+        # writes is in a bound namespace), an IRI as rdf:resource, a literal with its xml:lang or
+        # rdf:datatype. rdflib's serializer builds the whole graph in memory first
+        from xml.sax.saxutils import escape, quoteattr
+        nsm = _bind(Graph()).namespace_manager
+        spaces = sorted(((str(ns), prefix) for prefix, ns in nsm.namespaces() if prefix in _TURTLE_PREFIXES),
+                        key=lambda pair: -len(pair[0]))
+
+        def element(iri: str) -> str:
+            for ns, prefix in spaces:
+                if iri.startswith(ns) and _NCNAME.fullmatch(iri[len(ns):]):
+                    return f"{prefix}:{iri[len(ns):]}"
+            raise ExportError(f"no prefixed name for the property {iri} (RDF/XML needs one)")
+
+        with open(tmp, "w", encoding="utf-8") as f:
+            f.write('<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF'
+                    + "".join(f"\n  xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(spaces, key=lambda x: x[1]))
+                    + ">\n")
+            subject = None
+
+            def write_xml(t) -> None:
+                nonlocal subject, count
+                s, p, o = t
+                if s != subject:
+                    if subject is not None:
+                        f.write("  </rdf:Description>\n")
+                    f.write(f"  <rdf:Description rdf:about={quoteattr(str(s))}>\n")
+                    subject = s
+                name = element(str(p))
+                if isinstance(o, Literal):
+                    attrs = (f" xml:lang={quoteattr(o.language)}" if o.language
+                             else f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype else "")
+                    f.write(f"    <{name}{attrs}>{escape(str(o))}</{name}>\n")
+                else:
+                    f.write(f"    <{name} rdf:resource={quoteattr(str(o))}/>\n")
+                count += 1
+
+            for i, n in enumerate(nodes, 1):
+                for t in node_triples(G, n, base):
+                    write_xml(t)
+                if i % BATCH == 0:
+                    report(i)
+            for t in dataset_triples(G, base, licence):
+                write_xml(t)
+            if subject is not None:
+                f.write("  </rdf:Description>\n")
+            f.write("</rdf:RDF>\n")
+        report(len(nodes))
     tmp.replace(out)
     return count
+
+
+# a local name RDF/XML can write as an element name (an XML NCName, ASCII as the export's are)
+_NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
 
 
 def jsonld_context() -> dict:

@@ -108,7 +108,7 @@ def test_parsing_the_export_back_gives_the_same_triples(db, tmp_path, fmt):
     assert len(parsed) == result["triples"] > 5000
 
 
-@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld"])
+@pytest.mark.parametrize("fmt", ["ttl", "nt", "jsonld", "xml"])
 def test_streaming_in_small_batches_writes_the_same_graph(db, tmp_path, monkeypatch, fmt):
     G = policykg.read_graph(db)
     monkeypatch.setattr(O, "BATCH", 7)
