@@ -31,7 +31,7 @@ def main() -> None:
     db = work / "store.lbug"
     bench.run_policykg(["ingest", str(docs), "--db", str(db)])
     rows = []
-    for fmt in ("nt", "ttl", "jsonld"):
+    for fmt in ("nt", "ttl", "jsonld", "xml"):
         wall, peak, text = bench.run_policykg(["export", "--format", fmt, "--out", str(work / f"g.{fmt}"), "--db", str(db)])
         triples = int(re.search(r"\(([\d,]+) triples\)", text).group(1).replace(",", ""))
         rows.append((fmt, triples, wall, peak))
@@ -44,7 +44,8 @@ def main() -> None:
     lines += [f"| {fmt} | {n:,} | {wall:.1f} | {n / wall:,.0f} | {peak:,.0f} |" for fmt, n, wall, peak in rows]
     lines += ["", "N-Triples are written row by row with rdflib's own N-Triples row writer, straight from the "
               "triple generator; Turtle is written statement by statement as it is generated (terms by "
-              "rdflib's Node.n3); JSON-LD is written a batch of 2,000 nodes at a time, each triple compacted by rdflib's own JSON-LD converter into its subject's node object."]
+              "rdflib's Node.n3); JSON-LD is written a batch of 2,000 nodes at a time, each triple compacted by rdflib's own JSON-LD converter into its subject's node object; "
+              "RDF/XML is written one rdf:Description per subject as it is generated."]
     a.out.write_text("\n".join(lines) + "\n", "utf-8")
     print("\n".join(lines))
 
