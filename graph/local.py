@@ -2,25 +2,31 @@
 can change, read with a few queries, so that building, linking and writing them costs the same at
 any store size (issue 15).
 
-What is read (`neighbourhood`), from a light table of every document (id, keys, place, subject):
+What is read (`neighbourhood`), from a light table of every document (id, keys, place; subjects
+worked out for the places concerned only):
 
-- the documents the files can become or name: those read from the same files before, and every
-  document holding a key the files' documents, citations and repeals are looked up by (build._find);
+- the documents the files can become: those read from the same files before, and every document
+  holding a key the files' documents are looked up by (a weak key finds placeholders only:
+  build._find);
 - the documents whose links can change (`relink`): those, the documents citing them or carrying
   them down, the documents below them on a subject like theirs (candidate children), and the
   citers of a yearless 文号 one of them answers (the cases of link.affected_documents);
-- the documents those are linked from (`parents`): what they cite, every document above them on a
-  subject like theirs (candidate parents), and the documents of a yearless 文号's code and number.
+- the documents those are linked from (`parents`, read as `heads`): what they and the files cite
+  or repeal, every document above them on a subject like theirs (candidate parents), and the
+  documents of a yearless 文号's code and number.
 
-Those documents are read whole — their tasks, targets, responsibilities and every edge of all of
-them. The other ends of those edges, the departments and regions the new records name, every
-region and its WITHIN edges are read as the boundary: attributes only, with a flag (`_outside`)
-where the store holds edges to them that were not read, so that pruning keeps them.
+The documents whose links can change are read whole — their tasks, targets, responsibilities and
+every edge of all of them; the parents the same but for the edges other documents point at them
+with (a national plan is cited by thousands). The other ends of those edges, the departments and
+regions the new records name, every region and its WITHIN edges are read as the boundary:
+attributes only. A boundary node or parent the store holds more edges into than were read is
+flagged (`_outside`), so that pruning keeps it.
 
 Everything the rest of an ingest does on the neighbourhood is what it does on the whole graph as
-long as no decision reaches past it; `check` says when one did (a boundary node changed, a
-document relinked that was not read whole, a name another document of the store holds), and the
-ingest then falls back to the whole graph. tests/test_incremental.py compares both with a store
+long as no decision reaches past it; `check` says when one did (a boundary node or a parent
+changed, a document relinked that was not read whole, a name another document of the store
+holds), and the ingest then falls back to the whole graph. tests/test_local_ingest.py compares
+both after every single-file ingest, and tests/test_incremental.py the whole-store path with a store
 built from scratch."""
 from __future__ import annotations
 
