@@ -287,161 +287,180 @@ def export(G: nx.MultiDiGraph, out: str | os.PathLike, fmt: str = "ttl", base: s
             shown = done * 10 // max(1, len(nodes))
             progress(f"{done:,} of {len(nodes):,} nodes, {count:,} triples")
 
-    if fmt == "nt":
-        # rdflib's own N-Triples row writer (what its NTSerializer calls), fed straight from the
-        # generator: building an rdflib Graph per batch only to serialize it cost three quarters
-        # of the time (benchmarks/export_speed.md)
-        from rdflib.plugins.serializers.nt import _nt_row
-        with open(tmp, "w", encoding="utf-8") as f:
-            for i, n in enumerate(nodes, 1):
-                for t in node_triples(G, n, base):
-                    f.write(_nt_row(t))
-                    count += 1
-                if i % BATCH == 0:
-                    report(i)
-            for t in dataset_triples(G, base, licence):
-                f.write(_nt_row(t))
+    writer = _WRITERS[fmt]
+    with open(tmp, "w", encoding="utf-8") as f:
+        stream = writer(f)
+        for i, n in enumerate(nodes, 1):
+            for t in node_triples(G, n, base):
+                stream.triple(t)
                 count += 1
-        report(len(nodes))
-    elif fmt == "ttl":
-        # Turtle written as it is generated: the prefixes once, then each subject's triples as one
-        # statement (s p o ; p o .), every term written by rdflib itself (Node.n3 with the bound
-        # prefixes, which falls back to <iri> where a prefixed name would not be valid). rdflib's
-        # Turtle serializer took 71% of a big export (benchmarks/export_speed.md)
-        nsm = _bind(Graph()).namespace_manager
-        with open(tmp, "w", encoding="utf-8") as f:
-            for prefix, ns in nsm.namespaces():
-                if prefix in _TURTLE_PREFIXES:
-                    f.write(f"@prefix {prefix}: <{ns}> .\n")
-            f.write("\n")
-            subject = None
-
-            def write(t) -> None:
-                nonlocal subject, count
-                s, p, o = t
-                if s == subject:
-                    f.write(f" ;\n    {p.n3(nsm)} {o.n3(nsm)}")
-                else:
-                    f.write(f"{' .' + chr(10) if subject is not None else ''}{s.n3(nsm)} {p.n3(nsm)} {o.n3(nsm)}")
-                    subject = s
-                count += 1
-
-            for i, n in enumerate(nodes, 1):
-                for t in node_triples(G, n, base):
-                    write(t)
-                if i % BATCH == 0:
-                    report(i)
-            for t in dataset_triples(G, base, licence):
-                write(t)
-            if subject is not None:
-                f.write(" .\n")
-        report(len(nodes))
-    elif fmt == "jsonld":
-        # compact, with policykg's context (ontology/context.jsonld) inline so the file reads alone:
-        # "title": "…" for pkg:title in Chinese, "partOf": "<iri>", prefixed ELI terms. Written a
-        # batch of nodes at a time into one "@graph" array: each triple goes through rdflib's own
-        # JSON-LD converter (Converter.add_to_node, which its serializer calls for every triple)
-        # into the node object of its subject. The whole graph in memory took 1,988 MB for 1.09 M
-        # triples, and a Graph per batch spent half the time indexing triples that are read once.
-        # The export holds no blank nodes and no RDF lists, the only things that converter looks
-        # up in the graph, so it is handed an empty one. A subject split over two batches gives
-        # two node objects with one "@id", which JSON-LD merges on reading.
-        import json
-
-        from rdflib.plugins.serializers.jsonld import Converter
-        from rdflib.plugins.shared.jsonld.context import Context
-        context_data = jsonld_context()
-        converter = Converter(Context(context_data), use_native_types=True, use_rdf_type=False)
-        empty = Graph()
-        first = True
-        batch: dict = {}
-
-        def add(t) -> None:
-            nonlocal count
-            s, p, o = t
-            obj = batch.get(s)
-            if obj is None:
-                obj = batch[s] = {converter.context.id_key: converter.context.shrink_iri(s)}
-            converter.add_to_node(empty, s, p, o, obj, {})
+            if i % BATCH == 0:
+                stream.batch_done()
+                report(i)
+        for t in dataset_triples(G, base, licence):
+            stream.triple(t)
             count += 1
-
-        def flush() -> None:
-            nonlocal first
-            for obj in batch.values():
-                f.write(("\n" if first else ",\n") + json.dumps(obj, ensure_ascii=False, sort_keys=True))
-                first = False
-            batch.clear()
-
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write('{"@context": ' + json.dumps(context_data, ensure_ascii=False, indent=1)
-                    + ',\n"@graph": [')
-            for i, n in enumerate(nodes, 1):
-                for t in node_triples(G, n, base):
-                    add(t)
-                if i % BATCH == 0:
-                    flush()
-                    report(i)
-            for t in dataset_triples(G, base, licence):
-                add(t)
-            flush()
-            f.write("\n]}\n")
-        report(len(nodes))
-    else:
-        # RDF/XML written as it is generated: the namespaces once, then one rdf:Description per run
-        # of a subject's triples, each property by its prefixed name (every predicate the export
-        # writes is in a bound namespace), an IRI as rdf:resource, a literal with its xml:lang or
-        # rdf:datatype. rdflib's serializer builds the whole graph in memory first
-        from xml.sax.saxutils import escape, quoteattr
-        nsm = _bind(Graph()).namespace_manager
-        spaces = sorted(((str(ns), prefix) for prefix, ns in nsm.namespaces() if prefix in _TURTLE_PREFIXES),
-                        key=lambda pair: -len(pair[0]))
-
-        def element(iri: str) -> str:
-            for ns, prefix in spaces:
-                if iri.startswith(ns) and _NCNAME.fullmatch(iri[len(ns):]):
-                    return f"{prefix}:{iri[len(ns):]}"
-            raise ExportError(f"no prefixed name for the property {iri} (RDF/XML needs one)")
-
-        with open(tmp, "w", encoding="utf-8") as f:
-            f.write('<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF'
-                    + "".join(f"\n  xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(spaces, key=lambda x: x[1]))
-                    + ">\n")
-            subject = None
-
-            def write_xml(t) -> None:
-                nonlocal subject, count
-                s, p, o = t
-                if s != subject:
-                    if subject is not None:
-                        f.write("  </rdf:Description>\n")
-                    f.write(f"  <rdf:Description rdf:about={quoteattr(str(s))}>\n")
-                    subject = s
-                name = element(str(p))
-                if isinstance(o, Literal):
-                    attrs = (f" xml:lang={quoteattr(o.language)}" if o.language
-                             else f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype else "")
-                    f.write(f"    <{name}{attrs}>{escape(str(o))}</{name}>\n")
-                else:
-                    f.write(f"    <{name} rdf:resource={quoteattr(str(o))}/>\n")
-                count += 1
-
-            for i, n in enumerate(nodes, 1):
-                for t in node_triples(G, n, base):
-                    write_xml(t)
-                if i % BATCH == 0:
-                    report(i)
-            for t in dataset_triples(G, base, licence):
-                write_xml(t)
-            if subject is not None:
-                f.write("  </rdf:Description>\n")
-            f.write("</rdf:RDF>\n")
-        report(len(nodes))
+        stream.close()
+    report(len(nodes))
     tmp.replace(out)
     return count
 
 
 # a local name RDF/XML can write as an element name (an XML NCName, ASCII as the export's are)
 _NCNAME = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]*")
+
+
+class _Stream:
+    """One format's writer, fed the export's triples as they are generated: `triple` for each,
+    `batch_done` after each batch of nodes, `close` at the end."""
+
+    def __init__(self, f):
+        self.f = f
+
+    def triple(self, t) -> None:
+        raise NotImplementedError
+
+    def batch_done(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+class _NTriples(_Stream):
+    """rdflib's own N-Triples row writer (what its NTSerializer calls), fed straight from the
+    generator: building an rdflib Graph per batch only to serialize it cost three quarters of the
+    time (benchmarks/export_speed.md)."""
+
+    def __init__(self, f):
+        from rdflib.plugins.serializers.nt import _nt_row
+        super().__init__(f)
+        self.row = _nt_row
+
+    def triple(self, t) -> None:
+        self.f.write(self.row(t))
+
+
+class _Turtle(_Stream):
+    """The prefixes once, then each subject's triples as one statement (s p o ; p o .), every term
+    written by rdflib itself (Node.n3 with the bound prefixes, which falls back to <iri> where a
+    prefixed name would not be valid). rdflib's Turtle serializer took 71% of a big export
+    (benchmarks/export_speed.md)."""
+
+    def __init__(self, f):
+        super().__init__(f)
+        self.nsm = _bind(Graph()).namespace_manager
+        for prefix, ns in self.nsm.namespaces():
+            if prefix in _TURTLE_PREFIXES:
+                f.write(f"@prefix {prefix}: <{ns}> .\n")
+        f.write("\n")
+        self.subject = None
+
+    def triple(self, t) -> None:
+        s, p, o = t
+        nsm = self.nsm
+        if s == self.subject:
+            self.f.write(f" ;\n    {p.n3(nsm)} {o.n3(nsm)}")
+        else:
+            self.f.write(f"{' .' + chr(10) if self.subject is not None else ''}{s.n3(nsm)} {p.n3(nsm)} {o.n3(nsm)}")
+            self.subject = s
+
+    def close(self) -> None:
+        if self.subject is not None:
+            self.f.write(" .\n")
+
+
+class _JsonLd(_Stream):
+    """Compact, with policykg's context (ontology/context.jsonld) inline so the file reads alone:
+    "title": "…" for pkg:title in Chinese, "partOf": "<iri>", prefixed ELI terms. One "@graph"
+    array, written a batch of nodes at a time: each triple goes through rdflib's own JSON-LD
+    converter (Converter.add_to_node, which its serializer calls for every triple) into the node
+    object of its subject. The whole graph in memory took 1,988 MB for 1.09 M triples, and a Graph
+    per batch spent half the time indexing triples that are read once. The export holds no blank
+    nodes and no RDF lists, the only things that converter looks up in the graph, so it is handed
+    an empty one. A subject split over two batches gives two node objects with one "@id", which
+    JSON-LD merges on reading."""
+
+    def __init__(self, f):
+        import json
+
+        from rdflib.plugins.serializers.jsonld import Converter
+        from rdflib.plugins.shared.jsonld.context import Context
+        super().__init__(f)
+        self.json = json
+        context_data = jsonld_context()
+        self.converter = Converter(Context(context_data), use_native_types=True, use_rdf_type=False)
+        self.empty = Graph()
+        self.first = True
+        self.batch: dict = {}
+        f.write('{"@context": ' + json.dumps(context_data, ensure_ascii=False, indent=1) + ',\n"@graph": [')
+
+    def triple(self, t) -> None:
+        s, p, o = t
+        obj = self.batch.get(s)
+        if obj is None:
+            context = self.converter.context
+            obj = self.batch[s] = {context.id_key: context.shrink_iri(s)}
+        self.converter.add_to_node(self.empty, s, p, o, obj, {})
+
+    def batch_done(self) -> None:
+        for obj in self.batch.values():
+            self.f.write(("\n" if self.first else ",\n") + self.json.dumps(obj, ensure_ascii=False, sort_keys=True))
+            self.first = False
+        self.batch.clear()
+
+    def close(self) -> None:
+        self.batch_done()
+        self.f.write("\n]}\n")
+
+
+class _RdfXml(_Stream):
+    """The namespaces once, then one rdf:Description per run of a subject's triples, each property
+    by its prefixed name (every predicate the export writes is in a bound namespace), an IRI as
+    rdf:resource, a literal with its xml:lang or rdf:datatype. rdflib's serializer builds the whole
+    graph in memory first."""
+
+    def __init__(self, f):
+        from xml.sax.saxutils import escape, quoteattr
+        super().__init__(f)
+        self.escape, self.quoteattr = escape, quoteattr
+        nsm = _bind(Graph()).namespace_manager
+        self.spaces = sorted(((str(ns), prefix) for prefix, ns in nsm.namespaces() if prefix in _TURTLE_PREFIXES),
+                             key=lambda pair: -len(pair[0]))
+        f.write('<?xml version="1.0" encoding="utf-8"?>\n<rdf:RDF'
+                + "".join(f"\n  xmlns:{prefix}={quoteattr(ns)}" for ns, prefix in sorted(self.spaces, key=lambda x: x[1]))
+                + ">\n")
+        self.subject = None
+
+    def _element(self, iri: str) -> str:
+        for ns, prefix in self.spaces:
+            if iri.startswith(ns) and _NCNAME.fullmatch(iri[len(ns):]):
+                return f"{prefix}:{iri[len(ns):]}"
+        raise ExportError(f"no prefixed name for the property {iri} (RDF/XML needs one)")
+
+    def triple(self, t) -> None:
+        s, p, o = t
+        quoteattr = self.quoteattr
+        if s != self.subject:
+            if self.subject is not None:
+                self.f.write("  </rdf:Description>\n")
+            self.f.write(f"  <rdf:Description rdf:about={quoteattr(str(s))}>\n")
+            self.subject = s
+        name = self._element(str(p))
+        if isinstance(o, Literal):
+            attrs = (f" xml:lang={quoteattr(o.language)}" if o.language
+                     else f" rdf:datatype={quoteattr(str(o.datatype))}" if o.datatype else "")
+            self.f.write(f"    <{name}{attrs}>{self.escape(str(o))}</{name}>\n")
+        else:
+            self.f.write(f"    <{name} rdf:resource={quoteattr(str(o))}/>\n")
+
+    def close(self) -> None:
+        if self.subject is not None:
+            self.f.write("  </rdf:Description>\n")
+        self.f.write("</rdf:RDF>\n")
+
+
+_WRITERS: dict[str, type[_Stream]] = {"nt": _NTriples, "ttl": _Turtle, "jsonld": _JsonLd, "xml": _RdfXml}
 
 
 def jsonld_context() -> dict:
