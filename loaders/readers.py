@@ -251,9 +251,9 @@ def table_lines(rows: list[list[str | None]]) -> str:
     return "\n".join(out)
 
 
-def _check_zip_size(path: Path, what: str = "DOCX") -> None:
+def _check_zip_size(path: Path, what: str = "DOCX") -> list[str]:
     """A DOCX or an OFD is a zip package: refused before it is opened when its parts are too many
-    or would inflate to too much."""
+    or would inflate to too much. Returns the names of its parts."""
     import zipfile
     try:
         with zipfile.ZipFile(path) as z:
@@ -266,6 +266,7 @@ def _check_zip_size(path: Path, what: str = "DOCX") -> None:
     if inflated > MAX_DOCX_INFLATED:
         raise ReadError(path, f"too large to be one document once unzipped ({inflated / 1e6:.0f} MB; "
                               f"the limit is {MAX_DOCX_INFLATED / 1e6:.0f} MB)")
+    return [part.filename for part in parts]
 
 
 def read_docx(path: Path) -> str:
@@ -307,11 +308,9 @@ def read_ofd(path: Path) -> str:
         head = f.read(4)
     if head != b"PK\x03\x04":
         raise ReadError(path, "not an OFD file (an OFD is a zip package; its first bytes are not one's)")
-    _check_zip_size(path, "OFD file")
-    with zipfile.ZipFile(path) as z:
-        # GB/T 33190's encryption puts Encryptions.xml beside OFD.xml and enciphers the parts
-        if any(name.lower().lstrip("/") == "encryptions.xml" for name in z.namelist()):
-            raise ReadError(path, "encrypted OFD: it opens only with its key")
+    # GB/T 33190's encryption puts Encryptions.xml beside OFD.xml and enciphers the parts
+    if any(name.lower().lstrip("/") == "encryptions.xml" for name in _check_zip_size(path, "OFD file")):
+        raise ReadError(path, "encrypted OFD: it opens only with its key")
     try:
         with ofdkit.open(path) as document:
             if len(document.pages) > MAX_PDF_PAGES:
