@@ -301,14 +301,13 @@ def check(nb: Neighbourhood, new: nx.MultiDiGraph, relinked: set[str] | None) ->
     """Why the ingest must read the whole store after all (None: it need not): a decision reached
     past the neighbourhood."""
     old = nb.graph
-    for n in nb.heads:
+    for n in nb.heads | nb.boundary:
         if n not in new:
             return f"{n} would be removed"
+    for n in nb.heads:
         if document_signature(old, n) != document_signature(new, n):
             return f"{n} would change"
     for n in nb.boundary:
-        if n not in new:
-            return f"{n} would be removed"
         before, after = old._node[n], new._node[n]
         if any(before.get(p) != after.get(p) for p in NODES[before["label"]]):
             return f"{n} would change"
