@@ -46,10 +46,11 @@ def delete_edges(rel: str, src: str, dst: str) -> str:
 
 # ---------------------------------------------------------------- LadybugDB writes
 
-def _typed(props: dict[str, str], row: str = "r") -> dict[str, str]:
+def _typed(props: dict[str, str], value: str = "r.{}") -> dict[str, str]:
     """LadybugDB types a parameter list from its values: a column that is null in every row of a
-    batch would come in as STRING, so non-string columns are cast to their declared type."""
-    return {p: f"{row}.{p}" if t == "STRING" else f"CAST({row}.{p} AS {t})" for p, t in props.items()}
+    batch would come in as STRING, so non-string columns are cast to their declared type. `value`
+    says where a property's value is: `r.{}` in an UNWIND row, `${}` a parameter of its own."""
+    return {p: value.format(p) if t == "STRING" else f"CAST({value.format(p)} AS {t})" for p, t in props.items()}
 
 
 def ladybug_schema() -> list[str]:
@@ -73,18 +74,13 @@ def ladybug_create_nodes(label: str) -> str:
 # its primary-key index, but `UNWIND $rows AS r MATCH (n:L {id: r.id})` scans the table for every
 # row (120 ms a row on the 10k benchmark store, against 0.2 ms a row one by one).
 
-def _param(props: dict[str, str]) -> dict[str, str]:
-    """The row's values as parameters ($p), cast as in _typed: a null parameter comes in as STRING."""
-    return {p: f"${p}" if t == "STRING" else f"CAST(${p} AS {t})" for p, t in props.items()}
-
-
 def ladybug_update_node(label: str) -> str:
-    values = _param({p: t for p, t in NODES[label].items() if p != "id"})
+    values = _typed({p: t for p, t in NODES[label].items() if p != "id"}, "${}")
     return f"MATCH (n:{label} {{id: $id}}) SET {', '.join(f'n.{p} = {v}' for p, v in values.items())}"
 
 
 def ladybug_create_edge(rel: str, src: str, dst: str) -> str:
-    values = _param(RELS[rel]["props"])
+    values = _typed(RELS[rel]["props"], "${}")
     body = f" {{{', '.join(f'{p}: {v}' for p, v in values.items())}}}" if values else ""
     return f"MATCH (a:{src} {{id: $src}}), (b:{dst} {{id: $dst}}) CREATE (a)-[:{rel}{body}]->(b)"
 
