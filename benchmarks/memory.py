@@ -36,12 +36,8 @@ print(json.dumps({"timings": report.timings, "documents": report.documents, "fai
 def _children() -> dict[int, list[int]]:
     below: dict[int, list[int]] = {}
     for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue        # ended while we looked
-            below.setdefault(int(stat[1]), []).append(int(entry))
+        if entry.isdigit() and (fields := bench.proc_stat(entry)) is not None:   # None: ended while we looked
+            below.setdefault(int(fields[1]), []).append(int(entry))
     return below
 
 
@@ -54,14 +50,17 @@ def _tree(root: int) -> list[int]:
     return out
 
 
-def _kb(pid: int, field: str) -> int:
+def _pss_rss_kb(pid: int) -> tuple[int, int]:
+    """(Pss, Rss) in kB from one read of /proc/PID/smaps_rollup; (0, 0) for a process gone."""
+    found = {}
     try:
         for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1])
+            name, _, rest = line.partition(":")
+            if name in ("Pss", "Rss"):
+                found[name] = int(rest.split()[0])
     except OSError:
         pass
-    return 0
+    return found.get("Pss", 0), found.get("Rss", 0)
 
 
 def watch(folder: Path, db: Path) -> dict:
@@ -70,34 +69,39 @@ def watch(folder: Path, db: Path) -> dict:
     started = time.perf_counter()
     proc = subprocess.Popen([sys.executable, "-c", CHILD, str(folder), str(db)],
                             stdout=subprocess.PIPE, text=True)
-    samples = []
+    samples = []    # (seconds, summed PSS kB, main process's PSS kB, summed RSS kB, processes)
     while proc.poll() is None:
-        pids = _tree(proc.pid)
-        pss = {pid: _kb(pid, "Pss") for pid in pids}
-        rss = sum(_kb(pid, "Rss") for pid in pids)
-        samples.append((time.perf_counter() - started, sum(pss.values()), pss.get(proc.pid, 0), rss, len(pids)))
+        sizes = {pid: _pss_rss_kb(pid) for pid in _tree(proc.pid)}
+        samples.append((time.perf_counter() - started, sum(p for p, _ in sizes.values()),
+                        sizes.get(proc.pid, (0, 0))[0], sum(r for _, r in sizes.values()), len(sizes)))
         time.sleep(SAMPLE_S)
     wall = time.perf_counter() - started
     out = proc.stdout.read()
     if proc.returncode != 0:
         raise SystemExit(f"ingest of {folder} failed (exit {proc.returncode})")
     report = json.loads(out.strip().splitlines()[-1])
-    at, total, main, _, processes = max(samples, key=lambda s: s[1])
     # phases end where their cumulative timings end, counted back from the process's end (the
-    # interpreter's start and imports come before the first)
-    # ("find affected" and "link" are laps inside "link and store", which runs them meanwhile)
+    # interpreter's start and imports come before the first); "find affected" and "link" are
+    # laps inside "link and store", which runs them meanwhile
     sequential = {k: v for k, v in report["timings"].items() if k not in NESTED}
-    phases, end = [], wall - sum(sequential.values())
+    ends, end = {}, wall - sum(sequential.values())
     for name, seconds in sequential.items():
         end += seconds
-        phases.append((name, end))
-    phase = next((name for name, end in phases if at <= end), "after the last phase")
+        ends[name] = end
+
+    def phase_at(seconds: float) -> str:
+        return next((name for name, end in ends.items() if seconds <= end), "after the last phase")
+
+    phase_peaks = dict.fromkeys(ends, 0.0)
+    for at, total, *_ in samples:
+        phase = phase_at(at)
+        if phase in phase_peaks:
+            phase_peaks[phase] = max(phase_peaks[phase], total / 1024)
+    at, total, main, _, processes = max(samples, key=lambda s: s[1])
     return {"wall_s": wall, "peak_pss_mb": total / 1024, "main_pss_at_peak_mb": main / 1024,
-            "processes_at_peak": processes, "peak_at_s": at, "peak_phase": phase,
+            "processes_at_peak": processes, "peak_at_s": at, "peak_phase": phase_at(at),
             "peak_rss_sum_mb": max(s[3] for s in samples) / 1024,
-            "documents": report["documents"], "failed": report["failed"],
-            "phase_peaks_mb": {name: max((s[1] for s in samples if lo < s[0] <= hi), default=0) / 1024
-                               for (name, hi), lo in zip(phases, [0.0] + [e for _, e in phases])}}
+            "documents": report["documents"], "failed": report["failed"], "phase_peaks_mb": phase_peaks}
 
 
 def markdown(results: list[dict], command: str) -> str:

@@ -137,10 +137,18 @@ COPY_ATTEMPTS = 3
 COPY_IDLE_S = 30
 
 
-def _cpu_seconds(pid: int) -> float | None:
+def proc_stat(pid: int | str) -> list[str] | None:
+    """The fields of /proc/PID/stat after the command name (state, ppid, …), or None if the
+    process is gone or this is not Linux. The name is cut off at its last ")": it may hold spaces."""
     try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
+        return None
+
+
+def _cpu_seconds(pid: int) -> float | None:
+    fields = proc_stat(pid)
+    if fields is None:
         return None       # not Linux, or gone: fall back to the wall clock alone
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
