@@ -49,7 +49,7 @@ def aligned(parent: Path, child: Path, settings) -> set:
     p = next(d for s, d in by_source.items() if s.endswith(parent.name))
     c = next(d for s, d in by_source.items() if s.endswith(child.name))
     found = TaskAligner(G, settings).align(c, p)
-    return {(tuple(G.nodes[a]["path"].split("/")), tuple(G.nodes[b]["path"].split("/"))) for a, b, _, _ in found}
+    return {(tuple(G.nodes[a.id]["path"].split("/")), tuple(G.nodes[b.id]["path"].split("/"))) for a, b, _, _ in found}
 
 
 def main() -> int:

@@ -19,10 +19,12 @@ import gc
 import hashlib
 import json
 import os
+import pickle
 import re
 from collections import defaultdict
-from collections.abc import Set
+from collections.abc import Callable, Set
 from dataclasses import dataclass
+from typing import NamedTuple
 
 import networkx as nx
 import numpy as np
@@ -166,38 +168,104 @@ def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: i
     """Every derived link of G's facts (of the documents `only`, if given), without changing G
     (derived links already in G are ignored). Each document's links depend on the facts alone,
     not on other documents' links, so documents are linked independently: in `workers` processes
-    (None: one per core) when there are many."""
+    (None: one per core) when there are many. This process plans each document's links (its
+    stated parents, its candidate parents, see _Linker.plan); the workers score and align them on
+    the task facts sent with each chunk of documents, and never read the graph."""
     linker = _Linker(G, settings)
     children = linker.children if only is None else [c for c in linker.children if c in only]
     import multiprocessing
     workers = (os.cpu_count() or 1) if workers is None else workers
-    # the workers need fork (they read this process's graph); without it, one process
     if (workers <= 1 or len(children) < _MIN_PER_WORKER * workers
             or "fork" not in multiprocessing.get_all_start_methods()):
         return [edge for child in children for edge in linker.links_of(child)]
-    global _FORKED
-    _FORKED = linker
-    chunks = [children[i:i + _CHUNK] for i in range(0, len(children), _CHUNK)]
-    # fork: the workers read the graph this process holds instead of receiving a copy. Frozen,
-    # the collector leaves the inherited objects alone in the workers, so their memory pages stay
-    # shared instead of being copied when the collector marks them.
+    chunks = (linker.chunk(children[i:i + _CHUNK]) for i in range(0, len(children), _CHUNK))
+    # Fork, not spawn: spawn runs the caller's main module again in every worker, which breaks a
+    # script that calls ingest without an `if __name__ == "__main__"` guard. The workers read none
+    # of this process's objects (a read writes the object's reference count, and the page holding
+    # it becomes the worker's own copy: reading the graph made each worker copy most of it, 5 GB a
+    # worker at 30k documents); frozen, the collector leaves the inherited objects alone too.
     gc.freeze()
     try:
         with multiprocessing.get_context("fork").Pool(workers) as pool:
             return [edge for edges in pool.imap(_links_of_chunk, chunks) for edge in edges]
     finally:
         gc.unfreeze()
-        _FORKED = None
 
 
 _MIN_PER_WORKER = 200     # below this many documents a worker costs more than it saves
 _CHUNK = 100
-_FORKED: _Linker | None = None
 
 
-def _links_of_chunk(children: list[str]) -> list[Edge]:
-    assert _FORKED is not None     # set by find_links before the workers fork
-    return [edge for child in children for edge in _FORKED.links_of(child)]
+class _Plan(NamedTuple):
+    """What this process decides of one document's links before its tasks are compared."""
+    child: str
+    stated: list[Edge]        # its stated links, made
+    aligned: list[str]        # the stated parents whose tasks its tasks are aligned with
+    # the candidate inferred parents of each region above it, the closest first, each list best
+    # reachable first: (reach, -years, parent, subject similarity, compare tasks, parent's subject)
+    candidates: list[list[tuple[float, float, str, float, bool, str]]]
+    subject: str
+
+
+def _links_of_chunk(chunk: tuple[LinkSettings, list[_Plan], dict[str, bytes]]) -> list[Edge]:
+    """A worker's part: the links of a chunk's plans, from the task facts sent with them."""
+    settings, plans, packed = chunk
+    decoded: dict[str, list[TaskFacts]] = {}
+
+    def facts_of(doc: str) -> list[TaskFacts]:
+        if doc not in decoded:
+            decoded[doc] = _facts(pickle.loads(packed[doc]))
+        return decoded[doc]
+
+    children = {plan.child for plan in plans}
+    aligner = TaskAligner(settings=settings, facts_of=facts_of, keep=set(packed) - children)
+    return [edge for plan in plans for edge in _links_of_plan(plan, aligner, settings)]
+
+
+def _links_of_plan(plan: _Plan, aligner: TaskAligner, settings: LinkSettings) -> list[Edge]:
+    """The document's stated and inferred parents, then its tasks aligned with theirs and the
+    targets derived from the parents' targets."""
+    aligner.forget_scores()    # a pair's scores serve one child document only
+    out = list(plan.stated)
+    parents = list(plan.aligned)
+    inferred = _inferred_parent(plan, aligner, settings)
+    if inferred:
+        parent, score, evidence = inferred
+        out.append(_link(plan.child, parent, "inferred", score, evidence))
+        parents.append(parent)     # an ingested document (see _placed), never a placeholder
+    for parent in parents:
+        for c, p, score, evidence in aligner.align(plan.child, parent):
+            out.append(_link(c.id, p.id, "aligned", score, evidence))
+            out.extend(_derive_targets(c, p, settings))
+    return out
+
+
+def _inferred_parent(plan: _Plan, aligner: TaskAligner, settings: LinkSettings
+                     ) -> tuple[str, float, dict] | None:
+    """Of the closest region's candidates that reach doc_min, the best by score, then by the
+    nearer date, then by id; the candidates are tried in the order of the best score each could
+    reach, so the costly task alignment stops as soon as no candidate left can beat the best found."""
+    for candidates in plan.candidates:
+        best = None
+        for reach, minus_gap, parent, subject_score, has_tasks, parent_subject in candidates:
+            if best is not None and (reach, minus_gap, parent) < (best[0], -best[3], best[1]):
+                break       # neither this candidate nor any after it can beat the best
+            shared = aligner.share_with_counterpart(plan.child, parent) if has_tasks else 0.0
+            score = 0.6 * subject_score + 0.4 * shared if has_tasks else subject_score
+            if score < settings.doc_min:
+                continue
+            gap = -minus_gap
+            evidence = {"subjects": [plan.subject, parent_subject],
+                        "subject_similarity": round(subject_score, 3),
+                        "tasks_with_counterpart": round(shared, 3), "years_later": round(gap, 2),
+                        "reason": "lower level, contained region, later date, same subject"}
+            # ties go to the nearer date by its exact gap (not the rounded one the evidence
+            # shows: comparing with that made the choice depend on the order of candidates)
+            if best is None or (score, -gap, parent) > (best[0], -best[3], best[1]):
+                best = (score, parent, evidence, gap)
+        if best:
+            return best[1], best[0], best[2]
+    return None
 
 
 class _Linker:
@@ -210,6 +278,7 @@ class _Linker:
         self.stated = {d: [(v, keyed["CITES"]) for v, keyed in G._adj[d].items()
                            if "CITES" in keyed and keyed["CITES"].get("basis")] for d in self.children}
         self.aligner = TaskAligner(G, settings, keep={v for links in self.stated.values() for v, _ in links})
+        self.with_tasks = {d for d in self.children if any("PART_OF" in keys for keys in G._pred[d].values())}
         # documents that may be given an inferred parent (ingested, placed), by region
         self.paths, self.subjects = _placed(G)
         self.blocks = _candidate_blocks(G, self.paths, self.subjects)
@@ -220,14 +289,36 @@ class _Linker:
             parts = doc_number_parts(nodes[d].get("doc_number"))
             if parts and parts[1] is not None:
                 self.by_code_number[parts[0], parts[2]].append((parts[1], d))
+        self._packed_parents: dict[str, bytes] = {}
 
     def links_of(self, child: str) -> list[Edge]:
-        """The document's stated and inferred parents, then its tasks aligned with theirs and the
-        targets derived from the parents' targets."""
-        out: list[Edge] = []
-        parents: list[str] = []
+        """The document's links, in this process."""
+        return _links_of_plan(self.plan(child), self.aligner, self.settings)
+
+    def chunk(self, children: list[str]) -> tuple[LinkSettings, list[_Plan], dict[str, bytes]]:
+        """A worker's work: the children's plans and the task facts of every document they name,
+        each document's pickled once (a parent's once for all the chunks that name it)."""
+        plans = [self.plan(child) for child in children]
+        packed = {}
+        for plan in plans:
+            packed[plan.child] = self._packed(plan.child, parent=False)
+            for parent in plan.aligned + [c[2] for candidates in plan.candidates for c in candidates]:
+                if parent not in packed:
+                    packed[parent] = self._packed(parent, parent=True)
+        return self.settings, plans, packed
+
+    def _packed(self, doc: str, parent: bool) -> bytes:
+        if doc in self._packed_parents:
+            return self._packed_parents[doc]
+        packed = pickle.dumps(_task_rows(self.G, doc), protocol=pickle.HIGHEST_PROTOCOL)
+        if parent:
+            self._packed_parents[doc] = packed
+        return packed
+
+    def plan(self, child: str) -> _Plan:
         nodes = self.G._node
-        self.aligner.forget_scores()    # a pair's scores serve one child document only
+        stated: list[Edge] = []
+        parents: list[str] = []
         for parent, cites in self.stated[child]:
             evidence = {"citation": cites.get("printed")}
             dated = self._dated(child, parent)
@@ -237,22 +328,13 @@ class _Linker:
                 evidence["reason"] = "cited without its year: the document of that code and number issued last before the citing one"
             if parent == child or parent in parents:
                 continue
-            out.append(_link(child, parent, "stated", 1.0, evidence,
-                             source=cites.get("source"), span_start=cites.get("span_start"),
-                             span_end=cites.get("span_end")))
+            stated.append(_link(child, parent, "stated", 1.0, evidence,
+                                source=cites.get("source"), span_start=cites.get("span_start"),
+                                span_end=cites.get("span_end")))
             parents.append(parent)
-        if child in self.paths:
-            inferred = self._inferred_parent(child, parents)
-            if inferred:
-                parent, score, evidence = inferred
-                out.append(_link(child, parent, "inferred", score, evidence))
-                parents.append(parent)
-        for parent in parents:
-            if not nodes[parent].get("placeholder"):
-                for c, p, score, evidence in self.aligner.align(child, parent):
-                    out.append(_link(c, p, "aligned", score, evidence))
-                    out.extend(_derive_targets(self.G, c, p, self.settings))
-        return out
+        candidates = self._candidates(child, parents) if child in self.paths else []
+        return _Plan(child, stated, [p for p in parents if not nodes[p].get("placeholder")], candidates,
+                     self.subjects.get(child) or "")
 
     def _dated(self, child: str, cited: str) -> str | None:
         """The document a 文号 cited without its year names: of those with that issuer code and
@@ -281,10 +363,15 @@ class _Linker:
                                          for i, score in similar_subjects(c_subject, subjects, self.settings)]
         return self._subject_scores[key]
 
-    def _inferred_parent(self, child: str, stated: list[str]) -> tuple[str, float, dict] | None:
-        """At most one inferred parent per document: from the closest level above it that has a
-        document on the same subject, and only closer than any parent the document states itself
-        (a county plan citing its city plan is not also inferred to carry down the province's)."""
+    def _candidates(self, child: str, stated: list[str]) -> list[list[tuple[float, float, str, float, bool, str]]]:
+        """The candidate inferred parents of each region above the document, the closest region
+        first (at most one inferred parent per document: from the closest level above it that has
+        a document on the same subject, and only closer than any parent the document states
+        itself: a county plan citing its city plan is not also inferred to carry down the
+        province's). The cheap tests are made here, on the candidates the blocks give (the
+        region, a subject like the child's, a level between, the date window, the nearest few: see
+        _candidate_blocks); each region's list is sorted by the best score a candidate could reach
+        (its subject's share, all of its tasks with a counterpart), for _inferred_parent."""
         nodes, settings = self.G._node, self.settings
         c = nodes[child]
         floor = _stated_floor(self.G, stated)
@@ -293,14 +380,10 @@ class _Linker:
         c_subject = self.subjects[child]
         child_month = _month(child_when)
         if not c_subject or child_month is None:
-            return None
-        child_has_tasks = bool(self.aligner.tasks(child))
+            return []
+        child_has_tasks = child in self.with_tasks
+        by_region = []
         for depth in range(len(path) - 1, 0, -1):  # the closest region first
-            # the cheap tests first, on the candidates the blocks give (the region, a subject like
-            # the child's, a level between, the date window, the nearest few: see
-            # _candidate_blocks); then the candidates in the order of the best score each could
-            # reach (its subject's share, all of its tasks with a counterpart), so the costly task
-            # alignment stops as soon as no candidate left can beat the best found.
             region = "/".join(path[:depth])
             blocks = self.blocks.get(region)
             if not blocks:
@@ -326,34 +409,17 @@ class _Linker:
                         # where either side shows no tasks (a page's excerpt, a notice) there is
                         # nothing to compare them by, and the subject alone decides; otherwise the
                         # tasks count too
-                        has_tasks = child_has_tasks and bool(self.aligner.tasks(parent))
+                        has_tasks = child_has_tasks and parent in self.with_tasks
                         if taken[has_tasks] >= CANDIDATES_PER_BLOCK:
                             continue
                         taken[has_tasks] += 1
                         reach = 0.6 * subject_score + 0.4 if has_tasks else subject_score
                         if reach >= settings.doc_min:
-                            candidates.append((reach, -gap, parent, subject_score, has_tasks))
-            candidates.sort(reverse=True)
-            best = None
-            for reach, minus_gap, parent, subject_score, has_tasks in candidates:
-                if best is not None and (reach, minus_gap, parent) < (best[0], -best[3], best[1]):
-                    break       # neither this candidate nor any after it can beat the best
-                shared = self.aligner.share_with_counterpart(child, parent) if has_tasks else 0.0
-                score = 0.6 * subject_score + 0.4 * shared if has_tasks else subject_score
-                if score < settings.doc_min:
-                    continue
-                gap = -minus_gap
-                evidence = {"subjects": [self.subjects[child], self.subjects[parent]],
-                            "subject_similarity": round(subject_score, 3),
-                            "tasks_with_counterpart": round(shared, 3), "years_later": round(gap, 2),
-                            "reason": "lower level, contained region, later date, same subject"}
-                # ties go to the nearer date by its exact gap (not the rounded one the evidence
-                # shows: comparing with that made the choice depend on the order of candidates)
-                if best is None or (score, -gap, parent) > (best[0], -best[3], best[1]):
-                    best = (score, parent, evidence, gap)
-            if best:
-                return best[1], best[0], best[2]
-        return None
+                            candidates.append((reach, -gap, parent, subject_score, has_tasks, self.subjects[parent]))
+            if candidates:
+                candidates.sort(reverse=True)
+                by_region.append(candidates)
+        return by_region
 
 
 # A document weighs at most this many candidate parents of one region, subject and level, the
@@ -608,51 +674,86 @@ def _mix(h: np.ndarray) -> np.ndarray:
         return h ^ (h >> np.uint64(31))
 
 
-class TaskAligner:
-    """Scores every child task against every parent task of one document pair."""
+class TargetFacts(NamedTuple):
+    id: str
+    measure: str | None
+    unit: str | None
+    value: float
 
-    def __init__(self, G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, keep: Set[str] = frozenset()):
-        self.G = G
+
+class TaskFacts(NamedTuple):
+    """What aligning reads of one task: small and picklable, so a linking worker is sent these
+    instead of reading the graph."""
+    id: str
+    title: str | None
+    text: str | None
+    departments: tuple[str, ...]        # the responsible departments' names, collective ones left out
+    targets: tuple[TargetFacts, ...]    # in the order they are printed (see _targets)
+
+
+def task_facts(G: nx.MultiDiGraph, doc: str) -> list[TaskFacts]:
+    """The document's tasks in their order (as build.tasks_of), with what aligning reads of them."""
+    return _facts(_task_rows(G, doc))
+
+
+def _task_rows(G: nx.MultiDiGraph, doc: str) -> list[tuple]:
+    """task_facts as plain tuples, which pickle faster than named ones (a worker is sent these)."""
+    nodes, pred = G._node, G._pred
+    tasks = sorted((u for u, keys in pred[doc].items() if "PART_OF" in keys), key=lambda t: nodes[t]["ordinal"])
+    rows = []
+    for task in tasks:
+        node = nodes[task]
+        departments = tuple(nodes[u]["name"] for u, keys in pred[task].items()
+                            if "RESPONSIBLE_FOR" in keys and not nodes[u].get("collective"))
+        targets = tuple((t, nodes[t].get("measure"), nodes[t].get("unit"), nodes[t]["value"]) for t in _targets(G, task))
+        rows.append((task, node.get("title"), node.get("text"), departments, targets))
+    return rows
+
+
+def _facts(rows: list[tuple]) -> list[TaskFacts]:
+    return [TaskFacts(task, title, text, departments, tuple(TargetFacts(*t) for t in targets))
+            for task, title, text, departments, targets in rows]
+
+
+class TaskAligner:
+    """Scores every child task against every parent task of one document pair, on the tasks' facts
+    read from G, or given by facts_of (a linking worker's, see _links_of_chunk)."""
+
+    def __init__(self, G: nx.MultiDiGraph | None = None, settings: LinkSettings = DEFAULTS,
+                 keep: Set[str] = frozenset(), facts_of: Callable[[str], list[TaskFacts]] | None = None):
+        if facts_of is None:
+            if G is None:
+                raise TypeError("TaskAligner needs a graph or facts_of")
+            graph = G
+            facts_of = lambda doc: task_facts(graph, doc)   # noqa: E731
+        self._facts_of = facts_of
         self.settings = settings
         self._scores: dict[tuple[str, str], np.ndarray] = {}
-        self._tasks: dict[str, list[str]] = {}
-        self._departments_of: dict[str, set[str]] = {}
+        self._tasks: dict[str, list[TaskFacts]] = {}
         self._numbers_of: dict[str, set[str]] = {}
         self._counts: dict[str, object] = {}
         # a document others carry down (keep: the parents stated) is compared many times: keep
-        # its counts; others are counted when needed and dropped, so memory follows the parents
+        # its facts and counts; others are read when needed and dropped (see forget_scores), so
+        # memory follows the parents
         self._keep = keep
 
     def counts(self, doc: str):
         if doc in self._counts:
             return self._counts[doc]
-        matrix = NgramCounts([self._text(t) for t in self.tasks(doc)])
+        matrix = NgramCounts([task_text(t.title, t.text) for t in self.tasks(doc)])
         if doc in self._keep:
             self._counts[doc] = matrix
         return matrix
 
-    def tasks(self, doc: str) -> list[str]:
+    def tasks(self, doc: str) -> list[TaskFacts]:
         if doc not in self._tasks:
-            self._tasks[doc] = tasks_of(self.G, doc)
+            self._tasks[doc] = self._facts_of(doc)
         return self._tasks[doc]
 
-    def _text(self, task: str) -> str:
-        node = self.G.nodes[task]
-        return task_text(node.get("title"), node.get("text"))
-
-    def _departments(self, task: str) -> set[str]:
-        # compared without the level prefix: 省卫生健康委员会 and 市卫生健康委员会 do the same job
-        if task not in self._departments_of:
-            nodes = self.G._node
-            self._departments_of[task] = {
-                department_core(nodes[u]["name"]) for u, keys in self.G._pred[task].items()
-                if "RESPONSIBLE_FOR" in keys and not nodes[u].get("collective")}
-        return self._departments_of[task]
-
-    def _numbers(self, task: str) -> set[str]:
-        if task not in self._numbers_of:
-            self._numbers_of[task] = task_numbers(self.G._node[task].get("text"))
-        return self._numbers_of[task]
+    def _numbers(self, task: TaskFacts) -> set[str]:
+        if task.id not in self._numbers_of:
+            self._numbers_of[task.id] = task_numbers(task.text)
+        return self._numbers_of[task.id]
 
     def scores(self, child_doc: str, parent_doc: str) -> np.ndarray:
         """Cosine similarity of character 2–3-gram TF-IDF vectors of each task's title and text
@@ -668,7 +769,12 @@ class TaskAligner:
         return self._scores[key]
 
     def forget_scores(self) -> None:
+        """Called before each child document: a pair's scores serve one child; the facts of
+        documents not kept are dropped once many are held."""
         self._scores.clear()
+        if len(self._tasks) > _FACTS_HELD:
+            self._tasks = {d: facts for d, facts in self._tasks.items() if d in self._keep}
+            self._numbers_of.clear()
 
     def share_with_counterpart(self, child_doc: str, parent_doc: str) -> float:
         s = self.scores(child_doc, parent_doc)
@@ -676,8 +782,11 @@ class TaskAligner:
             return 0.0
         return float((s.max(axis=1) >= self.settings.task_shared).mean())
 
-    def align(self, child_doc: str, parent_doc: str) -> list[tuple[str, str, float, dict]]:
-        child_tasks, parent_tasks = self.tasks(child_doc), self.tasks(parent_doc)
+    def align(self, child_doc: str, parent_doc: str) -> list[tuple[TaskFacts, TaskFacts, float, dict]]:
+        child_tasks = self.tasks(child_doc)
+        if not child_tasks:
+            return []
+        parent_tasks = self.tasks(parent_doc)
         s = self.scores(child_doc, parent_doc)
         if not s.size:
             return []
@@ -694,11 +803,15 @@ class TaskAligner:
         return [(child_tasks[i], parent_tasks[j], float(s[i, j]), self._evidence(child_tasks[i], parent_tasks[j]))
                 for i, j in zip(*np.nonzero(chosen))]
 
-    def _evidence(self, child: str, parent: str) -> dict:
-        nodes = self.G._node
+    def _evidence(self, child: TaskFacts, parent: TaskFacts) -> dict:
         numbers = sorted(self._numbers(child) & self._numbers(parent))
-        return {"titles": [nodes[child].get("title"), nodes[parent].get("title")], "shared_numbers": numbers[:10],
-                "shared_departments": sorted(self._departments(child) & self._departments(parent))}
+        # compared without the level prefix: 省卫生健康委员会 and 市卫生健康委员会 do the same job
+        departments = {department_core(d) for d in child.departments} & {department_core(d) for d in parent.departments}
+        return {"titles": [child.title, parent.title], "shared_numbers": numbers[:10],
+                "shared_departments": sorted(departments)}
+
+
+_FACTS_HELD = 4096     # documents' task facts an aligner holds before it drops those not kept
 
 
 # Below, the graph's own dicts (G._node, G._adj, G._pred) are read directly: linking walks
@@ -709,7 +822,7 @@ def _targets(G, task: str) -> list[str]:
     n-th (see _occurrences), so the order must not be the order the edges happened to be added
     in (that made a store's links depend on which files were ingested together)."""
     found = [v for v, keys in G._adj[task].items() if "HAS_TARGET" in keys]
-    return sorted(found, key=lambda t: _printed_order(G._node[t]))
+    return sorted(found, key=lambda t: _printed_order(G._node[t])) if len(found) > 1 else found
 
 
 def _printed_order(target: dict) -> tuple:
@@ -718,51 +831,46 @@ def _printed_order(target: dict) -> tuple:
     return (start if start is not None else -1, int(number) if number.isdigit() else 0, target["id"])
 
 
-def _occurrences(G, targets: list[str]) -> dict[str, int]:
+def _occurrences(targets: tuple[TargetFacts, ...]) -> dict[str, int]:
     """Position of each target among the task's targets of the same measure: 不低于25%、47%、50%
     is three targets, and the n-th of them answers the n-th of the parent's."""
     seen: dict[str, int] = defaultdict(int)
     out = {}
     for t in targets:
-        measure = measure_core(G._node[t].get("measure"))
-        out[t] = seen[measure]
+        measure = measure_core(t.measure)
+        out[t.id] = seen[measure]
         seen[measure] += 1
     return out
 
 
-def _derive_targets(G, child_task: str, parent_task: str, settings: LinkSettings) -> list[Edge]:
+def _derive_targets(child_task: TaskFacts, parent_task: TaskFacts, settings: LinkSettings) -> list[Edge]:
     """Child targets restating parent targets (same unit, similar measure), matched one to one."""
-    child_targets = _targets(G, child_task)
-    parent_targets = _targets(G, parent_task) if child_targets else None
-    if not parent_targets:
+    child_targets, parent_targets = child_task.targets, parent_task.targets
+    if not child_targets or not parent_targets:
         return []
-    c_occ, p_occ = _occurrences(G, child_targets), _occurrences(G, parent_targets)
+    c_occ, p_occ = _occurrences(child_targets), _occurrences(parent_targets)
     candidates = []
-    nodes = G._node
-    for t in child_targets:
-        ct = nodes[t]
-        for u in parent_targets:
-            pt = nodes[u]
-            if pt.get("unit") != ct.get("unit"):
+    for ct in child_targets:
+        for pt in parent_targets:
+            if pt.unit != ct.unit:
                 continue
-            score = fuzz.ratio(measure_core(ct.get("measure")), measure_core(pt.get("measure")))
+            score = fuzz.ratio(measure_core(ct.measure), measure_core(pt.measure))
             if score >= settings.target_measure_min:
-                candidates.append((score, -abs(c_occ[t] - p_occ[u]), t, u))
+                candidates.append((score, -abs(c_occ[ct.id] - p_occ[pt.id]), ct, pt))
     used_child, used_parent = set(), set()
     out = []
-    for score, _, t, u in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2], c[3])):
-        if t in used_child or u in used_parent:
+    for score, _, ct, pt in sorted(candidates, key=lambda c: (-c[0], -c[1], c[2].id, c[3].id)):
+        if ct.id in used_child or pt.id in used_parent:
             continue
-        used_child.add(t)
-        used_parent.add(u)
-        ct, pt = nodes[t], nodes[u]
-        unit = ct.get("unit") or ""
+        used_child.add(ct.id)
+        used_parent.add(pt.id)
+        unit = ct.unit or ""
         attrs = dict.fromkeys(RELS["DERIVED_FROM"]["props"])
         attrs.update(method="aligned", score=round(score / 100, 4),
-                     evidence=json.dumps({"measures": [ct.get("measure"), pt.get("measure")]}, ensure_ascii=False),
-                     change=f"{_fmt(pt['value'])}{unit} → {_fmt(ct['value'])}{unit}",
-                     delta=round(ct["value"] - pt["value"], 6))
-        out.append((t, u, "DERIVED_FROM", attrs))
+                     evidence=json.dumps({"measures": [ct.measure, pt.measure]}, ensure_ascii=False),
+                     change=f"{_fmt(pt.value)}{unit} → {_fmt(ct.value)}{unit}",
+                     delta=round(ct.value - pt.value, 6))
+        out.append((ct.id, pt.id, "DERIVED_FROM", attrs))
     return out
 
 

@@ -134,6 +134,24 @@ def test_links_found_in_worker_processes_are_the_links_found_in_one(G, monkeypat
     assert sorted((u, v, k) for u, v, k, _ in one) == stored     # find_links reads G, changes nothing
 
 
+def test_a_linking_worker_needs_nothing_but_its_chunk(G):
+    """A worker is sent its documents' plans and task facts and reads no graph (reading the
+    forked graph made each worker copy most of it, 5 GB a worker at 30k documents): a fresh
+    interpreter, which holds no graph at all, gives the links of one process from the chunk."""
+    import multiprocessing
+    import sys
+    link_module = sys.modules["policykg.graph.link"]
+    linker = link_module._Linker(G, link_module.DEFAULTS)
+    chunks = [linker.chunk([child]) for child in linker.children]    # one document a chunk
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        from_chunk = [edge for edges in pool.map(link_module._links_of_chunk, chunks) for edge in edges]
+    in_one = [edge for child in linker.children for edge in linker.links_of(child)]
+    assert from_chunk == in_one
+    kinds = {(k, a["method"]) for _, _, k, a in in_one}
+    assert {("IMPLEMENTS", "stated"), ("IMPLEMENTS", "inferred"), ("IMPLEMENTS", "aligned"),
+            ("DERIVED_FROM", "aligned")} <= kinds, kinds
+
+
 def test_a_placeholder_becomes_the_real_document_in_either_order(seeds):
     national = extract(NATIONAL)
     for order in ([seeds["004"], national], [national, seeds["004"]]):
@@ -218,12 +236,13 @@ def test_the_hand_written_tfidf_is_scikit_learns_on_a_real_pair(G, monkeypatch):
     sublinear_tf=True) fitted on the pair, up to hash collisions: checked on Haidong 2023 →
     Qinghai 2022 (60+ tasks a side)."""
     from policykg.graph.link import NgramCounts, TaskAligner
+    from policykg.loaders.keys import task_text
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.metrics.pairwise import cosine_similarity
     child, parent = HAIDONG, _qinghai_2022(G)
     aligner = TaskAligner(G)
-    texts_c = [aligner._text(t) for t in aligner.tasks(child)]
-    texts_p = [aligner._text(t) for t in aligner.tasks(parent)]
+    texts_c = [task_text(t.title, t.text) for t in aligner.tasks(child)]
+    texts_p = [task_text(t.title, t.text) for t in aligner.tasks(parent)]
     vectorizer = TfidfVectorizer(analyzer="char", ngram_range=(2, 3), sublinear_tf=True).fit(texts_c + texts_p)
     theirs = cosine_similarity(vectorizer.transform(texts_c), vectorizer.transform(texts_p))
     hashed = aligner.scores(child, parent)          # 2^24 buckets: a few n-grams share one
