@@ -97,7 +97,7 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
         finish,
     )
     from .graph.cypher import SOURCE_HASHES
-    from .graph.link import affected_documents, link
+    from .graph.link import LinkWorkers, affected_documents, link
     from .graph.sync import apply
     from .loaders.extraction import content_hash, source_name
 
@@ -164,26 +164,28 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
                     report.lineage = _stored_lineage(store)
                     return report
                 report.fallback = reason
-        old = store.read_graph()
-        clock.lap("read store")
-        # the files are read while the graph is built from them, unless they were read above
-        new = built(old, read_files() if extractions is None else extractions)
+        # the linking workers are forked now, while this process is small (see LinkWorkers)
+        with LinkWorkers(workers) as link_workers:
+            old = store.read_graph()
+            clock.lap("read store")
+            # the files are read while the graph is built from them, unless they were read above
+            new = built(old, read_files() if extractions is None else extractions)
 
-        def linking() -> None:
-            # only the documents whose links can have changed are relinked; the others keep the
-            # links they had (the same as relinking all: tests/test_incremental.py)
-            started = time.perf_counter()
-            only = (affected_documents(old, new, sources=sources)
-                    if documents(old, ingested_only=False) else None)
-            report.timings["find affected"] = time.perf_counter() - started
-            report.relinked = len(only) if only is not None else None
-            link(new, workers=workers, only=only)
-            report.timings["link"] = time.perf_counter() - started
+            def linking() -> None:
+                # only the documents whose links can have changed are relinked; the others keep the
+                # links they had (the same as relinking all: tests/test_incremental.py)
+                started = time.perf_counter()
+                only = (affected_documents(old, new, sources=sources)
+                        if documents(old, ingested_only=False) else None)
+                report.timings["find affected"] = time.perf_counter() - started
+                report.relinked = len(only) if only is not None else None
+                link(new, only=only, pool=link_workers)
+                report.timings["link"] = time.perf_counter() - started
 
-        # the facts are written while the lineage is linked; the links are written last
-        sync = apply(store, old, new, meanwhile=linking)
-        clock.lap("link and store")
-        _finish_report(report, sync, on_error)
+            # the facts are written while the lineage is linked; the links are written last
+            sync = apply(store, old, new, meanwhile=linking)
+            clock.lap("link and store")
+            _finish_report(report, sync, on_error)
         report.graph = new if not sync.failed else store.read_graph()
     return report
 

@@ -71,12 +71,12 @@ Edge = tuple[str, str, str, dict]     # (from, to, type, properties)
 
 
 def link(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1,
-         only: set[str] | None = None) -> None:
+         only: set[str] | None = None, pool: LinkWorkers | None = None) -> None:
     """Replace every derived link (IMPLEMENTS, DERIVED_FROM) by freshly computed ones; with `only`,
     the links of those documents (as children: from them, their tasks and their targets) and no
     others, which gives the same graph as relinking all when `only` holds every document whose
     links can have changed (see affected_documents)."""
-    found = find_links(G, settings, workers, only)
+    found = find_links(G, settings, workers, only, pool)
     if only is None:
         owners = None
     else:
@@ -164,32 +164,66 @@ def affected_documents(old: nx.MultiDiGraph, new: nx.MultiDiGraph, settings: Lin
 
 
 def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | None = 1,
-               only: set[str] | None = None) -> list[Edge]:
+               only: set[str] | None = None, pool: LinkWorkers | None = None) -> list[Edge]:
     """Every derived link of G's facts (of the documents `only`, if given), without changing G
     (derived links already in G are ignored). Each document's links depend on the facts alone,
     not on other documents' links, so documents are linked independently: in `workers` processes
-    (None: one per core) when there are many. This process plans each document's links (its
-    stated parents, its candidate parents, see _Linker.plan); the workers score and align them on
-    the task facts sent with each chunk of documents, and never read the graph."""
+    (None: one per core) when there are many, or in `pool`'s. This process plans each document's
+    links (its stated parents, its candidate parents, see _Linker.plan); the workers score and
+    align them on the task facts sent with each chunk of documents, and never read the graph."""
     linker = _Linker(G, settings)
     children = linker.children if only is None else [c for c in linker.children if c in only]
-    import multiprocessing
-    workers = (os.cpu_count() or 1) if workers is None else workers
-    if (workers <= 1 or len(children) < _MIN_PER_WORKER * workers
-            or "fork" not in multiprocessing.get_all_start_methods()):
+    processes = pool.processes if pool is not None else _processes(workers)
+    if processes <= 1 or len(children) < _MIN_PER_WORKER * processes:
         return [edge for child in children for edge in linker.links_of(child)]
     chunks = (linker.chunk(children[i:i + _CHUNK]) for i in range(0, len(children), _CHUNK))
-    # Fork, not spawn: spawn runs the caller's main module again in every worker, which breaks a
-    # script that calls ingest without an `if __name__ == "__main__"` guard. The workers read none
-    # of this process's objects (a read writes the object's reference count, and the page holding
-    # it becomes the worker's own copy: reading the graph made each worker copy most of it, 5 GB a
-    # worker at 30k documents); frozen, the collector leaves the inherited objects alone too.
-    gc.freeze()
-    try:
-        with multiprocessing.get_context("fork").Pool(workers) as pool:
-            return [edge for edges in pool.imap(_links_of_chunk, chunks) for edge in edges]
-    finally:
-        gc.unfreeze()
+    if pool is not None:
+        return pool.map(chunks)
+    with LinkWorkers(processes) as forked_now:
+        return forked_now.map(chunks)
+
+
+def _processes(workers: int | None) -> int:
+    import multiprocessing
+    if "fork" not in multiprocessing.get_all_start_methods():
+        return 1        # see LinkWorkers: without fork, one process
+    return (os.cpu_count() or 1) if workers is None else workers
+
+
+class LinkWorkers:
+    """Linking worker processes, to be started before the graph is built (ingest does): a worker
+    forked from a process holding a big graph shares its pages, and every page the parent writes
+    afterwards (a read writes an object's reference count; the store's writer reads the whole
+    graph while linking runs) leaves the old page to the workers: forked while linking, the two
+    workers held 4.8 GB at 30k documents although they read none of it.
+
+    Fork, not spawn: spawn runs the caller's main module again in every worker, which breaks a
+    script that calls ingest without an `if __name__ == "__main__"` guard."""
+
+    def __init__(self, workers: int | None):
+        self.processes = _processes(workers)
+        self._pool = None
+        if self.processes > 1:
+            import multiprocessing
+            # frozen, the collector leaves the inherited objects alone in the workers (marking
+            # them would write to, and so copy, their pages)
+            gc.freeze()
+            try:
+                self._pool = multiprocessing.get_context("fork").Pool(self.processes)
+            finally:
+                gc.unfreeze()
+
+    def map(self, chunks) -> list[Edge]:
+        assert self._pool is not None     # find_links sends chunks only where there are workers
+        return [edge for edges in self._pool.imap(_links_of_chunk, chunks) for edge in edges]
+
+    def __enter__(self) -> LinkWorkers:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
 
 
 _MIN_PER_WORKER = 200     # below this many documents a worker costs more than it saves

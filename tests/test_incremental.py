@@ -92,3 +92,25 @@ def test_a_document_read_again_from_a_file_sorting_first_leaves_no_stale_placeho
     (folder / "shanxi.txt").write_text(TEXTS["shanxi.txt"], "utf-8")
     policykg.ingest([folder], db=db)
     assert fingerprint(policykg.read_graph(db)) == _scratch(folder, tmp_path, "both")
+
+
+def test_an_ingest_links_in_workers_forked_before_it_reads_the_store(folder, tmp_path, monkeypatch):
+    # workers forked from a process holding the graph keep every page it writes afterwards (4.8 GB
+    # at 30k documents): ingest starts them first, and their links are those of one process
+    from policykg.graph import embedded
+    L = sys.modules["policykg.graph.link"]
+    for k in TEXTS:
+        (folder / k).write_text(TEXTS[k], "utf-8")
+    one = _scratch(folder, tmp_path, "one")
+    monkeypatch.setattr(L, "_MIN_PER_WORKER", 1)      # fork for these few documents
+    monkeypatch.setattr(L, "_CHUNK", 1)
+    events = []
+    real_init, real_map, real_read = L.LinkWorkers.__init__, L.LinkWorkers.map, embedded.EmbeddedStore.read_graph
+    monkeypatch.setattr(L.LinkWorkers, "__init__", lambda self, w: events.append("fork") or real_init(self, w))
+    monkeypatch.setattr(L.LinkWorkers, "map", lambda self, chunks: events.append("map") or real_map(self, chunks))
+    monkeypatch.setattr(embedded.EmbeddedStore, "read_graph",
+                        lambda self, *a, **k: events.append("read store") or real_read(self, *a, **k))
+    db = tmp_path / "pooled.lbug"
+    policykg.ingest([folder], db=db, workers=2)
+    assert events[:3] == ["fork", "read store", "map"], events
+    assert fingerprint(policykg.read_graph(db)) == one
