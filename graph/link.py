@@ -90,7 +90,11 @@ def link(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: int | N
     for u, v, rel in [(u, v, rel) for u, neighbours in G._adj.items() if owners is None or u in owners
                       for v, keyed in neighbours.items() for rel in keyed if rel in DERIVED_RELS]:
         G.remove_edge(u, v, rel)
-    for u, v, rel, attrs in found:
+    # each link let go once added: add_edge copies its properties, and at 30k documents the
+    # links are over a million
+    found.reverse()
+    while found:            # in the order found
+        u, v, rel, attrs = found.pop()
         G.add_edge(u, v, key=rel, **attrs)
 
 
