@@ -510,5 +510,7 @@ def documents(G: nx.MultiDiGraph, ingested_only: bool = True) -> list[str]:
 
 
 def tasks_of(G: nx.MultiDiGraph, doc_id: str) -> list[str]:
-    tasks = [u for u, _, rel in G.in_edges(doc_id, keys=True) if rel == "PART_OF"]
-    return sorted(tasks, key=lambda t: G.nodes[t]["ordinal"])
+    # the graph's own dicts: linking reads every document's tasks, and networkx's views cost more
+    nodes = G._node
+    tasks = [u for u, keys in G._pred[doc_id].items() if "PART_OF" in keys]
+    return sorted(tasks, key=lambda t: nodes[t]["ordinal"])

@@ -337,12 +337,12 @@ class _Linker:
         """A worker's work: the children's plans and the task facts of every document they name,
         each document's pickled once (a parent's once for all the chunks that name it)."""
         plans = [self.plan(child) for child in children]
-        packed = {}
+        packed: dict[str, bytes] = {}
         for plan in plans:
-            packed[plan.child] = self._packed(plan.child, parent=False)
-            for parent in plan.aligned + [c[2] for candidates in plan.candidates for c in candidates]:
-                if parent not in packed:
-                    packed[parent] = self._packed(parent, parent=True)
+            named = [plan.child, *plan.aligned, *(c[2] for candidates in plan.candidates for c in candidates)]
+            for i, doc in enumerate(named):
+                if doc not in packed:
+                    packed[doc] = self._packed(doc, parent=i > 0)
         return self.settings, plans, packed
 
     def _packed(self, doc: str, parent: bool) -> bytes:
@@ -730,16 +730,15 @@ class TaskFacts(NamedTuple):
 
 
 def task_facts(G: nx.MultiDiGraph, doc: str) -> list[TaskFacts]:
-    """The document's tasks in their order (as build.tasks_of), with what aligning reads of them."""
+    """The document's tasks in their order, with what aligning reads of them."""
     return _facts(_task_rows(G, doc))
 
 
 def _task_rows(G: nx.MultiDiGraph, doc: str) -> list[tuple]:
     """task_facts as plain tuples, which pickle faster than named ones (a worker is sent these)."""
     nodes, pred = G._node, G._pred
-    tasks = sorted((u for u, keys in pred[doc].items() if "PART_OF" in keys), key=lambda t: nodes[t]["ordinal"])
     rows = []
-    for task in tasks:
+    for task in tasks_of(G, doc):
         node = nodes[task]
         departments = tuple(nodes[u]["name"] for u, keys in pred[task].items()
                             if "RESPONSIBLE_FOR" in keys and not nodes[u].get("collective"))
