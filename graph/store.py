@@ -1,9 +1,10 @@
 """The store contract (Store: every method a store offers) and what the stores share (GraphStore:
 reading the graph back with the same Cypher, and closing).
 
-A new store is one module: a GraphStore subclass with `run`, `close` and `write_changes`, and a line
-in graph.open_store's table of URL schemes. `write_bulk` and `deferred_checkpoint` are capabilities
-a store may add (supports_bulk says whether it has the first); sync.apply uses them when present.
+A new store is one module: a GraphStore subclass with `run`, `close` and `write_changes`, and a
+line in graph.open_store's table of URL schemes. `write_bulk`, `deferred_checkpoint` and `checkpoint`
+are capabilities a store may add (supports_bulk says whether it has the first); sync.apply uses
+them when present.
 """
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ class Store(Protocol):
     def write_changes(self, changes) -> None: ...
     def write_bulk(self, changes) -> None: ...
     def deferred_checkpoint(self) -> AbstractContextManager: ...
+    def checkpoint(self) -> None: ...
 
 
 class GraphStore:
@@ -56,6 +58,10 @@ class GraphStore:
     def deferred_checkpoint(self) -> AbstractContextManager:
         """A block inside which the store may put off making writes durable until its end."""
         return nullcontext()
+
+    def checkpoint(self) -> None:
+        """Inside deferred_checkpoint: make the writes so far durable now rather than at its end
+        (a store that never defers has nothing to do)."""
 
     def __enter__(self):
         return self

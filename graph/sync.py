@@ -219,6 +219,10 @@ def _apply(store, old, new, progress, bulk_rows, meanwhile) -> SyncReport:
     def write_facts() -> None:
         try:
             writer.write(facts)
+            # checkpointed while the links are still being found: the store lets go of what it
+            # held for the facts before the links are written (30k documents: see
+            # benchmarks/memory.md), and the last checkpoint has the links only
+            store.checkpoint()
         except BaseException as error:   # raised in the caller's thread below
             failure.append(error)
 

@@ -186,6 +186,43 @@ def test_a_sync_commits_to_the_log_and_checkpoints_once_at_the_end(linked, tmp_p
         assert snapshot(store.read_graph()) == snapshot(linked)
 
 
+def test_a_sync_that_links_meanwhile_checkpoints_the_facts_before_it_writes_the_links(linked, tmp_path,
+                                                                                     monkeypatch):
+    """What the store held for the facts is let go before the links are written (the memory of a
+    30k ingest: benchmarks/memory.md)."""
+    from policykg.graph import allocator
+    from policykg.graph.schema import DERIVED_RELS
+    events = []
+    real_bulk, real_checkpoint = EmbeddedStore.write_bulk, EmbeddedStore.checkpoint
+
+    def write_bulk(self, changes):
+        links = {key[0] in DERIVED_RELS for key in changes.create_edges}
+        events.append("links" if links == {True} else "facts")
+        real_bulk(self, changes)
+
+    def checkpoint(self):
+        real_checkpoint(self)
+        wal = Path(str(self.path) + ".wal")
+        events.append("checkpoint" + (" (log left)" if wal.exists() and wal.stat().st_size else ""))
+
+    monkeypatch.setattr(EmbeddedStore, "write_bulk", write_bulk)
+    monkeypatch.setattr(EmbeddedStore, "checkpoint", checkpoint)
+    monkeypatch.setattr(allocator, "trim", lambda: events.append("trim"))
+    with EmbeddedStore(tmp_path / "g.lbug") as store:
+        assert apply(store, new_graph(), linked, meanwhile=lambda: None).failed == []
+        assert snapshot(store.read_graph()) == snapshot(linked)
+    assert events == ["facts", "trim", "checkpoint", "links", "trim", "checkpoint"]
+
+
+def test_the_allocator_gives_freed_memory_back_on_glibc():
+    import platform
+
+    from policykg.graph import allocator
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip(f"malloc_trim is glibc's; this is {platform.libc_ver()[0] or sys.platform}")
+    assert allocator.trim() is True
+
+
 def test_plan_of_facts_and_plan_of_links_together_are_the_whole_plan(linked):
     from policykg.graph.schema import DERIVED_RELS
     from policykg.graph.sync import plan
