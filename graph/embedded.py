@@ -32,6 +32,9 @@ class EmbeddedStore(GraphStore):
     # store took 1.27 s to write and checkpoint by COPY, 1.09 s row by row (the checkpoint, 1.0 s
     # of it, rewrites the node groups the new edges touch either way)
     bulk_min_rows = 5_000
+    # inside deferred_checkpoint, a checkpoint after every this many rows written: LadybugDB holds
+    # memory for all it has written since its last checkpoint (30k documents: benchmarks/memory.md)
+    checkpoint_rows = 1_000_000
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False,
                  staged_for: Path | None = None):
         """staged_for: the store this is a working copy of (see `staged`); messages name it."""

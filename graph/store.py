@@ -39,6 +39,7 @@ class Store(Protocol):
 class GraphStore:
     supports_bulk = False      # write_bulk: many files' changes in one transaction (sync.apply)
     bulk_min_rows = 0          # …for at least this many rows (fewer: file by file with write_changes)
+    checkpoint_rows = 0        # checkpoint() after this many rows inside deferred_checkpoint (0: never)
 
     def run(self, query: str, params: dict | None = None, write: bool = False) -> tuple[list[str], list[list]]:
         """(columns, rows) of one Cypher statement; read-only unless write."""

@@ -222,7 +222,7 @@ def _apply(store, old, new, progress, bulk_rows, meanwhile) -> SyncReport:
             # checkpointed while the links are still being found: the store lets go of what it
             # held for the facts before the links are written (30k documents: see
             # benchmarks/memory.md), and the last checkpoint has the links only
-            store.checkpoint()
+            writer.checkpoint()
         except BaseException as error:   # raised in the caller's thread below
             failure.append(error)
 
@@ -248,6 +248,7 @@ class _Writer:
         self.present = set(old.nodes)
         self.bulk = store.write_bulk if store.supports_bulk else None
         self.waiting: list = []     # edges to nodes of files not yet written
+        self.unflushed = 0          # rows committed since the store's last checkpoint
 
     def _commit(self, changes: ChangeSet, own: set, owners: list[str]) -> None:
         self.report.committed.extend(owners)
@@ -255,6 +256,14 @@ class _Writer:
         self.present -= {n for ids in changes.delete_nodes.values() for n in ids}
         for k, v in changes.counts().items():
             self.report.counts[k] += v
+            self.unflushed += v
+        if self.store.checkpoint_rows and self.unflushed >= self.store.checkpoint_rows:
+            self.checkpoint()
+
+    def checkpoint(self) -> None:
+        if self.unflushed:
+            self.store.checkpoint()
+            self.unflushed = 0
 
     def _one(self, changes: ChangeSet) -> None:
         own = _complete(changes, self.new, self.present, self.waiting)

@@ -214,6 +214,34 @@ def test_a_sync_that_links_meanwhile_checkpoints_the_facts_before_it_writes_the_
     assert events == ["facts", "trim", "checkpoint", "links", "trim", "checkpoint"]
 
 
+def test_a_long_sync_checkpoints_every_so_many_rows(linked, tmp_path, monkeypatch):
+    """LadybugDB holds memory for what it has written since its last checkpoint, so a long sync
+    checkpoints as it goes, not only at the end."""
+    written, checkpoints = [], []
+    real_bulk, real_checkpoint = EmbeddedStore.write_bulk, EmbeddedStore.checkpoint
+
+    def write_bulk(self, changes):
+        real_bulk(self, changes)
+        written.append(sum(changes.counts().values()))
+
+    def checkpoint(self):
+        real_checkpoint(self)
+        checkpoints.append(sum(written))
+
+    monkeypatch.setattr(EmbeddedStore, "write_bulk", write_bulk)
+    monkeypatch.setattr(EmbeddedStore, "checkpoint", checkpoint)
+    monkeypatch.setattr(EmbeddedStore, "checkpoint_rows", 300)
+    with EmbeddedStore(tmp_path / "g.lbug") as store:
+        assert apply(store, new_graph(), linked, bulk_rows=100).failed == []
+        assert snapshot(store.read_graph()) == snapshot(linked)
+    total = sum(written)
+    assert len(written) >= 5 and checkpoints[-1] == total
+    # rows written between two checkpoints: at least checkpoint_rows, and less than that and one
+    # more write (the last stretch, checkpointed at the end, may be shorter)
+    stretches = [b - a for a, b in zip([0] + checkpoints, checkpoints)]
+    assert len(stretches) >= total // 300 and all(300 <= n < 300 + max(written) for n in stretches[:-1])
+
+
 def test_the_allocator_gives_freed_memory_back_on_glibc():
     import platform
 
