@@ -1,6 +1,7 @@
 """The Python API: every CLI command has a function here with the same verb."""
 from __future__ import annotations
 
+import os
 import re
 import time
 from collections.abc import Callable, Iterable
@@ -81,13 +82,14 @@ class IngestReport:
         return out
 
 
-def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str | None = None,
+def ingest(paths: Iterable[str | Path] | str | Path, db: str | Path | None = None, neo4j: str | None = None,
            progress: Callable[[str], None] | None = None,
            on_error: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
     """Extract files or folders, link their lineage with what the store already holds, and write
-    the difference to the store, one transaction per file. A file that cannot be read is reported
-    (on_error gets one line naming it and the reason) and the others go on. Big folders are
-    extracted in `workers` processes (None: one per core)."""
+    the difference to the store, one transaction per file. `paths` is one file or folder, or
+    several. A file that cannot be read is reported (on_error gets one line naming it and the
+    reason) and the others go on. Big folders are extracted in `workers` processes (None: one per
+    core)."""
     from .graph import collector, local
     from .graph.build import (
         add_extraction,
@@ -104,7 +106,8 @@ def ingest(paths: Iterable[str | Path], db: str | Path | None = None, neo4j: str
     files = list(iter_paths(paths))
     if not files:
         from .loaders.readers import SUFFIXES, ReadError
-        raise ReadError(", ".join(str(p) for p in paths) or "(no paths)",
+        named = [paths] if isinstance(paths, (str, os.PathLike)) else paths
+        raise ReadError(", ".join(str(p) for p in named) or "(no paths)",
                         f"no readable files (readable: {', '.join(sorted(SUFFIXES))})")
     with open_store(db, neo4j) as store, collector.paused():
         report = IngestReport(store=repr(store), files=len(files))

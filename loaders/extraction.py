@@ -74,8 +74,11 @@ def source_name(path: str | Path) -> str:
     return path.as_posix()
 
 
-def iter_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
-    """Files named, and the readable files of folders named (sorted, not recursive into hidden)."""
+def iter_paths(paths: Iterable[str | os.PathLike] | str | os.PathLike) -> Iterator[Path]:
+    """Files named, and the readable files of folders named (sorted, not recursive into hidden).
+    One path alone is one path (a string is not read as its characters, each a path)."""
+    if isinstance(paths, (str, os.PathLike)):
+        paths = [paths]
     for p in paths:
         p = Path(p)
         if p.is_dir():
@@ -94,7 +97,7 @@ def _extract_one(path: Path) -> tuple[Path, Extraction | None, ReadError | None]
         return path, None, err
 
 
-def extract_many(paths: Iterable[str | Path], workers: int | None = 1
+def extract_many(paths: Iterable[str | os.PathLike] | str | os.PathLike, workers: int | None = 1
                  ) -> Iterator[tuple[Path, Extraction | None, ReadError | None]]:
     """Extract each file, in order; a bad file yields its error and the rest go on. workers > 1
     (None: one per core) extracts in that many processes, for big folders."""

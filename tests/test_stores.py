@@ -47,6 +47,18 @@ def test_graph_written_and_read_back_is_identical(linked, tmp_path):
         assert snapshot(store.read_graph()) == snapshot(linked)
 
 
+def test_one_path_given_alone_is_one_path_not_its_characters(tmp_path, monkeypatch):
+    # a string is iterable: read as characters, "doc.txt" named "d", "o", ... and "." (the folder
+    # it is in, whole)
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(HAIDONG_FILE, tmp_path / "a.txt")
+    shutil.copy(QINGHAI_FILE, tmp_path / "b.txt")
+    report = policykg.ingest("a.txt", db=tmp_path / "g.lbug")
+    assert (report.files, report.failed, report.documents) == (1, [], 1)
+    report = policykg.ingest(Path("b.txt"), db=tmp_path / "g.lbug")
+    assert (report.files, report.failed, report.documents) == (1, [], 1)
+
+
 def test_reingesting_the_same_files_changes_nothing(tmp_path, monkeypatch):
     db = tmp_path / "g.lbug"
     first = policykg.ingest([SAMPLES], db=db)
