@@ -1,9 +1,15 @@
 """Level and region of an issuing body, from jionlp's administrative-division gazetteer."""
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from functools import lru_cache
+from importlib import metadata
+from pathlib import Path
 
 from . import patterns as P
 from .normal import normalise
@@ -36,6 +42,61 @@ _SUFFIXES = ("省", "市", "县", "区", "州", "旗", "盟")
 
 @lru_cache(maxsize=1)
 def _place_index() -> dict[str, list[tuple[str, str | None, str | None]]]:
+    """The index of `_build_place_index`, kept on disk between processes: building it means
+    importing jionlp and loading its gazetteer, about 0.8 s of a one-file ingest, where reading it
+    back takes milliseconds (and most documents then need no jionlp at all)."""
+    cache = _index_cache_file()
+    index = _read_index(cache) if cache else None
+    if index is None:
+        index = _build_place_index()
+        if cache:
+            _write_index(cache, index)
+    return index
+
+
+def _index_cache_file() -> Path | None:
+    """$POLICYKG_CACHE, else $XDG_CACHE_HOME/policykg, else ~/.cache/policykg; the file is named by
+    jionlp's version and this module's bytes, so that a change to either builds a new one."""
+    folder = os.environ.get("POLICYKG_CACHE") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"), "policykg")
+    try:
+        version = metadata.version("jionlp")
+        digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:16]
+    except (OSError, metadata.PackageNotFoundError):
+        return None
+    return Path(folder) / f"places-jionlp{version}-{digest}.json"
+
+
+def _read_index(path: Path) -> dict[str, list[tuple[str, str | None, str | None]]] | None:
+    """The index written there, or None when there is none or it is not one (then it is rebuilt)."""
+    try:
+        raw = json.loads(path.read_text("utf-8"))
+        entries = [e for es in raw.values() for e in es]
+    except (OSError, ValueError, TypeError, AttributeError):
+        return None
+    if not raw or not all(isinstance(e, list) and len(e) == 3 and isinstance(e[0], str) and e[0]
+                          and all(isinstance(x, str) or x is None for x in e[1:]) for e in entries):
+        return None
+    return {name: [(p, c, k) for p, c, k in es] for name, es in raw.items()}
+
+
+def _write_index(path: Path, index: dict) -> None:
+    """Written whole or not at all (a temporary file renamed); a folder that cannot be written
+    only means the index is built again next time."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
+    except OSError:
+        return
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as out:
+            json.dump(index, out, ensure_ascii=False)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _build_place_index() -> dict[str, list[tuple[str, str | None, str | None]]]:
     """Every printed form of every place in jionlp's gazetteer (full name, alias, alias + 县/区/…)
     -> the (province, city, county) it may be. jionlp's own parser scans the whole gazetteer on
     every call (~6 ms); a lookup in this index of the same data answers the common, unambiguous

@@ -1,7 +1,11 @@
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
+
+# the tests' own cache of the place index (loaders/regions.py), not the user's
+os.environ.setdefault("POLICYKG_CACHE", os.path.join(tempfile.gettempdir(), "policykg-test-cache"))
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"

@@ -1,4 +1,6 @@
 """Unit tests per pattern, table-driven: each row is an input and what must come out."""
+import os
+
 import pytest
 from policykg.loaders.citations import doc_number_key
 from policykg.loaders.cleaning import clean, label_of, lines_of, normalise
@@ -280,3 +282,36 @@ def test_the_gazetteer_is_asked_about_the_start_of_a_name_only(monkeypatch):
     R.locate(long_name)
     R.starts_with_place(long_name)
     assert asked and max(asked) <= R._PLACE_CHARS
+
+
+def test_the_place_index_is_kept_on_disk_and_read_back_as_built(tmp_path, monkeypatch):
+    """Building the index imports jionlp and loads its gazetteer (~0.8 s a process); a process
+    that finds it on disk places most issuers without jionlp at all."""
+    import subprocess
+    import sys
+
+    from policykg.loaders import regions as R
+    monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
+    R._place_index.cache_clear()
+    built = R._place_index()
+    written = R._index_cache_file()
+    assert written.parent == tmp_path and written.exists()
+    assert R._read_index(written) == built == R._build_place_index()
+    probe = ("import sys\nfrom policykg.loaders.regions import locate\n"
+             "print(locate('海东市人民政府').path, 'jionlp' in sys.modules)")
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                          env={**os.environ, "POLICYKG_CACHE": str(tmp_path)}, check=True)
+    assert done.stdout.split() == ["['国家',", "'青海省',", "'海东市']", "False"]
+    R._place_index.cache_clear()
+
+
+@pytest.mark.parametrize("damage", ["not json", "[1, 2]", '{"海东市": ["青海省"]}', '{"海东市": [[null, null, null]]}'])
+def test_a_damaged_place_index_on_disk_is_built_again(tmp_path, monkeypatch, damage):
+    from policykg.loaders import regions as R
+    monkeypatch.setenv("POLICYKG_CACHE", str(tmp_path))
+    path = R._index_cache_file()
+    path.write_text(damage, "utf-8")
+    R._place_index.cache_clear()
+    assert R._place_index() == R._build_place_index()
+    assert R._read_index(path) == R._build_place_index()     # written anew
+    R._place_index.cache_clear()
