@@ -88,9 +88,13 @@ def test_an_unchanged_file_is_not_read_again_and_a_changed_one_is(tmp_path, monk
     read = []
     real = E.extract
     monkeypatch.setattr(E, "extract", lambda path: read.append(Path(path).name) or real(path))
+    stat = db.stat()
     again = policykg.ingest([folder], db=db, workers=1)
     assert read == [] and again.unchanged == 5 and all(v == 0 for v in again.counts.values())
     assert snapshot(policykg.read_graph(db)) == before
+    # nothing to write: the store was read, not copied and put back (a staged write renames a new file in)
+    assert (db.stat().st_ino, db.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+    assert not list(tmp_path.glob("*.writing*"))
     one = sorted(folder.glob("*.txt"))[0]
     one.write_text(one.read_text("utf-8") + "\n", "utf-8")
     third = policykg.ingest([folder], db=db, workers=1)
