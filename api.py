@@ -86,22 +86,14 @@ def ingest(paths: Iterable[str | Path] | str | Path, db: str | Path | None = Non
            progress: Callable[[str], None] | None = None,
            on_error: Callable[[str], None] | None = None, workers: int | None = None) -> IngestReport:
     """Extract files or folders, link their lineage with what the store already holds, and write
-    the difference to the store, one transaction per file. `paths` is one file or folder, or
-    several. A file that cannot be read is reported (on_error gets one line naming it and the
+    the difference to the store, one transaction per file (a few files into an embedded store no
+    reader has open: all in one, written in place, see graph.embedded.in_place). `paths` is one
+    file or folder, or several. A file that cannot be read is reported (on_error gets one line naming it and the
     reason) and the others go on. Big folders are extracted in `workers` processes (None: one per
     core)."""
     from .graph import collector, local
-    from .graph.build import (
-        add_extraction,
-        copy_graph,
-        documents,
-        documents_by_source,
-        finish,
-    )
     from .graph.cypher import SOURCE_HASHES
-    from .graph.embedded import default_db_path
-    from .graph.link import LinkWorkers, affected_documents, link
-    from .graph.sync import apply
+    from .graph.embedded import InPlaceRefused, default_db_path, in_place
     from .loaders.extraction import content_hash, source_name
 
     files = list(iter_paths(paths))
@@ -127,94 +119,146 @@ def ingest(paths: Iterable[str | Path] | str | Path, db: str | Path | None = Non
             out.append(p)
         return stored, out
 
+    # files read before a write began (see below), with what reading them gave
+    read_before: dict[Path, tuple] = {}
+
+    def read(paths):
+        """(path, extraction, (file, reason) if it failed) of each path; a file is read once an
+        ingest, and on_error and progress hear of it then."""
+        for path in [p for p in paths if p in read_before]:
+            yield (path, *read_before[path])
+        for path, extraction, error in extract_many([p for p in paths if p not in read_before],
+                                                    workers=workers):
+            if error is not None and on_error:
+                on_error(str(error))
+            collector.young()
+            if progress:
+                progress(str(path))
+            yield path, extraction, None if error is None else (str(path), error.reason)
+
+    def read_files(paths, report):
+        """The extractions of `paths`; what cannot be read goes into `report`."""
+        for _, extraction, failure in read(paths):
+            if failure is not None:
+                report.failed.append(failure)
+            elif extraction is not None:
+                report.documents += len(extraction.documents)
+                yield extraction
+
+    few, read_seconds = False, 0.0
     if not neo4j and (Path(db) if db else default_db_path()).exists():
         # a folder the store holds as it is: answered from the store opened read-only, so that
         # the store is neither copied nor rewritten (the staged write's copy and checkpoint were
         # 1.3 s of a 2.2 s re-ingest of the unchanged 10k benchmark folder)
         started = time.perf_counter()
         with open_store(db, read_only=True) as store:
-            if not changed_of(store)[1]:
+            stored_hashes, changed = changed_of(store)
+            if not changed:
                 report = IngestReport(store=repr(store), files=len(files), unchanged=len(files))
                 report.timings["compare hashes"] = time.perf_counter() - started
                 return report
-    with open_store(db, neo4j) as store, collector.paused():
-        report = IngestReport(store=repr(store), files=len(files))
-        clock = _PhaseClock(report.timings)
-        stored_hashes, changed = changed_of(store)
-        report.unchanged = len(files) - len(changed)
-        files = changed
-        clock.lap("compare hashes")
-        if not files:
-            return report       # nothing to read, link or write
-        sources = {source_name(p) for p in files}
+        few = bool(stored_hashes) and len(changed) <= local.MAX_FILES
+        if few:
+            # read now, before any write begins: written in place if they can be, staged if not,
+            # the files are read once and reported once
+            started = time.perf_counter()
+            for path, extraction, failure in list(read(changed)):
+                read_before[path] = (extraction, failure)
+            read_seconds = time.perf_counter() - started
+    written: IngestReport | None = None
+    if few:
+        try:
+            with in_place(db) as store, collector.paused():
+                written = _ingest_into(store, files, changed_of, read_files, workers, on_error, in_place=True)
+        except InPlaceRefused:
+            pass        # written staged below (nothing was written)
+    if written is None:
+        with open_store(db, neo4j) as store, collector.paused():
+            written = _ingest_into(store, files, changed_of, read_files, workers, on_error)
+    if read_seconds:
+        written.timings["extract"] = written.timings.get("extract", 0.0) + read_seconds
+    return written
 
-        def read_files():
-            for path, extraction, error in extract_many(files, workers=workers):
-                if error is not None:
-                    report.failed.append((str(path), error.reason))
-                    if on_error:
-                        on_error(str(error))
-                elif extraction is not None:
-                    report.documents += len(extraction.documents)
-                    yield extraction
-                collector.young()
-                if progress:
-                    progress(str(path))
 
-        def built(old, extractions):
-            new = copy_graph(old)
-            stored = documents_by_source(new)
-            for extraction in extractions:
-                add_extraction(new, extraction, stored)
-            clock.lap("extract and build")
-            finish(new)
-            clock.lap("finish")
-            return new
+def _ingest_into(store, files, changed_of, read_files, workers, on_error, in_place: bool = False) -> IngestReport:
+    """The body of `ingest`, on a store open to write. In place (graph.embedded.in_place) only the
+    few-files path is taken, and all of it or nothing: what needs more, or a file whose write
+    fails, raises InPlaceRefused and the block is rolled back, to be written staged."""
+    from .graph import local
+    from .graph.build import add_extraction, copy_graph, documents, documents_by_source, finish
+    from .graph.embedded import InPlaceRefused
+    from .graph.link import LinkWorkers, affected_documents, link
+    from .graph.sync import apply
+    from .loaders.extraction import source_name
 
-        extractions = None
-        if stored_hashes and len(files) <= local.MAX_FILES:
-            # a few files into a store: read only the part of it they can change
-            extractions = list(read_files())
-            clock.lap("extract")
-            nb = local.neighbourhood(store, extractions) if extractions else None
-            clock.lap("read neighbourhood")
-            if nb is not None:
-                new = built(nb.graph, extractions)
-                only = affected_documents(nb.graph, new, sources=sources)
-                link(new, workers=1, only=only)
-                clock.lap("link")
-                reason = local.check(nb, new, only)
-                if reason is None:
-                    report.relinked = len(only)
-                    sync = apply(store, nb.graph, new)
-                    clock.lap("store")
-                    _finish_report(report, sync, on_error)
-                    report.lineage = _stored_lineage(store)
-                    return report
-                report.fallback = reason
-        # the linking workers are forked now, while this process is small (see LinkWorkers)
-        with LinkWorkers(workers) as link_workers:
-            old = store.read_graph()
-            clock.lap("read store")
-            # the files are read while the graph is built from them, unless they were read above
-            new = built(old, read_files() if extractions is None else extractions)
+    report = IngestReport(store=repr(store), files=len(files))
+    clock = _PhaseClock(report.timings)
+    stored_hashes, changed = changed_of(store)
+    report.unchanged = len(files) - len(changed)
+    files = changed
+    clock.lap("compare hashes")
+    if not files:
+        return report       # nothing to read, link or write
+    sources = {source_name(p) for p in files}
 
-            def linking() -> None:
-                # only the documents whose links can have changed are relinked; the others keep the
-                # links they had (the same as relinking all: tests/test_incremental.py)
-                started = time.perf_counter()
-                only = (affected_documents(old, new, sources=sources)
-                        if documents(old, ingested_only=False) else None)
-                report.timings["find affected"] = time.perf_counter() - started
-                report.relinked = len(only) if only is not None else None
-                link(new, only=only, pool=link_workers)
-                report.timings["link"] = time.perf_counter() - started
+    def built(old, extractions):
+        new = copy_graph(old)
+        stored = documents_by_source(new)
+        for extraction in extractions:
+            add_extraction(new, extraction, stored)
+        clock.lap("extract and build")
+        finish(new)
+        clock.lap("finish")
+        return new
 
-            # the facts are written while the lineage is linked; the links are written last
-            sync = apply(store, old, new, meanwhile=linking)
-            clock.lap("link and store")
-            _finish_report(report, sync, on_error)
-        report.graph = new if not sync.failed else store.read_graph()
+    extractions = None
+    if stored_hashes and len(files) <= local.MAX_FILES:
+        # a few files into a store: read only the part of it they can change
+        extractions = list(read_files(files, report))
+        clock.lap("extract")
+        nb = local.neighbourhood(store, extractions) if extractions else None
+        clock.lap("read neighbourhood")
+        if nb is not None:
+            new = built(nb.graph, extractions)
+            only = affected_documents(nb.graph, new, sources=sources)
+            link(new, workers=1, only=only)
+            clock.lap("link")
+            reason = local.check(nb, new, only)
+            if reason is None:
+                report.relinked = len(only)
+                sync = apply(store, nb.graph, new)
+                clock.lap("store")
+                if in_place and sync.failed:
+                    raise InPlaceRefused(f"{sync.failed[0][0]}: not stored")
+                _finish_report(report, sync, on_error)
+                report.lineage = _stored_lineage(store)
+                return report
+            report.fallback = reason
+    if in_place:
+        raise InPlaceRefused(report.fallback or "the whole store is needed")
+    # the linking workers are forked now, while this process is small (see LinkWorkers)
+    with LinkWorkers(workers) as link_workers:
+        old = store.read_graph()
+        clock.lap("read store")
+        # the files are read while the graph is built from them, unless they were read above
+        new = built(old, read_files(files, report) if extractions is None else extractions)
+
+        def linking() -> None:
+            # only the documents whose links can have changed are relinked; the others keep the
+            # links they had (the same as relinking all: tests/test_incremental.py)
+            started = time.perf_counter()
+            only = (affected_documents(old, new, sources=sources)
+                    if documents(old, ingested_only=False) else None)
+            report.timings["find affected"] = time.perf_counter() - started
+            report.relinked = len(only) if only is not None else None
+            link(new, only=only, pool=link_workers)
+            report.timings["link"] = time.perf_counter() - started
+
+        # the facts are written while the linking workers link; the links are written last
+        sync = apply(store, old, new, meanwhile=linking)
+        clock.lap("link and store")
+        _finish_report(report, sync, on_error)
+    report.graph = new if not sync.failed else store.read_graph()
     return report
 
 

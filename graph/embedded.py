@@ -6,7 +6,7 @@ import fcntl
 import os
 import shutil
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from operator import itemgetter
 from pathlib import Path
 
@@ -38,17 +38,17 @@ class EmbeddedStore(GraphStore):
     def __init__(self, path: str | os.PathLike | None = None, read_only: bool = False,
                  staged_for: Path | None = None):
         """staged_for: the store this is a working copy of (see `staged`); messages name it."""
-        import ladybug
         self.path = staged_for or (Path(path) if path else default_db_path())
         path = Path(path) if path else self.path
         self.read_only = read_only
+        self._reading: int | None = None
         if read_only and not path.exists():
             raise StoreError(f"{self.path}: no store here (run `policykg ingest` first)")
-        try:
-            self._db = ladybug.Database(str(path), read_only=read_only)
-            self._conn = self._connect()
-        except RuntimeError as error:
-            raise StoreError(f"{self.path}: {str(error).splitlines()[0]}") from None
+        if read_only:
+            _recover_if_abandoned(path)
+            self._open_for_reading(path)
+        else:
+            self._open(path, read_only=False)
         if not read_only:
             for statement in C.ladybug_schema():
                 self._conn.execute(statement)
@@ -60,8 +60,41 @@ class EmbeddedStore(GraphStore):
             self.close()
             with staged(self.path):
                 pass
-            self._db = ladybug.Database(str(path), read_only=True)
+            self._open_for_reading(path)
+
+    def _open(self, path: Path, read_only: bool) -> None:
+        import ladybug
+        try:
+            self._db = ladybug.Database(str(path), read_only=read_only)
             self._conn = self._connect()
+        except RuntimeError as error:
+            raise StoreError(f"{self.path}: {str(error).splitlines()[0]}") from None
+
+    def _open_for_reading(self, path: Path) -> None:
+        """Open read-only, holding a shared flock on the database file for as long as it is open:
+        an in-place write (see `in_place`) changes the file and its log only while it holds that
+        lock exclusively, so this reader never sees them half-written. The lock is on the file
+        itself, not on its name: a staged write renames a new file over it, and the lock follows
+        the file this reader has open (checked after the engine opened it; opened again if the
+        name moved on in between)."""
+        while True:
+            try:
+                fd = os.open(path, os.O_RDONLY)
+            except OSError:
+                self._open(path, read_only=True)    # the engine says what is wrong
+                return
+            fcntl.flock(fd, fcntl.LOCK_SH)          # waits while an in-place write finishes
+            try:
+                self._open(path, read_only=True)
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except BaseException:
+                os.close(fd)
+                raise
+            if same:
+                self._reading = fd
+                return
+            self._close_engine()
+            os.close(fd)
 
     def _missing_columns(self) -> list[tuple[str, str, str]]:
         """Properties of the schema a store's tables lack (tables it lacks altogether are made by
@@ -87,6 +120,12 @@ class EmbeddedStore(GraphStore):
         return f"EmbeddedStore({str(self.path)!r})"
 
     def close(self) -> None:
+        self._close_engine()
+        if self._reading is not None:
+            os.close(self._reading)     # lets go of the shared lock
+            self._reading = None
+
+    def _close_engine(self) -> None:
         self._conn.close()
         self._db.close()
 
@@ -162,30 +201,10 @@ class EmbeddedStore(GraphStore):
             self._conn.execute("COMMIT")
 
     def write_changes(self, changes: ChangeSet) -> None:
-        """One transaction: all of the change set or, on any error, none of it. What finds nodes
-        by id runs a row at a time (see cypher.py: a batch of them scans the table per row)."""
-        run = self._conn.execute
-        run("BEGIN TRANSACTION")
+        """One transaction: all of the change set or, on any error, none of it."""
+        self._conn.execute("BEGIN TRANSACTION")
         try:
-            for (rel, src, dst), rows in changes.delete_edges.items():
-                statement = C.ladybug_delete_edge(rel, src, dst)
-                for row in rows:
-                    run(statement, {"src": row["src"], "dst": row["dst"]})
-            for label, ids in changes.delete_nodes.items():
-                statement = C.ladybug_delete_node(label)
-                for node_id in ids:
-                    run(statement, {"id": node_id})
-            for label, rows in changes.create_nodes.items():
-                for batch in C.batches(rows):
-                    run(C.ladybug_create_nodes(label), {"rows": batch})
-            for label, rows in changes.update_nodes.items():
-                statement = C.ladybug_update_node(label)
-                for row in rows:
-                    run(statement, row)
-            for (rel, src, dst), rows in changes.create_edges.items():
-                statement = C.ladybug_create_edge(rel, src, dst)
-                for row in rows:
-                    run(statement, row)
+            self._write(changes)
         except BaseException:
             try:
                 self._conn.execute("ROLLBACK")
@@ -193,6 +212,30 @@ class EmbeddedStore(GraphStore):
                 pass   # the engine has already rolled back the failed transaction
             raise
         self._conn.execute("COMMIT")
+
+    def _write(self, changes: ChangeSet) -> None:
+        """What finds nodes by id runs a row at a time (see cypher.py: a batch of them scans the
+        table per row)."""
+        run = self._conn.execute
+        for (rel, src, dst), rows in changes.delete_edges.items():
+            statement = C.ladybug_delete_edge(rel, src, dst)
+            for row in rows:
+                run(statement, {"src": row["src"], "dst": row["dst"]})
+        for label, ids in changes.delete_nodes.items():
+            statement = C.ladybug_delete_node(label)
+            for node_id in ids:
+                run(statement, {"id": node_id})
+        for label, rows in changes.create_nodes.items():
+            for batch in C.batches(rows):
+                run(C.ladybug_create_nodes(label), {"rows": batch})
+        for label, rows in changes.update_nodes.items():
+            statement = C.ladybug_update_node(label)
+            for row in rows:
+                run(statement, row)
+        for (rel, src, dst), rows in changes.create_edges.items():
+            statement = C.ladybug_create_edge(rel, src, dst)
+            for row in rows:
+                run(statement, row)
 
 
 def _collect(result) -> tuple[list[str], list[list]]:
@@ -229,17 +272,27 @@ _ENGINE_SIDECARS = (".wal", ".shadow")
 def staged(path: str | os.PathLike | None = None, fresh: bool = False) -> Iterator[EmbeddedStore]:
     """The store at `path`, open read-write on a copy of it (an empty store if `fresh`); when the
     block ends without an error the copy, checkpointed and synced, replaces the store in one
-    rename, otherwise it is thrown away. A kill -9, a full disk or a crash at any moment leaves the store as it was before or as
-    it is after, never between.
+    rename, otherwise it is thrown away. A kill -9, a full disk or a crash at any moment leaves
+    the store as it was before or as it is after, never between.
 
     Why not the engine's own log: rows that LadybugDB 0.22 loads by COPY FROM are not in its
     write-ahead log while auto-checkpoint is off, so a kill between COPY and the checkpoint left
     edges pointing at row offsets that later ingests filled with other nodes. A copy costs one
     read and one write of the file per ingest (about a second per GB here), which is small beside
-    an ingest, and it makes every phase of the ingest safe, not only the engine's.
+    an ingest, and it makes every phase of the ingest safe, not only the engine's. (A few rows,
+    never by COPY, may go in place instead: `in_place`.)
+
+    The store's own log, left by an in-place write, is copied with it and merged into the copy by
+    the engine, so the store file is never changed where readers have it open.
 
     One writer at a time: a second one gets a StoreError at once (a lock file beside the store)."""
     path = Path(path) if path else default_db_path()
+    with _writer_lock(path):
+        yield from _staged_under_lock(path, fresh)
+
+
+@contextmanager
+def _writer_lock(path: Path) -> Iterator[None]:
     lock = _lock_path(path)
     try:
         lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
@@ -251,7 +304,8 @@ def staged(path: str | os.PathLike | None = None, fresh: bool = False) -> Iterat
         except BlockingIOError:
             raise StoreError(f"{path}: another policykg process is writing this store; "
                              "try again when it has finished") from None
-        yield from _staged_under_lock(path, fresh)
+        _recover(path)
+        yield
     finally:
         os.close(lock_fd)       # releases the lock
 
@@ -259,22 +313,64 @@ def staged(path: str | os.PathLike | None = None, fresh: bool = False) -> Iterat
 def leftovers(path: str | os.PathLike | None = None) -> list[Path]:
     """The files a killed write left beside the store: its working copy and the engine's own."""
     work = working_copy(Path(path) if path else default_db_path())
-    return [p for p in (work, *(work.with_name(work.name + s) for s in _ENGINE_SIDECARS)) if p.exists()]
+    return [p for p in (work, *_sidecars(work)) if p.exists()]
+
+
+def _sidecars(path: Path) -> list[Path]:
+    return [path.with_name(path.name + s) for s in _ENGINE_SIDECARS]
+
+
+def _retired(sidecar: Path) -> Path:
+    """Where a staged write moves the store's old log while it renames the new file in."""
+    return sidecar.with_name(sidecar.name + ".retired")
+
+
+def _recover(path: Path) -> None:
+    """Under the writer lock: finish a staged write killed while it swapped the new file in. Its
+    working copy still there: the rename did not happen, and the store's log goes back beside the
+    store it belongs to; gone: the new file is the store, and the old log is dropped."""
+    renamed = not working_copy(path).exists()
+    for sidecar in _sidecars(path):
+        retired = _retired(sidecar)
+        if retired.exists():
+            if renamed:
+                retired.unlink()
+            else:
+                os.replace(retired, sidecar)
+
+
+def _recover_if_abandoned(path: Path) -> None:
+    """A reader finding a swap that a killed writer left half done finishes it, if no writer is
+    at work (else the writer will)."""
+    if not any(_retired(s).exists() for s in _sidecars(path)):
+        return
+    try:
+        lock_fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError:
+        return
+    try:
+        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        _recover(path)
+    except BlockingIOError:
+        pass
+    finally:
+        os.close(lock_fd)
 
 
 def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:
     work = working_copy(path)
     for leftover in leftovers(path):
         leftover.unlink()       # a write that was killed: its copy is worthless
-    if not fresh and any(path.with_name(path.name + s).exists() for s in _ENGINE_SIDECARS):
-        # a log beside the store (written by an older policykg or another program): let the
-        # engine replay it in place, as it is designed to, so the copy holds what it holds
-        EmbeddedStore(path).close()
     if path.exists() and not fresh:
         try:
-            shutil.copyfile(path, work)
+            # the log too (written by an in-place write, an older policykg or another program):
+            # the engine replays it into the copy when the copy is opened
+            for source, target in zip([path, *_sidecars(path)], [work, *_sidecars(work)]):
+                if source.exists():
+                    shutil.copyfile(source, target)
         except OSError as error:
-            work.unlink(missing_ok=True)
+            for p in leftovers(path):
+                p.unlink()
             raise StoreError(f"{path}: cannot stage the write ({error.strerror}); "
                              "the store is unchanged") from None
     store = EmbeddedStore(work, staged_for=path)
@@ -287,22 +383,118 @@ def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:
     try:
         store.run("CHECKPOINT")     # the log merged into the file, so the file alone is the store
         store.close()
-        if any(work.with_name(work.name + s).exists() for s in _ENGINE_SIDECARS):
+        if any(p.exists() for p in _sidecars(work)):
             raise StoreError(f"{path}: the engine did not finish its checkpoint; the store is unchanged")
         _fsync(work)
-        if fresh:
-            # the old store's log, if it has one, must not be replayed onto the new file; it goes
-            # first (a kill here loses only what the store being replaced had not checkpointed)
-            for sidecar in _ENGINE_SIDECARS:
-                path.with_name(path.name + sidecar).unlink(missing_ok=True)
+        # the store's old log must not be replayed onto the new file, nor be lost before the new
+        # file is in place: it is moved aside, the file renamed in, and only then dropped (a kill
+        # in between is finished by `_recover`)
+        retired = [s for s in _sidecars(path) if s.exists()]
+        for sidecar in retired:
+            os.replace(sidecar, _retired(sidecar))
+        if retired:
+            _fsync(path.parent)
         os.replace(work, path)
         _fsync(path.parent)
+        for sidecar in retired:
+            _retired(sidecar).unlink()
     except OSError as error:
+        _recover(path)
         work.unlink(missing_ok=True)
         raise StoreError(f"{path}: cannot finish the write ({error.strerror}); the store is unchanged") from None
     except BaseException:
+        _recover(path)
         work.unlink(missing_ok=True)
         raise
+
+
+class InPlaceRefused(Exception):
+    """An in-place write cannot be made (a reader has the store open, or the write needs what only
+    a staged one does); nothing was written, and the caller writes staged instead."""
+
+
+class InPlaceStore(EmbeddedStore):
+    """The store written where it is: everything of one `in_place` block in one of the engine's
+    transactions, under its write-ahead log, which is left beside the store when it closes (the
+    engine merges it into the file once it has grown past its threshold, at a commit). What a
+    staged write costs at any size, the copy and above all the checkpoint (1.0-1.1 s of a one-file
+    ingest into the 10k benchmark store, benchmarks/findings.md), is not paid."""
+    supports_bulk = False       # COPY FROM rows are not safe in the log (see `staged`)
+    checkpoint_rows = 0
+    # the log is merged into the file at the first commit that leaves it larger than this. Every
+    # read-only open replays the log (about 60 ms a MB on the 10k benchmark store), and merging 60
+    # one-file ingests' log (4.9 MB) took 1.6 s against 1.0 s for one file's: at 1 MB, about a
+    # dozen one-file ingests share one checkpoint and a reader pays at most ~60 ms for the log
+    log_bytes = 1 << 20
+
+    def __init__(self, path: Path):
+        super().__init__(path)
+        self._broken = False
+        self._conn.execute("CALL force_checkpoint_on_close=false")
+        self._conn.execute(f"CALL checkpoint_threshold={self.log_bytes}")
+        self._conn.execute("BEGIN TRANSACTION")
+
+    def deferred_checkpoint(self):
+        return nullcontext()
+
+    def checkpoint(self) -> None:
+        pass                    # the engine's, at its threshold
+
+    def write_bulk(self, changes: ChangeSet) -> None:
+        raise InPlaceRefused("a bulk load is written staged")
+
+    def write_changes(self, changes: ChangeSet) -> None:
+        """In the block's one transaction. A failed statement may end that transaction in the
+        engine, so nothing more is written after one: the caller abandons the block."""
+        if self._broken:
+            raise InPlaceRefused("an earlier write of this block failed")
+        try:
+            self._write(changes)
+        except BaseException:
+            self._broken = True
+            raise
+
+    @property
+    def failed(self) -> bool:
+        return self._broken
+
+    def finish(self, commit: bool) -> None:
+        try:
+            self._conn.execute("COMMIT" if commit and not self._broken else "ROLLBACK")
+        except RuntimeError:
+            if commit and not self._broken:
+                raise
+        finally:
+            self.close()
+
+
+@contextmanager
+def in_place(path: str | os.PathLike | None = None) -> Iterator[InPlaceStore]:
+    """The store at `path`, open read-write where it is, if no reader has it open; raises
+    InPlaceRefused otherwise (and when there is no store yet). All of the block is one engine
+    transaction: committed when the block ends without an error, rolled back otherwise; a kill
+    at any moment leaves the store before or after (the engine replays committed transactions
+    from its log, and only those). Readers wait for the block to end (see `_open_for_reading`):
+    meant for small writes, a few files' rows row by row."""
+    path = Path(path) if path else default_db_path()
+    with _writer_lock(path):
+        if not path.exists():
+            raise InPlaceRefused("no store yet")
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                raise InPlaceRefused("a reader has the store open") from None
+            store = InPlaceStore(path)
+            try:
+                yield store
+            except BaseException:
+                store.finish(commit=False)
+                raise
+            store.finish(commit=True)
+        finally:
+            os.close(fd)
 
 
 def _close_quietly(store: EmbeddedStore) -> None:
