@@ -461,9 +461,11 @@ class InPlaceStore(EmbeddedStore):
     def finish(self, commit: bool) -> None:
         try:
             self._conn.execute("COMMIT" if commit and not self._broken else "ROLLBACK")
-        except RuntimeError:
+        except RuntimeError as error:
             if commit and not self._broken:
-                raise
+                # the engine rolls a transaction it cannot commit back (a full disk, say)
+                raise StoreError(f"{self.path}: cannot finish the write ({str(error).splitlines()[0]}); "
+                                 "the store is unchanged") from None
         finally:
             self.close()
 
