@@ -106,15 +106,19 @@ def ingest(paths: Iterable[str | Path] | str | Path, db: str | Path | None = Non
 
     def changed_of(store) -> tuple[dict[str, str], list[Path]]:
         """The files the store does not hold as they are now. A file read before, unchanged, by
-        the same rules gives the same records: it is not read again. Hashed only where a hash is
-        stored, and once an ingest."""
+        the same rules gives the same records: it is not read again. Nor is a file under a name
+        the store does not know whose bytes it holds under another: source names are relative to
+        the working folder, so the same folder ingested from another one has new names and the
+        same bytes. Hashed only where the store holds hashes, and once an ingest."""
         stored = {r["source"]: r["hash"] for r in store.rows(SOURCE_HASHES)}
+        known = set(stored.values())
         out = []
         for p in files:
-            if source_name(p) in stored:
+            if known:
                 if p not in hashes:
                     hashes[p] = content_hash(p)
-                if stored[source_name(p)] == hashes[p]:
+                name, digest = source_name(p), hashes[p]
+                if digest is not None and (stored[name] == digest if name in stored else digest in known):
                     continue
             out.append(p)
         return stored, out

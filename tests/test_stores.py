@@ -499,3 +499,29 @@ def test_a_small_change_goes_row_by_row_and_a_big_one_by_copy(linked, tmp_path, 
             snapshots[name] = snapshot(store.read_graph())
         assert set(used) == ({"rows"} if name == "small" else {"copy"}), (name, used)
     assert snapshots["small"] == snapshots["big"] == snapshot(linked)
+
+
+def test_a_folder_ingested_again_from_another_working_folder_is_not_read_again(tmp_path, monkeypatch):
+    """Source names are relative to the working folder: from elsewhere the same files have other
+    names. Their bytes are what the store holds, so they are not read again (before, every file
+    was, at every later ingest, for ever)."""
+    E = sys.modules["policykg.loaders.extraction"]
+    folder = tmp_path / "project" / "docs"
+    shutil.copytree(SAMPLES, folder)
+    db = tmp_path / "g.lbug"
+    monkeypatch.chdir(folder.parent)
+    policykg.ingest(["docs"], db=db)
+    before = snapshot(policykg.read_graph(db))
+    read = []
+    real = E.extract
+    monkeypatch.setattr(E, "extract", lambda path: read.append(Path(path).name) or real(path))
+    monkeypatch.chdir(tmp_path)
+    stat = db.stat()
+    again = policykg.ingest([folder], db=db, workers=1)
+    assert read == [] and again.unchanged == 5
+    assert (db.stat().st_ino, db.stat().st_mtime_ns) == (stat.st_ino, stat.st_mtime_ns)
+    assert snapshot(policykg.read_graph(db)) == before
+    one = sorted(folder.glob("*.txt"))[0]
+    one.write_text(one.read_text("utf-8") + "\n", "utf-8")
+    third = policykg.ingest([folder], db=db, workers=1)
+    assert read == [one.name] and third.unchanged == 4       # a changed file is read all the same
