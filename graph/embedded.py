@@ -87,6 +87,12 @@ class EmbeddedStore(GraphStore):
             try:
                 self._open(path, read_only=True)
                 same = os.fstat(fd).st_ino == os.stat(path).st_ino
+            except StoreError as error:
+                os.close(fd)
+                if _RECOVERY_PENDING not in str(error):
+                    raise
+                _finish_engine_recovery(path)
+                continue
             except BaseException:
                 os.close(fd)
                 raise
@@ -264,8 +270,10 @@ def _lock_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.lock")
 
 
-# LadybugDB's files beside the database while it is open or recovering.
-_ENGINE_SIDECARS = (".wal", ".shadow")
+# LadybugDB 0.22's files beside a database: its log, and what a checkpoint in progress keeps (the
+# log being merged, the shadow pages, two marker files), seen beside a store killed while the
+# engine merged its log in place (tests/test_in_place.py)
+_ENGINE_SIDECARS = (".wal", ".wal.checkpoint", ".shadow", ".checkpoint.apply.lock", ".checkpoint.intent.lock")
 
 
 @contextmanager
@@ -337,6 +345,22 @@ def _recover(path: Path) -> None:
                 retired.unlink()
             else:
                 os.replace(retired, sidecar)
+
+
+_RECOVERY_PENDING = "checkpoint recovery is pending"     # LadybugDB's words
+
+
+def _finish_engine_recovery(path: Path) -> None:
+    """A kill while the engine merged its log into the file in place (an in-place write's commit
+    past InPlaceStore.log_bytes) leaves a recovery that only a read-write open makes: made here,
+    under the writer lock and with no reader open, so that readers can open the store again."""
+    with _writer_lock(path):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)      # readers that opened before the kill finish first
+            EmbeddedStore(path).close()
+        finally:
+            os.close(fd)
 
 
 def _recover_if_abandoned(path: Path) -> None:

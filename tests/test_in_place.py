@@ -220,3 +220,32 @@ def test_a_staged_write_killed_while_it_swaps_out_the_log_loses_nothing(states, 
         pass
     assert leftovers(db) == [] and policykg.check(db=db).healthy
     assert fingerprint(policykg.read_graph(db)) == now
+
+
+@pytest.mark.parametrize("then", ["read", "staged write"])
+@pytest.mark.parametrize("delay", [0.0, 0.005, 0.02, 0.06, 0.15])
+def test_an_in_place_commit_killed_while_the_engine_merges_its_log_leaves_before_or_after(states, db, delay, then):
+    """The commit that takes the log past its threshold merges it into the file in place: killed
+    at one of several moments of that, the store is before or after, never between, whether a
+    reader or a staged write (which copies the store with all the engine's files beside it) comes
+    to it first."""
+    patch = f"""
+        import threading, time
+        from policykg.graph import embedded
+        embedded.InPlaceStore.log_bytes = 1
+        def finish(self, commit):
+            threading.Thread(target=lambda: (time.sleep({delay}), die()), daemon=True).start()
+            self._conn.execute('COMMIT')
+            self.close()
+            time.sleep(5)
+        embedded.InPlaceStore.finish = finish
+        """
+    assert _killed(db, FEW, patch) == -signal.SIGKILL
+    if then == "staged write":
+        with staged(db) as store:
+            assert fingerprint(store.read_graph()) in (states["before"], states["after"])
+    now = fingerprint(policykg.read_graph(db))
+    assert now in (states["before"], states["after"]), f"killed {delay} s into the commit"
+    policykg.ingest(FEW, db=db)
+    assert fingerprint(policykg.read_graph(db)) == states["after"]
+    assert policykg.check(db=db).healthy
