@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import os
 import shutil
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager, nullcontext
 from operator import itemgetter
@@ -45,7 +46,6 @@ class EmbeddedStore(GraphStore):
         if read_only and not path.exists():
             raise StoreError(f"{self.path}: no store here (run `policykg ingest` first)")
         if read_only:
-            _recover_if_abandoned(path)
             self._open_for_reading(path)
         else:
             self._open(path, read_only=False)
@@ -76,7 +76,7 @@ class EmbeddedStore(GraphStore):
         lock exclusively, so this reader never sees them half-written. The lock is on the file
         itself, not on its name: a staged write renames a new file over it, and the lock follows
         the file this reader has open (checked after the engine opened it; opened again if the
-        name moved on in between)."""
+        name moved on in between, or a swap began: see `_wait_for_swap`)."""
         while True:
             try:
                 fd = os.open(path, os.O_RDONLY)
@@ -85,8 +85,10 @@ class EmbeddedStore(GraphStore):
                 return
             fcntl.flock(fd, fcntl.LOCK_SH)          # waits while an in-place write finishes
             try:
+                _wait_for_swap(path)
                 self._open(path, read_only=True)
-                same = os.fstat(fd).st_ino == os.stat(path).st_ino
+                # what the engine opened is the file this lock is on, with its log
+                same = os.fstat(fd).st_ino == os.stat(path).st_ino and not _swapping(path)
             except StoreError as error:
                 os.close(fd)
                 if _RECOVERY_PENDING not in str(error):
@@ -363,22 +365,27 @@ def _finish_engine_recovery(path: Path) -> None:
             os.close(fd)
 
 
-def _recover_if_abandoned(path: Path) -> None:
-    """A reader finding a swap that a killed writer left half done finishes it, if no writer is
-    at work (else the writer will)."""
-    if not any(_retired(s).exists() for s in _sidecars(path)):
-        return
-    try:
-        lock_fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
-    except OSError:
-        return
-    try:
-        fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        _recover(path)
-    except BlockingIOError:
-        pass
-    finally:
-        os.close(lock_fd)
+def _swapping(path: Path) -> bool:
+    return any(_retired(s).exists() for s in _sidecars(path))
+
+
+def _wait_for_swap(path: Path) -> None:
+    """While a staged write swaps its copy in, the store's log is moved aside for a moment, and
+    the store without it is older than it is: a reader waits until the swap is done, or finishes
+    it when the writer was killed in the middle (the writer lock is free then)."""
+    while _swapping(path):
+        try:
+            lock_fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError:
+            return          # a folder this reader cannot write to: no writer here either
+        try:
+            fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            _recover(path)
+            return
+        except BlockingIOError:
+            time.sleep(0.01)     # a writer is in the middle of its swap: a few file operations
+        finally:
+            os.close(lock_fd)
 
 
 def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:

@@ -249,3 +249,21 @@ def test_an_in_place_commit_killed_while_the_engine_merges_its_log_leaves_before
     policykg.ingest(FEW, db=db)
     assert fingerprint(policykg.read_graph(db)) == states["after"]
     assert policykg.check(db=db).healthy
+
+
+def test_a_reader_waits_while_a_staged_write_swaps_the_log_out(states, db):
+    """Between moving the store's log aside and renaming its copy in, the store file alone is
+    older than the store: a reader opening then waits for the swap instead of reading that."""
+    from policykg.graph import embedded
+    assert policykg.ingest(FEW, db=db).failed == []         # in place: the store and its log
+    wal = db.with_name(db.name + ".wal")
+    seen = []
+    with embedded._writer_lock(db):                         # a writer in the middle of its swap
+        os.replace(wal, embedded._retired(wal))
+        reader = threading.Thread(target=lambda: seen.append(fingerprint(policykg.read_graph(db))))
+        reader.start()
+        reader.join(1.5)
+        assert seen == []                                   # waiting, not reading the bare file
+        os.replace(embedded._retired(wal), wal)             # the swap undone, as a failed one is
+    reader.join(60)
+    assert seen == [states["after"]]
