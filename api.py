@@ -166,14 +166,14 @@ def ingest(paths: Iterable[str | Path] | str | Path, db: str | Path | None = Non
             # read now, before any write begins: written in place if they can be, staged if not,
             # the files are read once and reported once
             started = time.perf_counter()
-            for path, extraction, failure in list(read(changed)):
+            for path, extraction, failure in read(changed):
                 read_before[path] = (extraction, failure)
             read_seconds = time.perf_counter() - started
     written: IngestReport | None = None
     if few:
         try:
             with in_place(db) as store, collector.paused():
-                written = _ingest_into(store, files, changed_of, read_files, workers, on_error, in_place=True)
+                written = _ingest_into(store, files, changed_of, read_files, workers, on_error, all_or_nothing=True)
         except InPlaceRefused:
             pass        # written staged below (nothing was written)
     if written is None:
@@ -184,10 +184,11 @@ def ingest(paths: Iterable[str | Path] | str | Path, db: str | Path | None = Non
     return written
 
 
-def _ingest_into(store, files, changed_of, read_files, workers, on_error, in_place: bool = False) -> IngestReport:
-    """The body of `ingest`, on a store open to write. In place (graph.embedded.in_place) only the
-    few-files path is taken, and all of it or nothing: what needs more, or a file whose write
-    fails, raises InPlaceRefused and the block is rolled back, to be written staged."""
+def _ingest_into(store, files, changed_of, read_files, workers, on_error,
+                 all_or_nothing: bool = False) -> IngestReport:
+    """The body of `ingest`, on a store open to write. All or nothing (a store written in place,
+    graph.embedded.in_place): only the few-files path is taken, and what needs more, or a file
+    whose write fails, raises InPlaceRefused and the block is rolled back, to be written staged."""
     from .graph import local
     from .graph.build import add_extraction, copy_graph, documents, documents_by_source, finish
     from .graph.embedded import InPlaceRefused
@@ -232,13 +233,13 @@ def _ingest_into(store, files, changed_of, read_files, workers, on_error, in_pla
                 report.relinked = len(only)
                 sync = apply(store, nb.graph, new)
                 clock.lap("store")
-                if in_place and sync.failed:
+                if all_or_nothing and sync.failed:
                     raise InPlaceRefused(f"{sync.failed[0][0]}: not stored")
                 _finish_report(report, sync, on_error)
                 report.lineage = _stored_lineage(store)
                 return report
             report.fallback = reason
-    if in_place:
+    if all_or_nothing:
         raise InPlaceRefused(report.fallback or "the whole store is needed")
     # the linking workers are forked now, while this process is small (see LinkWorkers)
     with LinkWorkers(workers) as link_workers:

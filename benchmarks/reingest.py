@@ -45,10 +45,10 @@ def run_size(size: int, root: Path) -> dict:
     # a day's work: more new files, one ingest each, into the same store. A few files are written
     # in place under the engine's log, which the engine merges into the file at one of the commits
     # (graph.embedded.InPlaceStore.log_bytes): what that costs shows in the slowest of the series
-    series = []
+    series, corpus_files = [], sorted(docs.rglob("*.txt"))
     for k in range(SERIES):
         more = work / f"more_{k}.txt"
-        source = sorted(docs.rglob("*.txt"))[-2 - 37 * k]
+        source = corpus_files[-2 - 37 * k]
         more.write_text(source.read_text("utf-8").replace("〕", f"〕7{k}", 1), "utf-8")
         series.append(timed(["ingest", str(more), "--db", str(db)]))
     shutil.rmtree(work)

@@ -51,9 +51,9 @@ def run_policykg(args: list[str]) -> tuple[float, float, str]:
     """One whole `policykg ARGS` process timed from outside: wall seconds, its peak RSS in MB
     (the kernel's accounting of that process), and what it printed. Exits on a failed command."""
     with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as figures:
-        proc = subprocess.Popen([sys.executable, "-c", _MEASURE, str(Path(sys.executable).with_name("policykg")),
-                                 *args], stdout=out, stderr=subprocess.STDOUT, pass_fds=(figures.fileno(),),
-                                env={**os.environ, "POLICYKG_MEASURE_FD": str(figures.fileno())}, text=True)
+        proc = subprocess.Popen([sys.executable, "-c", _MEASURE, str(figures.fileno()),
+                                 str(Path(sys.executable).with_name("policykg")), *args],
+                                stdout=out, stderr=subprocess.STDOUT, pass_fds=(figures.fileno(),), text=True)
         proc.wait()
         out.seek(0)
         text = out.read()
@@ -70,10 +70,10 @@ def run_policykg(args: list[str]) -> tuple[float, float, str]:
 _MEASURE = """
 import os, subprocess, sys, time
 started = time.perf_counter()
-proc = subprocess.Popen(sys.argv[1:])
+proc = subprocess.Popen(sys.argv[2:])
 _, status, usage = os.wait4(proc.pid, 0)
 wall = time.perf_counter() - started
-with os.fdopen(int(os.environ["POLICYKG_MEASURE_FD"]), "w") as f:
+with os.fdopen(int(sys.argv[1]), "w") as f:
     f.write(f"{os.waitstatus_to_exitcode(status)} {wall} {usage.ru_maxrss}")
 """
 

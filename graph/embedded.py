@@ -301,11 +301,14 @@ def staged(path: str | os.PathLike | None = None, fresh: bool = False) -> Iterat
         yield from _staged_under_lock(path, fresh)
 
 
+def _open_writer_lock(path: Path) -> int:
+    return os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+
+
 @contextmanager
 def _writer_lock(path: Path) -> Iterator[None]:
-    lock = _lock_path(path)
     try:
-        lock_fd = os.open(lock, os.O_RDWR | os.O_CREAT, 0o644)
+        lock_fd = _open_writer_lock(path)
     except OSError as error:
         raise StoreError(f"{path}: cannot write here: {error.strerror}") from None
     try:
@@ -375,7 +378,7 @@ def _wait_for_swap(path: Path) -> None:
     it when the writer was killed in the middle (the writer lock is free then)."""
     while _swapping(path):
         try:
-            lock_fd = os.open(_lock_path(path), os.O_RDWR | os.O_CREAT, 0o644)
+            lock_fd = _open_writer_lock(path)
         except OSError:
             return          # a folder this reader cannot write to: no writer here either
         try:
@@ -484,10 +487,6 @@ class InPlaceStore(EmbeddedStore):
         except BaseException:
             self._broken = True
             raise
-
-    @property
-    def failed(self) -> bool:
-        return self._broken
 
     def finish(self, commit: bool) -> None:
         try:

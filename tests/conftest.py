@@ -147,3 +147,19 @@ def open_page(page, path) -> None:
     """Open a written page in the browser and wait until it has drawn (it sets body[data-drawn])."""
     page.goto(path.resolve().as_uri())
     page.wait_for_selector("body[data-drawn=yes]", timeout=30000)
+
+
+def killed_run(patch: str, code: str) -> int:
+    """The return code of a Python process that runs `patch` then `code`; the patch calls die()
+    (SIGKILL: no cleanup, no finally) at the moment a test kills it."""
+    import subprocess
+    import sys
+    import textwrap
+    script = "import os, signal\ndef die():\n    os.kill(os.getpid(), signal.SIGKILL)\n"
+    script += textwrap.dedent(patch) + "\n" + textwrap.dedent(code)
+    return subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=300).returncode
+
+
+def ingest_code(files, db) -> str:
+    """The code of an ingest of `files` into `db`, one worker, for killed_run."""
+    return f"import policykg\npolicykg.ingest({[str(f) for f in files]!r}, db={str(db)!r}, workers=1)\n"

@@ -5,9 +5,7 @@ import errno
 import os
 import shutil
 import signal
-import subprocess
 import sys
-import textwrap
 
 import policykg
 import pytest
@@ -15,7 +13,7 @@ from policykg.graph import EmbeddedStore, StoreError
 from policykg.graph.check import fingerprint
 from policykg.graph.embedded import staged, working_copy
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, ingest_code, killed_run
 
 HAIDONG_FILE = SAMPLES / "000_688cda0958d2e220.txt"
 QINGHAI_FILE = SAMPLES / "001_2134d2f2c0bab840.txt"
@@ -95,12 +93,7 @@ KILL_AT = {
 
 
 def _killed_ingest(db, patch: str) -> int:
-    script = "import os, signal\ndef die():\n    os.kill(os.getpid(), signal.SIGKILL)\n"
-    script += textwrap.dedent(patch)
-    script += (f"\nimport policykg\npolicykg.ingest([{str(QINGHAI_FILE)!r}, {str(SANMING_FILE)!r}], "
-               f"db={str(db)!r}, workers=1)\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=300)
-    return done.returncode
+    return killed_run(patch, ingest_code([QINGHAI_FILE, SANMING_FILE], db))
 
 
 @pytest.mark.parametrize("phase", list(KILL_AT))

@@ -5,9 +5,6 @@ replaying it onto the new file."""
 import os
 import shutil
 import signal
-import subprocess
-import sys
-import textwrap
 import threading
 
 import policykg
@@ -16,7 +13,7 @@ from policykg.graph import EmbeddedStore
 from policykg.graph.check import fingerprint
 from policykg.graph.embedded import in_place, leftovers, staged
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, SAMPLES, ingest_code, killed_run
 
 BASE = [SAMPLES / n for n in ("000_688cda0958d2e220.txt", "001_2134d2f2c0bab840.txt",
                               "004_c18c4e8f45edc89e.txt")]
@@ -150,11 +147,7 @@ KILL_AT = {
 
 
 def _killed(db, files, patch: str) -> int:
-    script = "import os, signal\ndef die():\n    os.kill(os.getpid(), signal.SIGKILL)\n"
-    script += textwrap.dedent(patch)
-    script += f"\nimport policykg\npolicykg.ingest({[str(f) for f in files]!r}, db={str(db)!r}, workers=1)\n"
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=300)
-    return done.returncode
+    return killed_run(patch, ingest_code(files, db))
 
 
 @pytest.mark.parametrize("phase", list(KILL_AT))
@@ -203,12 +196,9 @@ def test_a_staged_write_killed_while_it_swaps_out_the_log_loses_nothing(states, 
     assert policykg.ingest(FEW, db=db).failed == []         # in place: the store and its log
     in_place_state = fingerprint(policykg.read_graph(db))
     expected, patch = SWAP_KILL_AT[phase]
-    script = ("import os, signal\ndef die():\n    os.kill(os.getpid(), signal.SIGKILL)\n"
-              + textwrap.dedent(patch)
-              + "\nfrom policykg.graph.embedded import staged\nwith staged(" + repr(str(db)) + ") as s:\n"
-              "    s.run(\"MATCH (d:Document) SET d.title = d.title + '·'\", write=True)\n")
-    done = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, timeout=300)
-    assert done.returncode == -signal.SIGKILL
+    code = ("from policykg.graph.embedded import staged\nwith staged(" + repr(str(db)) + ") as s:\n"
+            "    s.run(\"MATCH (d:Document) SET d.title = d.title + '·'\", write=True)\n")
+    assert killed_run(patch, code) == -signal.SIGKILL
     now = fingerprint(policykg.read_graph(db))        # a reader finishes the swap the kill left
     titles = [r["title"] for r in policykg.cypher("MATCH (d:Document) RETURN d.title AS title", db=db)]
     if expected == "in place":
