@@ -40,13 +40,30 @@ class _CharTable(dict):
 
 
 _TABLE = _CharTable()
+# characters other than those _normal_char keeps as they are (Chinese characters, ASCII letters,
+# digits and the punctuation no rule rewrites, circled numbers, the Chinese punctuation): only they
+# are looked up, where str.translate looked up every character of every text (tests/test_normal.py
+# checks every character outside this class against _normal_char)
+_CHANGED = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\u2460-\u24ff0-9A-Za-z \n\t.\-/+=*&#@_'\"·"
+                      r"（）：；，！？《》〔〕【】、。“”‘’—％]")
+_CJK_OR_LATER = re.compile("[\u3401-\U0010ffff]")
 _CJK_FULL_STOP = re.compile(r"(?<=[\u4e00-\u9fff”）》])\.(?![\d.])")
 _DIGIT_COMMA = re.compile(r"(?<=\d),(?=\d)")
 
 
+def _normal_of(m: re.Match) -> str:
+    return _TABLE[ord(m.group())]
+
+
 def normalise(text: str) -> str:
     """Same-length matching view: NFKC where it keeps length, full-width punctuation, simplified."""
-    s = text.translate(_TABLE)
+    # short texts are mostly names, headings and bracketed notes, read again and again (3,713
+    # distinct among 63,222 calls on 400 benchmark documents): each is normalised once
+    return _normalise_short(text) if len(text) <= 64 else _normalise(text)
+
+
+def _normalise(text: str) -> str:
+    s = _CHANGED.sub(_normal_of, text)
     if "," in text:
         keep = [m.start() for m in _DIGIT_COMMA.finditer(text)]
         if keep:
@@ -58,13 +75,14 @@ def normalise(text: str) -> str:
         # a PDF text layer or web copy ends Chinese sentences with '.': read it as 。 (3.5 stays)
         s = _CJK_FULL_STOP.sub("。", s)
     cc = _opencc()
-    if cc is not None and any(ord(c) > 0x3400 for c in s):
+    if cc is not None and _CJK_OR_LATER.search(s):
         conv = cc.convert(s)
         if len(conv) == len(s):
             s = conv
     return s
 
 
+_normalise_short = lru_cache(maxsize=1 << 16)(_normalise)
 
 
 _YEAR_DIGIT = str.maketrans("〇零○Ｏ一二三四五六七八九", "0000123456789")

@@ -7,18 +7,48 @@ from __future__ import annotations
 
 import re
 
+
+class Needing:
+    """A compiled pattern every match of which holds a match of `needs` (a regular expression that
+    starts with a character or a class, which the regex engine scans for quickly): a text without
+    one is not searched. Python's regex engine tries a pattern at each position of a text, and a
+    文号's code (up to ten Chinese characters before its bracket) costs up to ten steps at every
+    Chinese character of a line that holds none. The answers are the pattern's own: a text with
+    nothing `needs` matches holds no match anywhere in it (tests/test_patterns.py checks each)."""
+
+    def __init__(self, pattern: re.Pattern, needs: str):
+        self.compiled, self.needs, self.pattern = pattern, needs, pattern.pattern
+        self.may_match = re.compile(needs).search
+
+    def search(self, text: str, *pos) -> re.Match | None:
+        return self.compiled.search(text, *pos) if self.may_match(text) else None
+
+    def match(self, text: str, *pos) -> re.Match | None:
+        return self.compiled.match(text, *pos) if self.may_match(text) else None
+
+    def fullmatch(self, text: str, *pos) -> re.Match | None:
+        return self.compiled.fullmatch(text, *pos) if self.may_match(text) else None
+
+    def finditer(self, text: str, *pos):
+        return self.compiled.finditer(text, *pos) if self.may_match(text) else iter(())
+
+    def sub(self, repl, text: str, count: int = 0) -> str:
+        return self.compiled.sub(repl, text, count) if self.may_match(text) else text
+
+
 CN_NUM = "一二三四五六七八九十百零〇两"
 CIRCLED = "".join(chr(0x2460 + i) for i in range(20))          # ① .. ⑳
 
 # ---------------------------------------------------------------- noise inside printed lines
-_PINYIN_SYLLABLE = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]{1,7}"
+_PINYIN_LETTER = r"[a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ]"
+_PINYIN_SYLLABLE = _PINYIN_LETTER + "{1,7}"
 # dropped from a line (cleaning.py): pinyin glosses after a character (發(fā), 地(dì / de), 局(ju)(ju)),
 # HTML tags and entities left in a page's text, runs of '|' that separate flattened cells
-MARKUP_NOISE = re.compile(
+MARKUP_NOISE = Needing(re.compile(
     rf"(?<=[\u3400-\u9fff])(?:[(（]{_PINYIN_SYLLABLE}(?:\s*/\s*{_PINYIN_SYLLABLE})*[)）])+"
     r"|</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"
     r"|&(?:nbsp|ensp|emsp|amp|lt|gt|quot|#\d{2,5});"
-    r"|\|+")
+    r"|\|+"), rf"[(（]{_PINYIN_LETTER}|[<&|]")
 # the red header of an official document: 贵州省人民政府文件
 # how an issuing body's name ends, for the rules that find an issuer by its place in a line (a red
 # header, a signature, a title, a news lead)
@@ -54,8 +84,10 @@ LABELS: list[tuple[str, re.Pattern]] = [
 # („ ‟ are how a Word file's 〔 〕 come out of some converters)
 OPEN_BR = "〔［\\[（【{｛„"
 CLOSE_BR = "〕］\\]）】}｝‟"
-DOC_NUMBER = re.compile(
-    rf"([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})[{CLOSE_BR}](?:第)?(\d{{1,4}})号")
+
+
+DOC_NUMBER = Needing(re.compile(
+    rf"([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})[{CLOSE_BR}](?:第)?(\d{{1,4}})号"), "号")
 # words that can stand right before a 文号 and are not part of the issuer code (citations.
 # issuer_code_start): up to the first of them, then up to the last of the longer ones (为贯彻落实国办发
 # 〔2024〕1号 → 国办发; 和实施意见国发〔2024〕3号 → 国发: a title printed without brackets ends at its
@@ -78,10 +110,10 @@ TITLE = re.compile(r"《((?:[^《》]|《[^《》]*》){2,200}?)》")
 # well-known documents (按照国发42号文件精神): only with 文件/精神/要求 after it, so that a count
 # (印发2号) is not read as one. Groups: code, year, number | code, number | code, year, number |
 # code, number.
-CITED_NUMBER = re.compile(
+CITED_NUMBER = Needing(re.compile(
     rf"{DOC_NUMBER.pattern}|([\u4e00-\u9fff]{{1,8}}令)第(\d{{1,4}})号"
     rf"|([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})(\d{{1,4}})号"
-    rf"|([\u4e00-\u9fff]{{1,8}}[发函字])(\d{{1,4}})号(?=文件|精神|的?要求|的?规定)")
+    rf"|([\u4e00-\u9fff]{{1,8}}[发函字])(\d{{1,4}})号(?=文件|精神|的?要求|的?规定)"), "号")
 # a yearless 文号 on its own, as a citation's number is kept once found (国发42号)
 YEARLESS_NUMBER = re.compile(r"([\u4e00-\u9fff]{1,8}[发函字])(\d{1,4})号(?:文件)?")
 TRAILING_DOC_NUMBER = re.compile(rf"^[（(]?\s*({CITED_NUMBER.pattern})\s*[）)]?")
@@ -96,9 +128,9 @@ SITE_NOTE = re.compile(r"【[^【】]*(?:废止|失效|最新|修订|有效)[^�
 REPEAL_CUE = re.compile(r"(同时废止|予以废止|即行废止|废止|停止执行|不再执行)")
 
 # ---------------------------------------------------------------- dates
-DATE = re.compile(
+DATE = Needing(re.compile(
     r"((?:19|20)\d{2}|[一二三四五六七八九〇零○Ｏ]{4})\s*年\s*"
-    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日")
+    r"(\d{1,2}|[一二三四五六七八九十]{1,3})\s*月\s*(\d{1,2}|[一二三四五六七八九十]{1,3})\s*日"), "年")
 # a signature date alone on its line, or after the issuer on the same line (web pages print
 # '青海省人民政府办公厅 2023年10月25日' as one line)
 SIGNATURE_ISSUER = rf"[\u4e00-\u9fff（）]{{2,30}}?{ISSUER_END}"
@@ -172,7 +204,7 @@ GARBLED_DATE_LINE = re.compile(r"^(?:19|20)\d{2}(?:0?[1-9]|1[0-2])(?:0?[1-9]|[12
 ATTACHMENT = re.compile(r"^附件\s*\d*\s*[：:]?\s*(.*)$")
 ATTACHMENT_MARK = re.compile(r"^附件\s*\d*[：]?$")          # the mark alone on its line
 NOTICE_TYPE_END = re.compile(r"(通知|通报|决定|意见|批复|公告|通告|复函|命令)$")
-TOC_ENTRY = re.compile(r"(\.{3,}|…{2,}|·{3,})\s*[（(]?\d+[）)]?$")
+TOC_ENTRY = Needing(re.compile(r"(\.{3,}|…{2,}|·{3,})\s*[（(]?\d+[）)]?$"), r"\.{3}|…{2}|·{3}")
 # gazette pages that are not documents: chronicle, editorial board, contents
 NOT_DOCUMENT_HEADINGS = re.compile(r"(大事记|编辑委员会|目\s*录|人\s*事\s*任\s*免|政府公报|传达政令)")
 # sections that hold goals or arrangements rather than assigned work (FORMAT.md)
@@ -316,13 +348,15 @@ COMMITMENT = re.compile(r"(投资|稳定在|不少于|不低于|至少|以上|�
                         r"完成|组建|创建|打造|配备|安排|遴选|招聘|覆盖|实现|突破|超过|低于|增加|减少|提升|下降|成为|开展)")
 # spans whose numbers are never targets: 《titles》, “quotes”, 文号, dates, year ranges, ages, codes
 NEVER_TARGET = (re.compile(r"《[^《》]*》"), re.compile(r"“[^“”]{0,20}”"), DOC_NUMBER, DATE,
-                re.compile(r"(?:19|20)\d{2}(?:—|-|－|至|~)(?:19|20)?\d{2}年?"),
-                re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?"),
-                re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|中旬|上旬|下旬)?"),
+                Needing(re.compile(r"(?:19|20)\d{2}(?:—|-|－|至|~)(?:19|20)?\d{2}年?"), "[—\\-－至~]"),
+                Needing(re.compile(r"(?:19|20)\d{2}年(?:\d{1,2}月)?(?:底|末)?"), "年"),
+                Needing(re.compile(r"\d{1,2}月(?:\d{1,2}日)?(?:底|末|前|中旬|上旬|下旬)?"), "月"),
                 # each starts only where its run of digits or letters starts: tried at every digit of
                 # a long number, they were quadratic (the same matches either way)
-                re.compile(r"(?<!\d)\d+(?:—|-|－|至|~)\d+周?岁"), re.compile(r"(?<!\d)\d+周?岁"),
-                re.compile(r"(?<![A-Za-z])[A-Za-z]+\d+|(?<!\d)\d+[A-Za-z]+"), re.compile(r"(?<!\d)\d+\+\d+"))
+                Needing(re.compile(r"(?<!\d)\d+(?:—|-|－|至|~)\d+周?岁"), "岁"),
+                Needing(re.compile(r"(?<!\d)\d+周?岁"), "岁"),
+                Needing(re.compile(r"(?<![A-Za-z])[A-Za-z]+\d+|(?<!\d)\d+[A-Za-z]+"), "[A-Za-z]"),
+                Needing(re.compile(r"(?<!\d)\d+\+\d+"), r"\+"))
 # a clause that says who qualifies: 对总投资5000万元以上…的 / 对亩产税收在…100%以上的
 ELIGIBILITY = re.compile(r"^(?:对|凡|对于)[^，；。]*(?:以上|以下|以内|超过|达到|不低于|不少于)[^，；。]*的")
 # a sentence that sets a subsidy, award, tax, fee or loan: its amounts and rates are instruments

@@ -88,7 +88,8 @@ def read(path: str | Path) -> SourceText:
     else:
         text, enc = decode_text(data, path)
         text, kind = html_main_text(text, path), "html"
-    text = text.translate(_CONTROL_AS_SPACE)
+    if _ANY_CONTROL.search(text):
+        text = text.translate(_CONTROL_AS_SPACE)
     if not text.strip():
         raise ReadError(path, "no text in file")
     return SourceText(str(path), text, enc, kind, hashlib.sha256(data).hexdigest(), layout)
@@ -115,6 +116,8 @@ def _ocr(path: Path, what: str, run) -> tuple[str, list]:
 # break), so offsets into the text, and so every span, stay as they were.
 _C0_CONTROLS = tuple(c for c in range(32) if c not in (9, 10, 13))   # all but tab and line breaks
 _CONTROL_AS_SPACE = {c: " " for c in (*_C0_CONTROLS, 127, *range(0x80, 0xA0))} | {0x0B: "\n", 0x0C: "\n"}
+# most texts hold none: found first, since translating a whole text looks up every character
+_ANY_CONTROL = re.compile("[" + re.escape("".join(map(chr, _CONTROL_AS_SPACE))) + "]")
 
 
 def decode_text(data: bytes, path: Path) -> tuple[str, str]:

@@ -315,3 +315,55 @@ def test_a_damaged_place_index_on_disk_is_built_again(tmp_path, monkeypatch, dam
     assert R._place_index() == R._build_place_index()
     assert R._read_index(path) == R._build_place_index()     # written anew
     R._place_index.cache_clear()
+
+
+def _needing_patterns():
+    from policykg.loaders import patterns as P
+    for name, value in vars(P).items():
+        for k, rx in enumerate(value if isinstance(value, tuple) else (value,)):
+            if isinstance(rx, P.Needing):
+                yield f"{name}[{k}]" if isinstance(value, tuple) else name, rx
+
+
+# texts in the shapes each guarded pattern matches: every alternative of each, and texts it must
+# not be fooled by (a 文号 by its year alone, an order, a lost bracket, a yearless one; dates, ages,
+# ranges; pinyin glosses, tags and entities a mirror leaves; a contents line)
+_GUARDED_TEXTS = [
+    "根据《国务院办公厅关于印发深化医药卫生体制改革2024年重点工作任务的通知》（国办发〔2024〕29号）",
+    "按照国发42号文件精神", "依据国令第722号", "国办发〔2018104号", "闽医改组[2024]1号、明医改组（2024）4号",
+    "2024年6月28日", "二〇二四年六月二十八日", "到2025年底", "6月底前完成", "12月", "2021—2025年", "2023-24年",
+    "60周岁以上", "18-59岁", "A12和12B", "3+2", "HPV疫苗", "發(fā)展地(dì / de)", "局(ju)(ju)",
+    "<p>正文</p>&nbsp;&#12288;", "｜单元格|单元格||", "第一章 总则……………3", "附件....12", "·····5",
+    "2024年第3号公告", "建成20至25所社区医院", "一、二、三", "号召", "年度", "岁末",
+]
+
+
+@pytest.mark.parametrize("name,guarded", list(_needing_patterns()), ids=lambda v: v if isinstance(v, str) else "")
+def test_a_guarded_pattern_finds_what_its_pattern_finds(name, guarded):
+    """patterns.Needing skips texts without what every match holds: each match of the pattern
+    holds it, and the guarded pattern answers as the pattern does (a guard naming a character some
+    matches lack would lose those matches: 〔 for CITED_NUMBER loses 国发42号文件)."""
+    matched = 0
+    for text in _GUARDED_TEXTS + [t + "。" + u for t in _GUARDED_TEXTS[:6] for u in _GUARDED_TEXTS[6:12]]:
+        for m in guarded.compiled.finditer(text):
+            matched += 1
+            assert guarded.may_match(m.group(0)), (name, m.group(0))
+        spans = lambda found: [x.span() for x in found]
+        assert spans(guarded.finditer(text)) == spans(guarded.compiled.finditer(text)), (name, text)
+        got, want = guarded.search(text), guarded.compiled.search(text)
+        assert (got and got.span()) == (want and want.span()), (name, text)
+        assert guarded.sub("＿", text) == guarded.compiled.sub("＿", text), (name, text)
+        assert bool(guarded.match(text)) == bool(guarded.compiled.match(text)), (name, text)
+    assert matched, f"{name}: no text of the table matches it; add one in its shape"
+
+
+def test_the_characters_normalise_does_not_look_up_are_its_own_normal_form():
+    """normalise looks up only the characters outside its class of kept ones: each kept one must
+    be what the character table gives for it (every code point is tried)."""
+    from policykg.loaders import normal
+    kept = [chr(c) for c in range(0x110000) if not normal._CHANGED.match(chr(c))]
+    assert len(kept) > 20000
+    assert [c for c in kept if normal._normal_char(c) != c] == []
+    # and the lookups of the others give what a whole-text translate gives
+    text = "衛生健康委員會(2023),醫療保障局:1,000人；８５％以上，①②　ＡＢＣ﹝2024﹞<附件>"
+    assert normal._CHANGED.sub(normal._normal_of, text) == text.translate(normal._TABLE)
