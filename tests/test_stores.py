@@ -525,3 +525,14 @@ def test_a_folder_ingested_again_from_another_working_folder_is_not_read_again(t
     one.write_text(one.read_text("utf-8") + "\n", "utf-8")
     third = policykg.ingest([folder], db=db, workers=1)
     assert read == [one.name] and third.unchanged == 4       # a changed file is read all the same
+
+
+def test_the_lineage_an_ingest_reports_is_what_the_stored_graph_holds(tmp_path):
+    """The report's lineage line is counted by the store; it must be the graph's own count."""
+    from policykg.graph.lineage import document_links
+    report = policykg.ingest(SAMPLES, db=tmp_path / "g.lbug")
+    G = report.graph
+    tasks = sum(1 for u, _, k in G.edges(keys=True) if k == "IMPLEMENTS" and G.nodes[u]["label"] == "Task")
+    assert report.lineage == (len(document_links(G)), tasks)
+    assert report.lineage[0] > 0 and report.lineage[1] > 0
+    assert f"lineage: {report.lineage[0]} document link(s), {report.lineage[1]} task link(s)" in "\n".join(report.lines())
