@@ -3,6 +3,7 @@ no server."""
 from __future__ import annotations
 
 import fcntl
+import hashlib
 import os
 import shutil
 import time
@@ -91,10 +92,12 @@ class EmbeddedStore(GraphStore):
                 same = os.fstat(fd).st_ino == os.stat(path).st_ino and not _swapping(path)
             except StoreError as error:
                 os.close(fd)
-                if _RECOVERY_PENDING not in str(error):
-                    raise
-                _finish_engine_recovery(path)
-                continue
+                if _RECOVERY_PENDING in str(error):
+                    _finish_engine_recovery(path)
+                    continue
+                if _torn(error) and _cut_torn_log_under_lock(path):
+                    continue
+                raise
             except BaseException:
                 os.close(fd)
                 raise
@@ -368,6 +371,72 @@ def _finish_engine_recovery(path: Path) -> None:
             os.close(fd)
 
 
+# LadybugDB's words for a log whose last record is incomplete: a kill while a commit wrote it.
+# LadybugDB 0.22 then opens the store in neither mode (tried on a log cut short by 1 byte, 100
+# bytes and half of it), where a torn last record should mean that transaction did not happen
+_TORN_LOG = ("WAL file is corrupted", "Reading past the end of the file")
+
+
+def _torn(error: BaseException) -> bool:
+    return any(words in str(error) for words in _TORN_LOG)
+
+
+def _log_mark(path: Path) -> Path:
+    return path.with_name(path.name + ".wal.mark")
+
+
+def _mark_log(path: Path) -> None:
+    """Before an in-place write's transaction: the length of the store's log and a hash of it,
+    so that a commit torn by a kill can be cut off again (`_cut_torn_log`)."""
+    wal = path.with_name(path.name + ".wal")
+    data = wal.read_bytes() if wal.exists() else b""
+    # written in place, not renamed in: a kill mid-write leaves a mark that does not parse or
+    # match, and the log it would describe is whole then (no commit has begun)
+    with open(_log_mark(path), "w", encoding="ascii") as f:
+        f.write(f"{len(data)} {hashlib.sha256(data).hexdigest()}\n")
+        f.flush()
+        os.fsync(f.fileno())
+    _fsync(path.parent)
+
+
+def _unmark_log(path: Path) -> None:
+    _log_mark(path).unlink(missing_ok=True)
+
+
+def _cut_torn_log(path: Path) -> bool:
+    """Under the writer lock, when the engine found the store's log torn: if the log is the one
+    the last in-place write marked, followed by more, the more is that write's commit, cut short
+    by a kill: cut off, the store is as it was before that write. True if it was cut."""
+    wal, mark = path.with_name(path.name + ".wal"), _log_mark(path)
+    try:
+        size_text, digest = mark.read_text("ascii").split()
+        size = int(size_text)
+        with open(wal, "r+b") as f:
+            if os.fstat(f.fileno()).st_size <= size or hashlib.sha256(f.read(size)).hexdigest() != digest:
+                return False
+            f.truncate(size)
+            os.fsync(f.fileno())
+    except (OSError, ValueError):
+        return False        # no mark, no log, or a mark not written whole: nothing known to cut
+    if size == 0:
+        wal.unlink()
+    mark.unlink()
+    _fsync(path.parent)
+    return True
+
+
+def _cut_torn_log_under_lock(path: Path) -> bool:
+    """A reader's `_cut_torn_log`: under the writer lock, and with no reader open (none can be:
+    the engine opens the store for none of them)."""
+    with _writer_lock(path):
+        fd = os.open(path, os.O_RDONLY)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            return _cut_torn_log(path)
+        finally:
+            os.close(fd)
+
+
 def _swapping(path: Path) -> bool:
     return any(_retired(s).exists() for s in _sidecars(path))
 
@@ -407,7 +476,17 @@ def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:
                 p.unlink()
             raise StoreError(f"{path}: cannot stage the write ({error.strerror}); "
                              "the store is unchanged") from None
-    store = EmbeddedStore(work, staged_for=path)
+    try:
+        store = EmbeddedStore(work, staged_for=path)
+    except StoreError as error:
+        if not (_torn(error) and _cut_torn_log(path)):
+            raise
+        # the store's log cut back to its last whole commit: copied again, opened again
+        wal, work_wal = path.with_name(path.name + ".wal"), work.with_name(work.name + ".wal")
+        work_wal.unlink(missing_ok=True)
+        if wal.exists():
+            shutil.copyfile(wal, work_wal)
+        store = EmbeddedStore(work, staged_for=path)
     try:
         yield store
     except BaseException:
@@ -432,6 +511,7 @@ def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:
         _fsync(path.parent)
         for sidecar in retired:
             _retired(sidecar).unlink()
+        _unmark_log(path)       # of a log now merged into the file
     except OSError as error:
         _recover(path)
         work.unlink(missing_ok=True)
@@ -518,13 +598,22 @@ def in_place(path: str | os.PathLike | None = None) -> Iterator[InPlaceStore]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise InPlaceRefused("a reader has the store open") from None
-            store = InPlaceStore(path)
+            try:
+                store = InPlaceStore(path)
+            except StoreError as error:
+                if not (_torn(error) and _cut_torn_log(path)):
+                    raise
+                store = InPlaceStore(path)
+            # the log as it is before this write's commit, which a kill can tear
+            _mark_log(path)
             try:
                 yield store
             except BaseException:
                 store.finish(commit=False)
+                _unmark_log(path)
                 raise
             store.finish(commit=True)
+            _unmark_log(path)
         finally:
             os.close(fd)
 
