@@ -665,10 +665,13 @@ def demo(db: str | Path | None = None, progress: Callable[[str], None] | None = 
     summary and the lineage of the document that is carried down furthest, as a tree."""
     from .graph.lineage import document_name, widest_root
     report = ingest(sample_paths(), db=db, progress=progress)
-    root = widest_root(report.graph)
+    # a report carries the graph only when it read the whole store (not when the samples were
+    # there already, or were written in place): then the store is read
+    G = report.graph if report.graph is not None else read_graph(db)
+    root = widest_root(G)
     if root is None:
         return report.lines()
-    return report.lines() + [""] + trace(document_name(report.graph, root), db=db)
+    return report.lines() + [""] + trace(document_name(G, root), db=db)
 
 
 __all__ = [

@@ -66,6 +66,16 @@ def test_demo_matches_python_api(tmp_path):
     assert any("一/（三）/11 推进医疗服务价格改革 ← aligned" in line for line in tree)
 
 
+def test_demo_run_again_shows_the_same_tree(tmp_path):
+    """The second demo finds the samples in the store (not read again): it shows the same tree."""
+    db = str(tmp_path / "g.lbug")
+    first = CliRunner().invoke(main, ["demo", "--db", db])
+    again = CliRunner().invoke(main, ["demo", "--db", db])
+    assert first.exit_code == 0 and again.exit_code == 0, again.output
+    assert "unchanged since they were last read" in again.output
+    assert again.output.split("\n\n", 1)[1] == first.output.split("\n\n", 1)[1]
+
+
 def test_ingest_then_links_match_python_api(tmp_path):
     db = tmp_path / "g.lbug"
     result = CliRunner().invoke(main, ["ingest", str(SAMPLES), "--db", str(db)])
