@@ -92,12 +92,10 @@ class EmbeddedStore(GraphStore):
                 same = os.fstat(fd).st_ino == os.stat(path).st_ino and not _swapping(path)
             except StoreError as error:
                 os.close(fd)
-                if _RECOVERY_PENDING in str(error):
-                    _finish_engine_recovery(path)
-                    continue
-                if _torn(error) and _cut_torn_log_under_lock(path):
-                    continue
-                raise
+                if _RECOVERY_PENDING not in str(error) and not _torn(error):
+                    raise
+                _repair_for_reading(path)       # raises if the engine still refuses
+                continue
             except BaseException:
                 os.close(fd)
                 raise
@@ -344,7 +342,8 @@ def _retired(sidecar: Path) -> Path:
 def _recover(path: Path) -> None:
     """Under the writer lock: finish a staged write killed while it swapped the new file in. Its
     working copy still there: the rename did not happen, and the store's log goes back beside the
-    store it belongs to; gone: the new file is the store, and the old log is dropped."""
+    store it belongs to; gone: the new file is the store, and the old log is dropped. And cut off
+    the commit of an in-place write killed while it wrote its log (`_cut_torn_log`)."""
     renamed = not working_copy(path).exists()
     for sidecar in _sidecars(path):
         retired = _retired(sidecar)
@@ -353,15 +352,18 @@ def _recover(path: Path) -> None:
                 retired.unlink()
             else:
                 os.replace(retired, sidecar)
+    if _log_mark(path).exists():
+        _cut_torn_log(path)
 
 
 _RECOVERY_PENDING = "checkpoint recovery is pending"     # LadybugDB's words
 
 
-def _finish_engine_recovery(path: Path) -> None:
-    """A kill while the engine merged its log into the file in place (an in-place write's commit
-    past InPlaceStore.log_bytes) leaves a recovery that only a read-write open makes: made here,
-    under the writer lock and with no reader open, so that readers can open the store again."""
+def _repair_for_reading(path: Path) -> None:
+    """A store the engine would not open for a reader, left so by a kill: while the engine merged
+    its log into the file in place (a recovery only a read-write open makes), or while a commit
+    wrote its log (cut off by the writer lock's `_recover`, see `_cut_torn_log`). Made here under
+    the writer lock and with no reader open, so that readers can open the store again."""
     with _writer_lock(path):
         fd = os.open(path, os.O_RDONLY)
         try:
@@ -403,38 +405,35 @@ def _unmark_log(path: Path) -> None:
     _log_mark(path).unlink(missing_ok=True)
 
 
-def _cut_torn_log(path: Path) -> bool:
-    """Under the writer lock, when the engine found the store's log torn: if the log is the one
-    the last in-place write marked, followed by more, the more is that write's commit, cut short
-    by a kill: cut off, the store is as it was before that write. True if it was cut."""
+def _cut_torn_log(path: Path) -> None:
+    """Under the writer lock, where an in-place write left its mark (it did not end): if the
+    engine finds the log torn and the log is the one that write marked, followed by more, the more
+    is that write's commit, cut short by a kill: cut off, the store is as it was before that
+    write. A log the engine reads whole was committed whole: the mark is dropped."""
+    import ladybug
+    try:
+        ladybug.Database(str(path), read_only=True).close()
+    except RuntimeError as error:
+        if not _torn(error):
+            return          # another refusal (a recovery pending), for the engine to finish
+    else:
+        _unmark_log(path)
+        return
     wal, mark = path.with_name(path.name + ".wal"), _log_mark(path)
     try:
         size_text, digest = mark.read_text("ascii").split()
         size = int(size_text)
         with open(wal, "r+b") as f:
             if os.fstat(f.fileno()).st_size <= size or hashlib.sha256(f.read(size)).hexdigest() != digest:
-                return False
+                return
             f.truncate(size)
             os.fsync(f.fileno())
     except (OSError, ValueError):
-        return False        # no mark, no log, or a mark not written whole: nothing known to cut
+        return              # no log, or a mark not written whole: nothing known to cut
     if size == 0:
         wal.unlink()
     mark.unlink()
     _fsync(path.parent)
-    return True
-
-
-def _cut_torn_log_under_lock(path: Path) -> bool:
-    """A reader's `_cut_torn_log`: under the writer lock, and with no reader open (none can be:
-    the engine opens the store for none of them)."""
-    with _writer_lock(path):
-        fd = os.open(path, os.O_RDONLY)
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX)
-            return _cut_torn_log(path)
-        finally:
-            os.close(fd)
 
 
 def _swapping(path: Path) -> bool:
@@ -476,17 +475,7 @@ def _staged_under_lock(path: Path, fresh: bool) -> Iterator[EmbeddedStore]:
                 p.unlink()
             raise StoreError(f"{path}: cannot stage the write ({error.strerror}); "
                              "the store is unchanged") from None
-    try:
-        store = EmbeddedStore(work, staged_for=path)
-    except StoreError as error:
-        if not (_torn(error) and _cut_torn_log(path)):
-            raise
-        # the store's log cut back to its last whole commit: copied again, opened again
-        wal, work_wal = path.with_name(path.name + ".wal"), work.with_name(work.name + ".wal")
-        work_wal.unlink(missing_ok=True)
-        if wal.exists():
-            shutil.copyfile(wal, work_wal)
-        store = EmbeddedStore(work, staged_for=path)
+    store = EmbeddedStore(work, staged_for=path)
     try:
         yield store
     except BaseException:
@@ -598,12 +587,7 @@ def in_place(path: str | os.PathLike | None = None) -> Iterator[InPlaceStore]:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 raise InPlaceRefused("a reader has the store open") from None
-            try:
-                store = InPlaceStore(path)
-            except StoreError as error:
-                if not (_torn(error) and _cut_torn_log(path)):
-                    raise
-                store = InPlaceStore(path)
+            store = InPlaceStore(path)
             # the log as it is before this write's commit, which a kill can tear
             _mark_log(path)
             try:
