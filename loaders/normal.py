@@ -42,7 +42,7 @@ class _CharTable(dict):
 _TABLE = _CharTable()
 # characters other than those _normal_char keeps as they are (Chinese characters, ASCII letters,
 # digits and the punctuation no rule rewrites, circled numbers, the Chinese punctuation): only they
-# are looked up, where str.translate looked up every character of every text (tests/test_normal.py
+# are looked up, where str.translate looked up every character of every text (tests/test_patterns.py
 # checks every character outside this class against _normal_char)
 _CHANGED = re.compile(r"[^\u3400-\u4dbf\u4e00-\u9fff\u2460-\u24ff0-9A-Za-z \n\t.\-/+=*&#@_'\"·"
                       r"（）：；，！？《》〔〕【】、。“”‘’—％]")

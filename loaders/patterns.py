@@ -17,7 +17,7 @@ class Needing:
     nothing `needs` matches holds no match anywhere in it (tests/test_patterns.py checks each)."""
 
     def __init__(self, pattern: re.Pattern, needs: str):
-        self.compiled, self.needs, self.pattern = pattern, needs, pattern.pattern
+        self.compiled, self.pattern = pattern, pattern.pattern
         self.may_match = re.compile(needs).search
 
     def search(self, text: str, *pos) -> re.Match | None:
@@ -84,8 +84,6 @@ LABELS: list[tuple[str, re.Pattern]] = [
 # („ ‟ are how a Word file's 〔 〕 come out of some converters)
 OPEN_BR = "〔［\\[（【{｛„"
 CLOSE_BR = "〕］\\]）】}｝‟"
-
-
 DOC_NUMBER = Needing(re.compile(
     rf"([\u4e00-\u9fff]{{1,10}})[{OPEN_BR}]((?:19|20)\d{{2}})[{CLOSE_BR}](?:第)?(\d{{1,4}})号"), "号")
 # words that can stand right before a 文号 and are not part of the issuer code (citations.
