@@ -180,11 +180,20 @@ def find_links(G: nx.MultiDiGraph, settings: LinkSettings = DEFAULTS, workers: i
     processes = pool.processes if pool is not None else _processes(workers)
     if processes <= 1 or len(children) < _MIN_PER_WORKER * processes:
         return [edge for child in children for edge in linker.links_of(child)]
-    chunks = (linker.chunk(children[i:i + _CHUNK]) for i in range(0, len(children), _CHUNK))
+    # Children of one parent go to one chunk: a worker counts a document's n-grams once per
+    # chunk that names it, and in id order a parent's children are spread over many chunks. They
+    # are grouped by the first document they cite as their basis, known before any is planned
+    # (planning all first kept the workers waiting). The links come back in id order, as in one
+    # process.
+    grouped = sorted(children, key=lambda child: (linker.first_stated(child), child))
+    chunks = (linker.chunk(grouped[i:i + _CHUNK]) for i in range(0, len(grouped), _CHUNK))
     if pool is not None:
-        return pool.map(chunks)
-    with LinkWorkers(processes) as forked_now:
-        return forked_now.map(chunks)
+        per_child = pool.map(chunks)
+    else:
+        with LinkWorkers(processes) as forked_now:
+            per_child = forked_now.map(chunks)
+    by_child = dict(zip(grouped, per_child))
+    return [edge for child in children for edge in by_child.pop(child)]
 
 
 def _processes(workers: int | None) -> int:
@@ -217,9 +226,10 @@ class LinkWorkers:
             finally:
                 gc.unfreeze()
 
-    def map(self, chunks) -> list[Edge]:
+    def map(self, chunks) -> list[list[Edge]]:
+        """Each chunk's documents' links, a list per document, in the order of the chunks."""
         assert self._pool is not None     # find_links sends chunks only where there are workers
-        return [edge for edges in self._pool.imap(_links_of_chunk, chunks) for edge in edges]
+        return [edges for chunk_edges in self._pool.imap(_links_of_chunk, chunks) for edges in chunk_edges]
 
     def __enter__(self) -> LinkWorkers:
         return self
@@ -245,8 +255,8 @@ class _Plan(NamedTuple):
     subject: str
 
 
-def _links_of_chunk(chunk: tuple[LinkSettings, list[_Plan], dict[str, bytes]]) -> list[Edge]:
-    """A worker's part: the links of a chunk's plans, from the task facts sent with them."""
+def _links_of_chunk(chunk: tuple[LinkSettings, list[_Plan], dict[str, bytes]]) -> list[list[Edge]]:
+    """A worker's part: the links of each of a chunk's plans, from the task facts sent with them."""
     settings, plans, packed = chunk
     decoded: dict[str, list[TaskFacts]] = {}
 
@@ -257,7 +267,7 @@ def _links_of_chunk(chunk: tuple[LinkSettings, list[_Plan], dict[str, bytes]]) -
 
     children = {plan.child for plan in plans}
     aligner = TaskAligner(settings=settings, facts_of=facts_of, keep=set(packed) - children)
-    return [edge for plan in plans for edge in _links_of_plan(plan, aligner, settings)]
+    return [_links_of_plan(plan, aligner, settings) for plan in plans]
 
 
 def _links_of_plan(plan: _Plan, aligner: TaskAligner, settings: LinkSettings) -> list[Edge]:
@@ -332,6 +342,11 @@ class _Linker:
     def links_of(self, child: str) -> list[Edge]:
         """The document's links, in this process."""
         return _links_of_plan(self.plan(child), self.aligner, self.settings)
+
+    def first_stated(self, child: str) -> str:
+        """The first document the child cites as its basis ('' for none)."""
+        stated = self.stated[child]
+        return stated[0][0] if stated else ""
 
     def chunk(self, children: list[str]) -> tuple[LinkSettings, list[_Plan], dict[str, bytes]]:
         """A worker's work: the children's plans and the task facts of every document they name,

@@ -134,6 +134,38 @@ def test_links_found_in_worker_processes_are_the_links_found_in_one(G, monkeypat
     assert sorted((u, v, k) for u, v, k, _ in one) == stored     # find_links reads G, changes nothing
 
 
+def test_linking_workers_get_a_parents_children_together_and_give_the_links_in_order(tmp_path, monkeypatch):
+    """A worker counts a document's n-grams once for each chunk that names it: the children of
+    one parent go to the same chunks (in id order a province's cities were spread over the
+    chunks, and a worker counted 1.9 documents a child on the 10k benchmark corpus), and the
+    links still come back in the order of one process."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from collections import Counter
+
+    import make_corpus
+    link_module = sys.modules["policykg.graph.link"]
+    make_corpus.make(5, 5, 19, 1, seed=5, out=tmp_path)
+    G = build(extract(p) for p in sorted(tmp_path.rglob("*.txt")))
+    one = link_module.find_links(G, workers=1)
+    chunks: list[list[str]] = []
+    chunk = link_module._Linker.chunk
+
+    def recorded(self, children):
+        chunks.append(list(children))
+        return chunk(self, children)
+    monkeypatch.setattr(link_module._Linker, "chunk", recorded)
+    monkeypatch.setattr(link_module, "_MIN_PER_WORKER", 1)
+    monkeypatch.setattr(link_module, "_CHUNK", 10)
+    several = link_module.find_links(G, workers=2)
+    assert several == one and len(one) > 100
+    linker = link_module._Linker(G, link_module.DEFAULTS)
+    children_of = Counter(linker.first_stated(c) for c in linker.children if linker.first_stated(c))
+    assert max(children_of.values()) > 10      # parents with more children than a chunk holds
+    for parent, n in children_of.items():
+        holding = sum(any(linker.first_stated(c) == parent for c in children) for children in chunks)
+        assert holding <= -(-n // 10) + 1, (parent, n, holding)
+
+
 def test_a_linking_worker_needs_nothing_but_its_chunk(G):
     """A worker is sent its documents' plans and task facts and reads no graph (reading the
     forked graph made each worker copy most of it, 5 GB a worker at 30k documents): a fresh
@@ -144,7 +176,8 @@ def test_a_linking_worker_needs_nothing_but_its_chunk(G):
     linker = link_module._Linker(G, link_module.DEFAULTS)
     chunks = [linker.chunk([child]) for child in linker.children]    # one document a chunk
     with multiprocessing.get_context("spawn").Pool(1) as pool:
-        from_chunk = [edge for edges in pool.map(link_module._links_of_chunk, chunks) for edge in edges]
+        from_chunk = [edge for per_chunk in pool.map(link_module._links_of_chunk, chunks)
+                      for edges in per_chunk for edge in edges]
     in_one = [edge for child in linker.children for edge in linker.links_of(child)]
     assert from_chunk == in_one
     kinds = {(k, a["method"]) for _, _, k, a in in_one}
