@@ -383,6 +383,10 @@ def _torn(error: BaseException) -> bool:
     return any(words in str(error) for words in _TORN_LOG)
 
 
+def _log(path: Path) -> Path:
+    return path.with_name(path.name + ".wal")
+
+
 def _log_mark(path: Path) -> Path:
     return path.with_name(path.name + ".wal.mark")
 
@@ -390,7 +394,7 @@ def _log_mark(path: Path) -> Path:
 def _mark_log(path: Path) -> None:
     """Before an in-place write's transaction: the length of the store's log and a hash of it,
     so that a commit torn by a kill can be cut off again (`_cut_torn_log`)."""
-    wal = path.with_name(path.name + ".wal")
+    wal = _log(path)
     data = wal.read_bytes() if wal.exists() else b""
     # written in place, not renamed in: a kill mid-write leaves a mark that does not parse or
     # match, and the log it would describe is whole then (no commit has begun)
@@ -419,7 +423,7 @@ def _cut_torn_log(path: Path) -> None:
     else:
         _unmark_log(path)
         return
-    wal, mark = path.with_name(path.name + ".wal"), _log_mark(path)
+    wal, mark = _log(path), _log_mark(path)
     try:
         size_text, digest = mark.read_text("ascii").split()
         size = int(size_text)

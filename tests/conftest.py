@@ -115,6 +115,19 @@ def pictures(tmp_path_factory):
 
 
 @pytest.fixture(scope="session")
+def cascade_files(tmp_path_factory):
+    """A synthetic cascade (benchmarks/make_corpus.py) of 137 documents: enough tasks restating
+    the same measures that the matching of their targets can go either way, and parents with more
+    children than a linking worker's chunk of tests/test_graph.py holds."""
+    import sys
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    import make_corpus
+    out = tmp_path_factory.mktemp("cascade")
+    make_corpus.make(5, 5, 19, 1, seed=5, out=out)
+    return sorted(out.rglob("*.txt"))
+
+
+@pytest.fixture(scope="session")
 def linked_seeds(seeds):
     """The samples built into one graph and linked (the views and pages read it, never change it)."""
     from policykg.graph.build import build

@@ -5,7 +5,6 @@ import errno
 import os
 import shutil
 import signal
-import sys
 
 import policykg
 import pytest
@@ -227,17 +226,6 @@ def test_check_refuses_to_rebuild_without_the_files_and_changes_nothing(states, 
     report = policykg.check(db=db, repair=True)
     assert not report.healthy and report.missing == ["samples/000_688cda0958d2e220.txt"]
     assert fingerprint(policykg.read_graph(db)) == broken
-
-
-@pytest.fixture(scope="module")
-def cascade_files(tmp_path_factory):
-    """A synthetic cascade (benchmarks/make_corpus.py) of 137 documents: enough tasks restating
-    the same measures that the matching of their targets can go either way."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
-    import make_corpus
-    out = tmp_path_factory.mktemp("cascade")
-    make_corpus.make(5, 5, 19, 1, seed=5, out=out)
-    return sorted(out.rglob("*.txt"))
 
 
 def _ingest_in(batches, db):

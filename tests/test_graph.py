@@ -134,18 +134,14 @@ def test_links_found_in_worker_processes_are_the_links_found_in_one(G, monkeypat
     assert sorted((u, v, k) for u, v, k, _ in one) == stored     # find_links reads G, changes nothing
 
 
-def test_linking_workers_get_a_parents_children_together_and_give_the_links_in_order(tmp_path, monkeypatch):
+def test_linking_workers_get_a_parents_children_together_and_give_the_links_in_order(cascade_files, monkeypatch):
     """A worker counts a document's n-grams once for each chunk that names it: the children of
     one parent go to the same chunks (in id order a province's cities were spread over the
     chunks, and a worker counted 1.9 documents a child on the 10k benchmark corpus), and the
     links still come back in the order of one process."""
-    sys.path.insert(0, str(ROOT / "benchmarks"))
     from collections import Counter
-
-    import make_corpus
     link_module = sys.modules["policykg.graph.link"]
-    make_corpus.make(5, 5, 19, 1, seed=5, out=tmp_path)
-    G = build(extract(p) for p in sorted(tmp_path.rglob("*.txt")))
+    G = build(extract(p) for p in cascade_files)
     one = link_module.find_links(G, workers=1)
     chunks: list[list[str]] = []
     chunk = link_module._Linker.chunk
