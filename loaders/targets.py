@@ -63,6 +63,8 @@ def find_targets(text: str, norm: str) -> list[tuple[Target, int, int]]:
     out: list[tuple[Target, int, int]] = []
     # work sentence by sentence so a time frame (到2025年) carries to its clauses
     for s_start, s_end in _spans(norm, "。；！？"):
+        if not _MAY_HOLD_TARGET.search(masked, s_start, s_end):
+            continue     # no clause of it can hold one (_clause_targets asks the same of each)
         sentence = norm[s_start:s_end]
         frame = None
         fm = P.YEAR_FRAME.search(sentence)
