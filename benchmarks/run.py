@@ -301,7 +301,7 @@ def _ten_thousand(r: dict) -> bool:
 
 
 BARS = [
-    ("10,000 documents end to end ≤ 120 s", _ten_thousand, lambda r: r["end_to_end_s"] <= 120),
+    ("10,000 documents end to end ≤ 100 s", _ten_thousand, lambda r: r["end_to_end_s"] <= 100),
     ("peak RSS ≤ 4 GB at 10,000 documents", _ten_thousand, lambda r: r["peak_rss_mb"] <= 4096),
     ("load path within 3× of COPY FROM", lambda r: r["load_vs_copy"] == r["load_vs_copy"],   # not NaN
      lambda r: r["load_vs_copy"] <= 3),

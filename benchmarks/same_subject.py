@@ -59,6 +59,11 @@ def markdown(results: list[dict], command: str) -> str:
     for r in results:
         lines.append(f"| {r['size']:,} | {r['build_s']:.1f} | {r['link_s']:.2f} | {r['links']:,} | "
                      f"{r['inferred']:,} | {r['unbounded_s']:.2f} | {'yes' if r['same'] else '**no**'} |")
+    big = [r for r in results if r["size"] >= 5000]
+    if big:
+        verdict = "met" if all(r["link_s"] <= 20 for r in big) else "**missed**"
+        sizes = ", ".join(f"{r['size']:,}" for r in big)
+        lines += ["", f"Bar: 5,000 same-subject notices link in ≤ 20 s: {verdict} ({sizes} notices)"]
     return "\n".join(lines) + "\n"
 
 

@@ -90,3 +90,57 @@ def test_the_bound_on_candidates_changes_no_link_where_the_nearest_win(monkeypat
     _, unbounded = _date_tests_per_notice(monkeypatch, 400)
     key = lambda e: (e[0], e[1], e[2], sorted(e[3].items()))
     assert sorted(map(key, bounded)) == sorted(map(key, unbounded))
+
+
+def _linked_corpus(tmp_path):
+    from policykg.graph.build import build
+    from policykg.graph.link import link
+    from policykg.loaders import extract_text
+    make_corpus.make(*SHAPE, seed=3, out=tmp_path / "c")
+    G = build(extract_text(p.read_text("utf-8"), source=p.name) for p in sorted((tmp_path / "c").rglob("*.txt")))
+    link(G, workers=1)
+    return G
+
+
+def test_reingest_compares_the_grown_store_with_one_from_scratch_link_by_link(tmp_path):
+    import reingest
+    from policykg.graph.build import copy_graph
+    from policykg.graph.schema import DERIVED_RELS
+    G = _linked_corpus(tmp_path)
+    same = reingest.compare(copy_graph(G), G)
+    assert same["links"] > 0 and same["only_grown"] == same["only_scratch"] == 0 and same["same_store"]
+    u, v, k = next((u, v, k) for u, v, k in G.edges(keys=True) if k in DERIVED_RELS)
+    missing = copy_graph(G)
+    missing.remove_edge(u, v, key=k)
+    assert reingest.compare(missing, G) == {"links": same["links"], "only_grown": 0, "only_scratch": 1,
+                                            "same_store": False}
+    rescored = copy_graph(G)
+    rescored.edges[u, v, k]["score"] = -1.0      # the same link with another field is another link
+    assert reingest.compare(rescored, G)["only_grown"] == reingest.compare(rescored, G)["only_scratch"] == 1
+
+
+def test_reingest_bars_follow_the_figures():
+    import reingest
+
+    def result(one_file_s, peak_mb, empty_s, unchanged_s, only_scratch=0):
+        return {"size": 10000, "files": 9852, "fresh": (100.0, 3000, ""), "unchanged": (unchanged_s, 150, ""),
+                "one_file": (one_file_s, peak_mb, ""), "empty": (empty_s, 220, ""),
+                "scratch": {"links": 10, "only_grown": 0, "only_scratch": only_scratch, "same_store": not only_scratch}}
+
+    def verdicts(r):
+        return [line.rsplit(": ", 1)[1].split(" (")[0] for line in reingest.bars([r])]
+
+    assert verdicts(result(1.9, 400, 1.0, 2.0)) == ["met"] * 5
+    assert verdicts(result(2.1, 1100, 1.0, 11.0, only_scratch=1)) == ["**missed**"] * 5
+    assert verdicts(result(1.9, 400, 0.9, 2.0)) == ["met", "met", "**missed**", "met", "met"]   # 1.9 > 2 × 0.9
+    assert reingest.bars([dict(result(1.9, 400, 1.0, 2.0), size=1000, files=796)])[0].startswith(
+        "- the unchanged folder")     # the 10k bars are for the 10k store only
+
+
+def test_same_subject_bar_is_for_the_5000_notices():
+    import same_subject
+    row = {"build_s": 1.0, "unbounded_s": 5.0, "links": 10, "inferred": 5, "same": True}
+    small, big = dict(row, size=1000, link_s=30.0), dict(row, size=5000, link_s=0.8)
+    assert "Bar" not in same_subject.markdown([small], "x")
+    assert "≤ 20 s: met (5,000 notices)" in same_subject.markdown([small, big], "x")
+    assert "≤ 20 s: **missed**" in same_subject.markdown([dict(big, link_s=21.0)], "x")
