@@ -141,7 +141,16 @@ def main() -> None:
             shutil.rmtree(work)
         print(f"[{size}] {json.dumps(result)}", flush=True)
         results.append(result)
-    args.out.write_text(markdown(results, "python benchmarks/memory.py --sizes " + args.sizes), "utf-8")
+    args.out.write_text(markdown(results, "python benchmarks/memory.py --sizes " + args.sizes)
+                        + findings_of(args.out), "utf-8")
+
+
+def findings_of(out: Path) -> str:
+    """The written findings of an earlier memory.md, from its first "## " heading on: the measured
+    tables are rewritten by each run, what they show is kept for a person to update."""
+    old = out.read_text("utf-8") if out.exists() else ""
+    at = old.find("\n## ")
+    return old[at:] if at >= 0 else ""
 
 
 if __name__ == "__main__":

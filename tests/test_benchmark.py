@@ -144,3 +144,16 @@ def test_same_subject_bar_is_for_the_5000_notices():
     assert "Bar" not in same_subject.markdown([small], "x")
     assert "≤ 20 s: met (5,000 notices)" in same_subject.markdown([small, big], "x")
     assert "≤ 20 s: **missed**" in same_subject.markdown([dict(big, link_s=21.0)], "x")
+
+
+def test_memory_rerun_rewrites_its_tables_and_keeps_the_written_findings(tmp_path):
+    import memory
+    out = tmp_path / "memory.md"
+    result = {"documents": 10, "wall_s": 1.0, "peak_pss_mb": 100.0, "main_pss_at_peak_mb": 90.0,
+              "processes_at_peak": 3, "peak_phase": "link and store", "peak_rss_sum_mb": 120.0,
+              "phase_peaks_mb": {"extract and build": 80.0, "link and store": 100.0}}
+    out.write_text(memory.markdown([result], "first") + "\n## What it shows\n\nwritten by hand\n", "utf-8")
+    rerun = memory.markdown([{**result, "peak_pss_mb": 200.0}], "second") + memory.findings_of(out)
+    assert "second" in rerun and "| 200 |" in rerun and "first" not in rerun
+    assert rerun.endswith("\n## What it shows\n\nwritten by hand\n")
+    assert memory.findings_of(tmp_path / "absent.md") == ""
